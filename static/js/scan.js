@@ -1,0 +1,67 @@
+/* Handheld scan boxes. A keyboard-wedge scanner types a code and Enter, often several codes back
+   to back. htmx reads a form when it *sends* and keeps only the last queued request, so a plain
+   hx-post form loses scans. Here each Enter takes the value at once, clears the box, and queues a
+   POST of exactly that value; hx-sync="this:queue all" on the form keeps them in order. */
+(function () {
+  "use strict";
+  let audio = null;
+  function beep(ok) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      const osc = audio.createOscillator(), gain = audio.createGain();
+      osc.type = ok ? "sine" : "square";
+      osc.frequency.value = ok ? 1320 : 220;
+      gain.gain.value = 0.15;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + (ok ? 0.08 : 0.35));
+    } catch (e) { /* no audio device: colour still shows */ }
+    if (!ok && navigator.vibrate) navigator.vibrate([120, 60, 120]);
+  }
+  function flash(ok) {
+    document.body.classList.remove("flash-ok", "flash-error");
+    void document.body.offsetWidth;
+    document.body.classList.add(ok ? "flash-ok" : "flash-error");
+    setTimeout(() => document.body.classList.remove("flash-ok", "flash-error"), 600);
+  }
+  function newKey() {
+    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  }
+  function setup(form) {
+    const input = form.querySelector(".scan-input");
+    const toggle = form.querySelector(".kbd-toggle");
+    const url = form.dataset.scanUrl, target = form.dataset.scanTarget;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const code = input.value.trim();
+      input.value = "";
+      input.focus();
+      if (!code) return;
+      // One idempotency key per scan: a retried request counts once on the server.
+      htmx.ajax("POST", url, {
+        source: form, target: target, swap: "afterbegin",
+        values: { code: code, idempotency_key: newKey() },
+      });
+    });
+    document.addEventListener("htmx:afterSwap", function (event) {
+      if (!event.detail.target || !event.detail.target.matches(target)) return;
+      const first = document.querySelector(target + " > .scan-result");
+      if (first) { const ok = first.dataset.ok === "1"; beep(ok); flash(ok); }
+      document.dispatchEvent(new CustomEvent("scan:result"));
+    });
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        const manual = input.getAttribute("inputmode") === "none";
+        input.setAttribute("inputmode", manual ? "text" : "none");
+        toggle.setAttribute("aria-pressed", String(manual));
+        input.blur(); input.focus();
+      });
+    }
+    // Keep the scanner's keystrokes landing in the box: refocus after taps elsewhere.
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest("a, button, input, select, textarea, label")) input.focus();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.scan-form").forEach(setup);
+  });
+})();

@@ -1,0 +1,2 @@
+class ProvisioningError(Exception):
+    """Provisioning could not finish; the tenant is marked failed with this message."""

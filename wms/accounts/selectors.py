@@ -1,0 +1,44 @@
+"""Reads of users and tokens."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from wms.accounts.models import TOKEN_PREFIX, ApiToken, User
+
+
+def search_users(query: str = "") -> QuerySet[User]:
+    users = User.objects.select_related("client").prefetch_related("warehouses")
+    if query:
+        users = users.filter(
+            Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        )
+    return users.order_by("email")
+
+
+def get_user(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user a bearer token acts as, or None. Records the last-used time."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.key_digest, ApiToken.digest(raw)):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # At most one write a minute per token, so a busy integration doesn't hammer the row.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

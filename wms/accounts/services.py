@@ -1,0 +1,131 @@
+"""Every write to users and API tokens. Each function is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from wms.accounts.exceptions import AccountError
+from wms.accounts.models import ApiToken, Role, User
+
+
+def _check_role_fields(role: str, client: Any) -> None:
+    if role == Role.CLIENT and client is None:
+        raise AccountError("A client user must belong to a client.")
+    if role != Role.CLIENT and client is not None:
+        raise AccountError("Only client users belong to a client.")
+
+
+@transaction.atomic
+def invite_user(
+    *,
+    by: User,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    warehouses: Iterable[Any] = (),
+    client: Any = None,
+    base_url: str,
+) -> User:
+    """Creates a user with no usable password and e-mails a link to set one (after commit)."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(f"A user with e-mail {email} already exists.")
+    _check_role_fields(role, client)
+    user = User.objects.create_user(
+        email,
+        password=None,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        client=client,
+        # Admins may do everything, the Django admin included.
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.warehouses.set(list(warehouses))
+    link = base_url + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = render_to_string(
+        "accounts/email/invite.txt", {"user": user, "by": by, "link": link}
+    )
+    transaction.on_commit(
+        lambda: send_mail("You are invited to FluxVantage", body, None, [user.email])
+    )
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *,
+    by: User,
+    user: User,
+    role: str,
+    first_name: str,
+    last_name: str,
+    warehouses: Iterable[Any],
+    client: Any,
+) -> User:
+    """Changes a user's name, role and scope. An admin cannot demote themselves, so a tenant
+    always keeps an admin who can undo a mistake."""
+    if user.pk == by.pk and role != Role.ADMIN:
+        raise AccountError("You cannot take the admin role from yourself.")
+    _check_role_fields(role, client)
+    user.role = role
+    user.first_name = first_name
+    user.last_name = last_name
+    user.client = client
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.save()
+    user.warehouses.set(list(warehouses))
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, by: User, user: User, active: bool) -> User:
+    """Deactivates (or reactivates) a user; deactivation also revokes their API tokens."""
+    if user.pk == by.pk and not active:
+        raise AccountError("You cannot deactivate yourself.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return user
+
+
+@transaction.atomic
+def create_api_token(*, by: User, user: User, name: str) -> tuple[ApiToken, str]:
+    """Makes a token for the user; returns it with the secret, which is never stored."""
+    if not name.strip():
+        raise AccountError("Give the token a name, such as the system that will use it.")
+    if not user.is_active:
+        raise AccountError("This user is deactivated.")
+    secret, prefix, digest = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), key_prefix=prefix, key_digest=digest, created_by=by
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, by: User, token: ApiToken) -> ApiToken:
+    """Revokes a token; revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
+    return token

@@ -1,0 +1,100 @@
+"""The one place that decides "may this user do X (on this object)". Every view and API route asks
+here, through `user.has_perm(...)` (django-rules) or the helpers below.
+
+Object scope: an object with a `warehouse_id` is visible to operators assigned to that warehouse;
+an object with a `client_id` is visible to client users of that client only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from wms.accounts.models import Role
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.ADMIN)
+
+
+@rules.predicate
+def is_manager(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
+
+
+@rules.predicate
+def is_operator(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.OPERATOR)
+
+
+@rules.predicate
+def is_client_user(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CLIENT)
+
+
+@rules.predicate
+def in_scope(user: Any, obj: Any) -> bool:
+    """True when the object lies inside the user's warehouses and client."""
+    if obj is None:
+        return True
+    warehouse_id = getattr(obj, "warehouse_id", None)
+    if isinstance(obj, _warehouse_model()):
+        warehouse_id = obj.pk
+    if user.role == Role.OPERATOR and warehouse_id is not None:
+        if warehouse_id not in warehouse_ids_for(user):
+            return False
+    client_id = getattr(obj, "client_id", None)
+    if user.role == Role.CLIENT:
+        # A client user sees only objects that name their client.
+        return client_id is not None and client_id == user.client_id
+    return True
+
+
+def _warehouse_model() -> type:
+    from django.apps import apps
+
+    return apps.get_model("inventory", "Warehouse")
+
+
+def warehouse_ids_for(user: Any) -> set[int]:
+    """The warehouses an operator may work in (cached on the user object for the request)."""
+    cached: set[int] | None = getattr(user, "_warehouse_ids", None)
+    if cached is None:
+        cached = set(user.warehouses.values_list("pk", flat=True))
+        user._warehouse_ids = cached
+    return cached
+
+
+staff = is_admin | is_manager
+floor_staff = is_admin | is_manager | is_operator
+anyone = is_admin | is_manager | is_operator | is_client_user
+
+rules.add_perm("wms.view_dashboard", staff)
+rules.add_perm("wms.manage_users", is_admin)
+rules.add_perm("wms.manage_api_tokens", is_admin)
+rules.add_perm("wms.use_admin_site", is_admin)
+rules.add_perm("wms.use_floor", floor_staff)
+rules.add_perm("wms.use_api", anyone)
+rules.add_perm("wms.view_account", anyone)
+# Master data (inventory): everyone in scope reads; managers and admins change.
+rules.add_perm("inventory.view_warehouse", anyone & in_scope)
+rules.add_perm("inventory.change_warehouse", staff)
+rules.add_perm("inventory.view_client", anyone & in_scope)
+rules.add_perm("inventory.change_client", staff)
+
+
+def require(user: Any, perm: str, obj: Any = None) -> None:
+    """Raises PermissionDenied (403) unless the user has the permission."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(f"You may not {perm.split('.', 1)[1].replace('_', ' ')}.")
+
+
+def require_in_scope(user: Any, obj: Any) -> Any:
+    """Returns the object, or raises Http404 when it lies outside the user's scope: an object a
+    user may not see is one that does not exist for them (no probing by guessed ids)."""
+    if not in_scope(user, obj):
+        raise Http404("No such object.")
+    return obj
