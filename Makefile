@@ -1,0 +1,38 @@
+# The two commands: `make run` (the app with demo data) and `make test` (the whole suite).
+# Both create .venv and install the locked dependencies first; wms/devstack.py finds or starts
+# PostgreSQL and Redis (see README).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint fmt bench install clean-data
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m wms.devstack run
+
+test: $(STAMP)
+	$(PY) -m wms.devstack test $(ARGS)
+
+bench: $(STAMP)
+	$(PY) -m wms.devstack bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=wms.settings.test $(VENV)/bin/mypy .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-data:
+	rm -rf .data
