@@ -19,6 +19,10 @@ class Role(models.TextChoices):
 
 
 class EmailUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are stored lower-case; sign-in accepts any case.
+        return self.get(email__iexact=(username or "").strip())
+
     def _create_user_object(self, email: str, password: str | None, **extra: object) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)

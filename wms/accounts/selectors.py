@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from wms.accounts.models import TOKEN_PREFIX, ApiToken, User
+
+
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account a sign-in attempt names, for login throttling (django-axes)."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()
 
 
 def search_users(query: str = "") -> QuerySet[User]:
