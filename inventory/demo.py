@@ -11,7 +11,11 @@ WAREHOUSES = [
     ("EAST", "East Coast DC", "Newark", "America/New_York"),
     ("WEST", "West Coast DC", "Reno", "America/Los_Angeles"),
 ]
-CLIENTS = [("acme-outdoor", "Acme Outdoor"), ("brightside", "Brightside Beauty"), ("nordic-home", "Nordic Home")]
+CLIENTS = [
+    ("acme-outdoor", "Acme Outdoor"),
+    ("brightside", "Brightside Beauty"),
+    ("nordic-home", "Nordic Home"),
+]
 
 
 def seed(*, password: str, stdout: Any) -> None:
@@ -22,7 +26,8 @@ def seed(*, password: str, stdout: Any) -> None:
         for code, name, city, tz in WAREHOUSES
     ]
     clients = [
-        Client.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in CLIENTS
+        Client.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in CLIENTS
     ]
     domain = "demo.test"
     people: list[tuple[str, str, dict[str, Any]]] = [
@@ -35,9 +40,10 @@ def seed(*, password: str, stdout: Any) -> None:
         email = f"{name}@{domain}"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, password=password, role=role, first_name=name.title(), **extra)
+            user = User.objects.create_user(
+                email, password=password, role=role, first_name=name.title(), **extra
+            )
         if role == Role.OPERATOR:
             user.warehouses.set(warehouses[:1])
-    stdout.write(
-        "Demo logins (password %r): %s" % (password, ", ".join(f"{n}@{domain}" for n, _, _ in people))
-    )
+    logins = ", ".join(f"{n}@{domain}" for n, _, _ in people)
+    stdout.write(f"Demo logins (password {password!r}): {logins}")

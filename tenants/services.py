@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection as _connection
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
@@ -19,6 +21,8 @@ from tenants.models import Domain, Tenant, TenantStatus
 from tenants.slugs import normalize_slug, schema_name_for, validate_slug
 
 logger = logging.getLogger(__name__)
+# django-tenants' wrapper (schema_name, set_tenant, set_schema_to_public); untyped in the stubs.
+connection: Any = _connection
 
 # A provisioning run that has said nothing for this long is taken as dead (its worker died).
 STALE_PROVISIONING_AFTER = timedelta(minutes=10)
@@ -145,9 +149,7 @@ def provision_tenant(tenant_pk: int) -> Tenant:
             progress="Failed",
             failure_reason=f"{type(exc).__name__}: {exc}"[:2000],
         )
-    logger.info(
-        "provisioned tenant %s in %.2f s", tenant.schema_name, time.monotonic() - started
-    )
+    logger.info("provisioned tenant %s in %.2f s", tenant.schema_name, time.monotonic() - started)
     tenant.refresh_from_db()
     return tenant
 

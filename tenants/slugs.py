@@ -9,10 +9,36 @@ from django.core.exceptions import ValidationError
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
     {
-        "public", "www", "api", "app", "admin", "static", "media", "mail", "smtp", "ftp",
-        "help", "support", "status", "docs", "blog", "portal", "login", "signup", "auth",
-        "dashboard", "billing", "demo-template", "tenant-template", "test", "localhost",
-        "pg-catalog", "information-schema", "root", "postgres", "fluxvantage",
+        "public",
+        "www",
+        "api",
+        "app",
+        "admin",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "ftp",
+        "help",
+        "support",
+        "status",
+        "docs",
+        "blog",
+        "portal",
+        "login",
+        "signup",
+        "auth",
+        "dashboard",
+        "billing",
+        "demo-template",
+        "tenant-template",
+        "test",
+        "localhost",
+        "pg-catalog",
+        "information-schema",
+        "root",
+        "postgres",
+        "fluxvantage",
     }
 )
 
@@ -31,9 +57,11 @@ def validate_slug(value: str) -> None:
         )
     if "--" in value:
         raise ValidationError("Use at most one hyphen in a row.", code="charset")
-    if value in RESERVED_SLUGS or value.startswith("pg-") or value.replace("-", "_") in {
-        "tenant_template"
-    }:
+    if (
+        value in RESERVED_SLUGS
+        or value.startswith("pg-")
+        or value.replace("-", "_") in {"tenant_template"}
+    ):
         raise ValidationError(f"“{value}” is reserved. Choose another.", code="reserved")
 
 

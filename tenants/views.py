@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants import services
 from tenants.forms import SignupForm
 from tenants.models import Tenant, TenantStatus
+from wms.http import HtmxRequest
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -41,7 +42,7 @@ def _tenant_for_token(token: str) -> Tenant:
     return tenant
 
 
-def signup_status(request: HttpRequest, token: str) -> HttpResponse:
+def signup_status(request: HtmxRequest, token: str) -> HttpResponse:
     """The progress page; htmx polls its status partial until the tenant is ready or failed."""
     tenant = _tenant_for_token(token)
     login_url = (

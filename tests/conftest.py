@@ -32,7 +32,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
             tenant = Tenant.objects.filter(slug=slug).first()
             if tenant is None:
                 tenant = services.register_tenant(
-                    name=slug.title(), slug=slug, admin_email=f"owner@{slug}.test", password=PASSWORD
+                    name=slug.title(),
+                    slug=slug,
+                    admin_email=f"owner@{slug}.test",
+                    password=PASSWORD,
                 )
             if tenant.status != TenantStatus.READY:
                 tenant = services.provision_tenant(tenant.pk)

@@ -36,6 +36,6 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
-    def save_password(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def save_password(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()

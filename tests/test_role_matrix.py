@@ -28,7 +28,10 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
 
 # POSTs that change something: (path, data) -> which roles may
 ACTIONS: dict[str, tuple[dict[str, Any], tuple[bool, bool, bool, bool, bool]]] = {
-    "/users/invite/": ({"email": "x@acme.test", "role": "manager"}, (True, False, False, False, False)),
+    "/users/invite/": (
+        {"email": "x@acme.test", "role": "manager"},
+        (True, False, False, False, False),
+    ),
     "/users/{subject}/deactivate/": ({}, (True, False, False, False, False)),
     "/users/{subject}/tokens/": ({"name": "t"}, (True, False, False, False, False)),
 }
@@ -36,7 +39,12 @@ ACTIONS: dict[str, tuple[dict[str, Any], tuple[bool, bool, bool, bool, bool]]] =
 
 @pytest.fixture
 def personas(admin_user: Any, manager: Any, operator: Any, client_user: Any) -> dict[str, Any]:
-    return {"admin_user": admin_user, "manager": manager, "operator": operator, "client_user": client_user}
+    return {
+        "admin_user": admin_user,
+        "manager": manager,
+        "operator": operator,
+        "client_user": client_user,
+    }
 
 
 @pytest.fixture
@@ -48,7 +56,9 @@ def subject(acme: Any) -> Any:
 
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_page_access(http_for: Any, personas: dict[str, Any], subject: Any, page: str, role_index: int) -> None:
+def test_page_access(
+    http_for: Any, personas: dict[str, Any], subject: Any, page: str, role_index: int
+) -> None:
     role = ROLES[role_index]
     http = http_for(personas.get(role))
     response = http.get(page.format(subject=subject.pk))
@@ -92,6 +102,8 @@ def test_every_role_reaches_the_api_with_its_own_token(personas: dict[str, Any],
 
     user = personas[role]
     _, secret = create_api_token(by=personas["admin_user"], user=user, name="t")
-    response = HttpClient(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/me")
+    response = HttpClient(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Bearer {secret}").get(
+        "/api/v1/me"
+    )
     assert response.status_code == 200
     assert response.json()["role"] == user.role

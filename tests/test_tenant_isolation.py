@@ -27,7 +27,9 @@ def globex_data(globex: Any, use_tenant: Any, acme: Any) -> dict[str, Any]:
     return {"warehouse": warehouse, "admin": admin, "secret": secret}
 
 
-def test_acme_session_cookie_is_nothing_at_globex(http_for: Any, admin_user: Any, globex_data: Any) -> None:
+def test_acme_session_cookie_is_nothing_at_globex(
+    http_for: Any, admin_user: Any, globex_data: Any
+) -> None:
     http = http_for(admin_user)
     assert http.get("/dashboard/").status_code == 200
     session_cookie = http.cookies["sessionid"].value
@@ -70,14 +72,18 @@ def test_globex_user_cannot_sign_in_at_acme(acme: Any, globex_data: Any) -> None
     assert "_auth_user_id" not in response.client.session
 
 
-def test_guessed_user_id_of_another_tenant_is_404(http_for: Any, admin_user: Any, globex_data: Any) -> None:
+def test_guessed_user_id_of_another_tenant_is_404(
+    http_for: Any, admin_user: Any, globex_data: Any
+) -> None:
     from wms.accounts.models import User
 
     missing = User.objects.order_by("-pk").first().pk + 1000
     assert http_for(admin_user).get(f"/users/{missing}/").status_code == 404
 
 
-def test_operator_sees_only_assigned_warehouses(admin_user: Any, operator: Any, east: Any, west: Any) -> None:
+def test_operator_sees_only_assigned_warehouses(
+    admin_user: Any, operator: Any, east: Any, west: Any
+) -> None:
     _, secret = create_api_token(by=admin_user, user=operator, name="t")
     api = bearer(secret, "acme.localhost")
     assert [w["code"] for w in api.get("/api/v1/warehouses").json()] == ["EAST"]
@@ -95,8 +101,9 @@ def test_client_user_sees_only_their_client(
     assert api.get(f"/api/v1/clients/{other_client.pk}").status_code == 404
 
 
-def test_permission_scope_predicate_for_objects(operator: Any, client_user: Any, east: Any, west: Any,
-                                                acme_outdoor: Any, other_client: Any) -> None:
+def test_permission_scope_predicate_for_objects(
+    operator: Any, client_user: Any, east: Any, west: Any, acme_outdoor: Any, other_client: Any
+) -> None:
     from types import SimpleNamespace
 
     from wms.permissions import in_scope

@@ -8,7 +8,7 @@ class ReadyTenantsScheduler(TenantAwareScheduler):
     """Periodic tasks go to ready tenants only: never the template or a half-built schema."""
 
     @classmethod
-    def get_queryset(cls) -> QuerySet:  # type: ignore[type-arg]
+    def get_queryset(cls) -> QuerySet:
         from django_tenants.utils import get_tenant_model
 
         return get_tenant_model().objects.filter(status="ready")

@@ -10,4 +10,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wms.settings.dev")
 app = CeleryApp("wms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-

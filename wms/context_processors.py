@@ -3,21 +3,24 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest
 
+NAV = [
+    ("Dashboard", "/dashboard/", "wms.view_dashboard"),
+    ("Floor", "/floor/", "wms.use_floor"),
+    ("Users", "/users/", "wms.manage_users"),
+    ("Raw data", "/admin/", "wms.use_admin_site"),
+    ("API docs", "/api/v1/docs", None),
+]
+
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page shells need: the tenant's name and the navigation the user may use."""
     tenant = getattr(connection, "tenant", None)
     user = getattr(request, "user", None)
     nav: list[tuple[str, str]] = []
-    if user is not None and getattr(connection, "schema_name", "public") != "public":
-        if user.is_authenticated:
-            if user.has_perm("wms.view_dashboard"):
-                nav.append(("Dashboard", "/"))
-            if user.has_perm("wms.use_floor"):
-                nav.append(("Floor", "/floor/"))
-            if user.has_perm("wms.manage_users"):
-                nav.append(("Users", "/users/"))
-            if user.has_perm("wms.use_admin_site"):
-                nav.append(("Raw data", "/admin/"))
-            nav.append(("API docs", "/api/v1/docs"))
+    on_tenant = getattr(connection, "schema_name", "public") != "public"
+    # On the public site there is no user table: never touch request.user there.
+    if on_tenant and user is not None and user.is_authenticated:
+        for label, url, perm in NAV:
+            if perm is None or user.has_perm(perm):
+                nav.append((label, url))
     return {"tenant": tenant, "nav": nav}

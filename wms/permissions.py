@@ -42,10 +42,13 @@ def in_scope(user: Any, obj: Any) -> bool:
         return True
     warehouse_id = getattr(obj, "warehouse_id", None)
     if isinstance(obj, _warehouse_model()):
-        warehouse_id = obj.pk
-    if user.role == Role.OPERATOR and warehouse_id is not None:
-        if warehouse_id not in warehouse_ids_for(user):
-            return False
+        warehouse_id = getattr(obj, "pk", None)
+    if (
+        user.role == Role.OPERATOR
+        and warehouse_id is not None
+        and warehouse_id not in warehouse_ids_for(user)
+    ):
+        return False
     client_id = getattr(obj, "client_id", None)
     if user.role == Role.CLIENT:
         # A client user sees only objects that name their client.

@@ -15,11 +15,20 @@ def test_admin_invites_an_operator_who_sets_a_password_from_the_mail(
     with django_capture_on_commit_callbacks(execute=True):
         response = http.post(
             "/users/invite/",
-            {"email": "New.Picker@acme.test", "first_name": "Nia", "role": "operator", "warehouses": [east.pk]},
+            {
+                "email": "New.Picker@acme.test",
+                "first_name": "Nia",
+                "role": "operator",
+                "warehouses": [east.pk],
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="new.picker@acme.test")
-    assert (user.role, list(user.warehouses.all()), user.has_usable_password()) == (Role.OPERATOR, [east], False)
+    assert (user.role, list(user.warehouses.all()), user.has_usable_password()) == (
+        Role.OPERATOR,
+        [east],
+        False,
+    )
     assert len(mail.outbox) == 1
     assert "as Floor operator" in mail.outbox[0].body
     assert "http://acme.localhost/accounts/reset/" in mail.outbox[0].body
@@ -47,13 +56,20 @@ def test_invite_with_bad_input_explains_and_creates_nothing(
     assert mail.outbox == []
 
 
-def test_admin_changes_role_and_scope(http_for: Any, admin_user: Any, operator: Any, acme_outdoor: Any) -> None:
+def test_admin_changes_role_and_scope(
+    http_for: Any, admin_user: Any, operator: Any, acme_outdoor: Any
+) -> None:
     response = http_for(admin_user).post(
-        f"/users/{operator.pk}/", {"role": "client", "client": acme_outdoor.pk, "first_name": "Cleo"}
+        f"/users/{operator.pk}/",
+        {"role": "client", "client": acme_outdoor.pk, "first_name": "Cleo"},
     )
     assert response.status_code == 302
     operator.refresh_from_db()
-    assert (operator.role, operator.client, operator.first_name) == (Role.CLIENT, acme_outdoor, "Cleo")
+    assert (operator.role, operator.client, operator.first_name) == (
+        Role.CLIENT,
+        acme_outdoor,
+        "Cleo",
+    )
 
 
 def test_admin_cannot_demote_themselves(http_for: Any, admin_user: Any) -> None:
@@ -64,7 +80,9 @@ def test_admin_cannot_demote_themselves(http_for: Any, admin_user: Any) -> None:
     assert admin_user.role == Role.ADMIN
 
 
-def test_deactivation_asks_first_then_revokes_tokens(http_for: Any, admin_user: Any, manager: Any) -> None:
+def test_deactivation_asks_first_then_revokes_tokens(
+    http_for: Any, admin_user: Any, manager: Any
+) -> None:
     from wms.accounts.services import create_api_token
 
     token, _ = create_api_token(by=admin_user, user=manager, name="ERP")
@@ -101,7 +119,9 @@ def test_user_list_searches_and_paginates(http_for: Any, admin_user: Any) -> Non
     assert "picker08@acme.test" not in body
 
 
-def test_user_list_query_count_does_not_grow_with_rows(http_for: Any, admin_user: Any, east: Any) -> None:
+def test_user_list_query_count_does_not_grow_with_rows(
+    http_for: Any, admin_user: Any, east: Any
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -18,9 +18,16 @@ def sign_in(email: str, password: str = PASSWORD) -> tuple[HttpClient, Any]:
 
 @pytest.mark.parametrize(
     ("persona", "landing"),
-    [("admin_user", "/dashboard/"), ("manager", "/dashboard/"), ("operator", "/floor/"), ("client_user", "/account/")],
+    [
+        ("admin_user", "/dashboard/"),
+        ("manager", "/dashboard/"),
+        ("operator", "/floor/"),
+        ("client_user", "/account/"),
+    ],
 )
-def test_each_role_lands_where_its_work_is(request: pytest.FixtureRequest, persona: str, landing: str) -> None:
+def test_each_role_lands_where_its_work_is(
+    request: pytest.FixtureRequest, persona: str, landing: str
+) -> None:
     user = request.getfixturevalue(persona)
     http, response = sign_in(user.email)
     assert response.status_code == 302
@@ -68,7 +75,11 @@ def test_password_change(manager: Any) -> None:
     http, _ = sign_in(manager.email)
     response = http.post(
         "/accounts/password_change/",
-        {"old_password": PASSWORD, "new_password1": "n3w-Secret-pass", "new_password2": "n3w-Secret-pass"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "n3w-Secret-pass",
+            "new_password2": "n3w-Secret-pass",
+        },
     )
     assert response.status_code == 302
     manager.refresh_from_db()
@@ -85,14 +96,18 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(manager: Any) -> N
     path = link.split("acme.localhost", 1)[1].strip()
     form_page = http.get(path, follow=True)
     set_url = form_page.redirect_chain[-1][0]
-    done = http.post(set_url, {"new_password1": "Fresh-pass-123", "new_password2": "Fresh-pass-123"})
+    done = http.post(
+        set_url, {"new_password1": "Fresh-pass-123", "new_password2": "Fresh-pass-123"}
+    )
     assert done.status_code == 302
     manager.refresh_from_db()
     assert manager.check_password("Fresh-pass-123")
 
 
 def test_password_reset_for_unknown_email_sends_nothing_but_says_the_same() -> None:
-    response = HttpClient(HTTP_HOST="acme.localhost").post("/accounts/password_reset/", {"email": "nobody@x.test"})
+    response = HttpClient(HTTP_HOST="acme.localhost").post(
+        "/accounts/password_reset/", {"email": "nobody@x.test"}
+    )
     assert response.status_code == 302
     assert mail.outbox == []
 

@@ -40,7 +40,11 @@ def test_bad_path_parameter_is_422_with_field_errors(token: str) -> None:
 def test_unknown_object_is_404_json(token: str) -> None:
     response = api(token).get("/api/v1/clients/999999")
     assert response.status_code == 404
-    assert response.json()["error"] == {"code": "not_found", "message": "No client 999999.", "field_errors": {}}
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "No client 999999.",
+        "field_errors": {},
+    }
 
 
 def test_openapi_and_docs_are_served_without_a_cdn(acme: Any) -> None:

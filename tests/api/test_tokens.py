@@ -28,7 +28,9 @@ def test_admin_creates_a_token_shown_once_and_stored_as_a_digest(
     assert token.key_prefix in again
 
 
-def test_me_shows_the_tokens_user_role_and_tenant(admin_user: Any, operator: Any, east: Any) -> None:
+def test_me_shows_the_tokens_user_role_and_tenant(
+    admin_user: Any, operator: Any, east: Any
+) -> None:
     from wms.accounts.services import create_api_token
 
     token, secret = create_api_token(by=admin_user, user=operator, name="t")

@@ -3,14 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 
-def test_operator_home_shows_the_scan_box_and_assigned_warehouse(http_for: Any, operator: Any, east: Any) -> None:
+def test_operator_home_shows_the_scan_box_and_assigned_warehouse(
+    http_for: Any, operator: Any, east: Any
+) -> None:
     body = http_for(operator).get("/floor/").content.decode()
     assert 'id="scan-input"' in body
     assert "autofocus" in body
     assert '<span id="active-warehouse">EAST</span>' in body
 
 
-def test_scanning_an_assigned_warehouse_switches_to_it(http_for: Any, manager: Any, east: Any, west: Any) -> None:
+def test_scanning_an_assigned_warehouse_switches_to_it(
+    http_for: Any, manager: Any, east: Any, west: Any
+) -> None:
     http = http_for(manager)
     response = http.post("/floor/scan/", {"code": " west "}, HTTP_HX_REQUEST="true")
     body = response.content.decode()

@@ -60,7 +60,11 @@ def test_signup_provisions_tenant_in_a_task_and_admin_can_sign_in(
     assert b"http://northwind.localhost/accounts/login/" in status_page.content
     with tenant_context(tenant):
         admin = User.objects.get()
-        assert (admin.email, admin.role, admin.is_superuser) == ("boss@northwind.test", Role.ADMIN, True)
+        assert (admin.email, admin.role, admin.is_superuser) == (
+            "boss@northwind.test",
+            Role.ADMIN,
+            True,
+        )
     login = HttpClient(HTTP_HOST="northwind.localhost").post(
         "/accounts/login/", {"username": "boss@northwind.test", "password": "a-long-secret-99"}
     )
@@ -157,7 +161,11 @@ def test_create_tenant_command_provisions_at_once(capsys: pytest.CaptureFixture[
     from django.core.management import call_command
 
     call_command(
-        "create_tenant", "cmd-made", name="Cmd Made", admin_email="x@cmd.test", password="a-long-secret-99"
+        "create_tenant",
+        "cmd-made",
+        name="Cmd Made",
+        admin_email="x@cmd.test",
+        password="a-long-secret-99",
     )
     tenant = Tenant.objects.get(slug="cmd-made")
     assert tenant.schema_name == "cmd_made"

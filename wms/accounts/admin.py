@@ -16,7 +16,9 @@ class UserAdmin(BaseUserAdmin):
         ("Role and scope", {"fields": ("role", "warehouses", "client", "is_active")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
+    )
     filter_horizontal = ["warehouses"]
 
 

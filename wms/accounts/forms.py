@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -7,8 +9,8 @@ from wms.accounts.models import Role, User
 
 # Scope choices come from the inventory models, reached through the User's own relations so that
 # wms never imports a floor app.
-_warehouse_model = User._meta.get_field("warehouses").remote_field.model
-_client_model = User._meta.get_field("client").remote_field.model
+_warehouse_model: Any = User._meta.get_field("warehouses").remote_field.model
+_client_model: Any = User._meta.get_field("client").remote_field.model
 
 
 class EmailAuthenticationForm(AuthenticationForm):

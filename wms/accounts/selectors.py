@@ -22,7 +22,9 @@ def search_users(query: str = "") -> QuerySet[User]:
     users = User.objects.select_related("client").prefetch_related("warehouses")
     if query:
         users = users.filter(
-            Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            Q(email__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
         )
     return users.order_by("email")
 

@@ -61,9 +61,7 @@ def invite_user(
             "token": default_token_generator.make_token(user),
         },
     )
-    body = render_to_string(
-        "accounts/email/invite.txt", {"user": user, "by": by, "link": link}
-    )
+    body = render_to_string("accounts/email/invite.txt", {"user": user, "by": by, "link": link})
     transaction.on_commit(
         lambda: send_mail("You are invited to FluxVantage", body, None, [user.email])
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
@@ -12,14 +12,15 @@ from wms.accounts import selectors, services
 from wms.accounts.exceptions import AccountError
 from wms.accounts.forms import ApiTokenForm, InviteUserForm, UserScopeForm
 from wms.accounts.models import ApiToken, Role, User
+from wms.http import AuthedRequest
 
 PAGE_SIZE = 25
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Sends each role to where its work is."""
-    if request.user.role == Role.OPERATOR:  # type: ignore[union-attr]
+    if request.user.role == Role.OPERATOR:
         return redirect("floor_home")
     if request.user.has_perm("wms.view_dashboard"):
         return redirect("dashboard")
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("wms.view_dashboard", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     users = User.objects.filter(is_active=True)
     context = {
         "users_by_role": [
@@ -40,13 +41,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("wms.view_account", raise_exception=True)
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
 
 
 @login_required
 @permission_required("wms.manage_users", raise_exception=True)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.search_users(query), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "accounts/users.html#table" if request.htmx else "accounts/users.html"
@@ -56,19 +57,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("wms.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: AuthedRequest) -> HttpResponse:
     form = InviteUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invite_user(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
                 **form.cleaned_data,
             )
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Invited {user.email}; they get an e-mail to set a password.")
+            messages.success(
+                request, f"Invited {user.email}; they get an e-mail to set a password."
+            )
             return redirect("user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": "Invite a user"})
 
@@ -83,7 +86,7 @@ def _get_user_or_404(pk: int) -> User:
 @login_required
 @permission_required("wms.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _get_user_or_404(pk)
     initial = {
         "first_name": user.first_name,
@@ -95,7 +98,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_user(by=request.user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.update_user(by=request.user, user=user, **form.cleaned_data)
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
@@ -111,12 +114,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("wms.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+def user_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     """GET asks for confirmation; POST does it."""
     user = _get_user_or_404(pk)
     if request.method == "POST":
         try:
-            services.set_user_active(by=request.user, user=user, active=active)  # type: ignore[arg-type]
+            services.set_user_active(by=request.user, user=user, active=active)
         except AccountError as exc:
             messages.error(request, str(exc))
         else:
@@ -129,14 +132,16 @@ def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
 @login_required
 @permission_required("wms.manage_api_tokens", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_tokens(request: HttpRequest, pk: int) -> HttpResponse:
+def user_tokens(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _get_user_or_404(pk)
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
             _, new_secret = services.create_api_token(
-                by=request.user, user=user, name=form.cleaned_data["name"]  # type: ignore[arg-type]
+                by=request.user,
+                user=user,
+                name=form.cleaned_data["name"],
             )
         except AccountError as exc:
             form.add_error(None, str(exc))
@@ -152,10 +157,10 @@ def user_tokens(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("wms.manage_api_tokens", raise_exception=True)
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk).select_related("user").first()
     if token is None:
         raise Http404("No such token.")
-    services.revoke_api_token(by=request.user, token=token)  # type: ignore[arg-type]
+    services.revoke_api_token(by=request.user, token=token)
     messages.success(request, f"Revoked token “{token.name}”. It stops working at once.")
     return redirect("user_tokens", pk=token.user_id)

@@ -30,5 +30,7 @@ class Command(BaseCommand):
         if tenant.status != TenantStatus.READY:
             raise CommandError(f"Provisioning failed: {tenant.failure_reason}")
         self.stdout.write(
-            self.style.SUCCESS(f"Tenant {tenant.slug} is ready at {services.tenant_domain(tenant.slug)}")
+            self.style.SUCCESS(
+                f"Tenant {tenant.slug} is ready at {services.tenant_domain(tenant.slug)}"
+            )
         )
