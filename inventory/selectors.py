@@ -1,12 +1,26 @@
-"""Reads of master data, scoped to what the user may see."""
+"""Reads of master data and stock, scoped to what the user may see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When, Window
 
-from inventory.models import Client, Warehouse
+from inventory.models import (
+    Balance,
+    Client,
+    InventoryStatus,
+    Location,
+    Lot,
+    Lpn,
+    Product,
+    ProductBarcode,
+    Reservation,
+    ReservationStatus,
+    StockMove,
+    Warehouse,
+)
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 
@@ -39,3 +53,217 @@ def clients_for_user(user: Any, query: str = "") -> QuerySet[Client]:
 
 def get_client_for_user(user: Any, pk: int) -> Client | None:
     return clients_for_user(user).filter(pk=pk).first()
+
+
+def scope_by_user(
+    queryset: QuerySet[Any],
+    user: Any,
+    *,
+    client_field: str = "client",
+    warehouse_field: str | None = "warehouse",
+) -> QuerySet[Any]:
+    """Narrows any queryset to the user's scope: a client user's client, an operator's
+    warehouses."""
+    if user.role == Role.CLIENT:
+        queryset = queryset.filter(**{f"{client_field}_id": user.client_id})
+    if user.role == Role.OPERATOR and warehouse_field is not None:
+        queryset = queryset.filter(**{f"{warehouse_field}_id__in": warehouse_ids_for(user)})
+    return queryset
+
+
+def products_for_user(user: Any) -> QuerySet[Product]:
+    return scope_by_user(Product.objects.select_related("client"), user, warehouse_field=None)
+
+
+def locations_for_user(user: Any) -> QuerySet[Location]:
+    return (
+        scope_by_user(
+            Location.objects.select_related("warehouse", "zone"), user, client_field="warehouse"
+        )
+        if user.role != Role.CLIENT
+        else Location.objects.none()
+    )
+
+
+# --- Stock -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceFilters:
+    client_id: int | None = None
+    warehouse_id: int | None = None
+    zone_id: int | None = None
+    sku: str = ""
+    location_code: str = ""
+    lot_number: str = ""
+    status: str = ""
+    product_id: int | None = None
+    location_id: int | None = None
+    lpn_id: int | None = None
+
+
+def balances(user: Any, filters: BalanceFilters | None = None) -> QuerySet[Balance]:
+    """Physical balances with stock, in the user's scope, filtered. Reads the balance cache
+    (indexed by product/warehouse/client), never the ledger, so it stays fast as moves grow."""
+    f = filters or BalanceFilters()
+    rows = Balance.objects.filter(on_hand__gt=0).select_related(
+        "product", "product__client", "location", "location__zone", "lot", "lpn", "warehouse"
+    )
+    rows = scope_by_user(rows, user)
+    if f.client_id:
+        rows = rows.filter(client_id=f.client_id)
+    if f.warehouse_id:
+        rows = rows.filter(warehouse_id=f.warehouse_id)
+    if f.zone_id:
+        rows = rows.filter(location__zone_id=f.zone_id)
+    if f.product_id:
+        rows = rows.filter(product_id=f.product_id)
+    if f.location_id:
+        rows = rows.filter(location_id=f.location_id)
+    if f.lpn_id:
+        rows = rows.filter(lpn_id=f.lpn_id)
+    if f.sku:
+        rows = rows.filter(product__sku__iexact=f.sku.strip())
+    if f.location_code:
+        rows = rows.filter(location__code__iexact=f.location_code.strip())
+    if f.lot_number:
+        rows = rows.filter(lot__number__iexact=f.lot_number.strip())
+    if f.status:
+        rows = rows.filter(status=f.status)
+    return rows.order_by(
+        "warehouse__code", "location__pick_sequence", "location__code", "product__sku"
+    )
+
+
+def totals(rows: QuerySet[Balance]) -> dict[str, int]:
+    agg = rows.aggregate(on_hand=Sum("on_hand"), allocated=Sum("allocated"))
+    on_hand, allocated = agg["on_hand"] or 0, agg["allocated"] or 0
+    return {"on_hand": on_hand, "allocated": allocated, "available": on_hand - allocated}
+
+
+def stock_summary(product: Product, warehouse: Warehouse | None = None) -> dict[str, int]:
+    """On-hand, allocated and available (free, available status) of a product."""
+    rows = Balance.objects.filter(product=product)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    agg = rows.aggregate(
+        on_hand=Sum("on_hand"),
+        allocated=Sum("allocated"),
+        available=Sum(
+            Case(
+                When(status=InventoryStatus.AVAILABLE, then=F("on_hand") - F("allocated")),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
+    )
+    return {k: int(v or 0) for k, v in agg.items()}
+
+
+def available_to_promise(
+    warehouse: Warehouse, product_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Per product, the units in available status not yet allocated in one warehouse: what a
+    sales channel may sell now."""
+    rows = Balance.objects.filter(warehouse=warehouse, status=InventoryStatus.AVAILABLE)
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=product_ids)
+    result = rows.values("product_id").annotate(atp=Sum(F("on_hand") - F("allocated")))
+    return {r["product_id"]: int(r["atp"]) for r in result}
+
+
+def move_history(product: Product, *, location: Location | None = None) -> QuerySet[StockMove]:
+    """A product's moves, oldest first, each with `signed` (its effect on the physical on-hand,
+    or on one location's) and `running` (the on-hand after it), computed by the database."""
+    moves = StockMove.objects.filter(product=product).select_related(
+        "lot", "from_location", "to_location", "from_lpn", "to_lpn", "user"
+    )
+    if location is not None:
+        moves = moves.filter(Q(from_location=location) | Q(to_location=location))
+        signed = Case(
+            When(Q(to_location=location) & Q(from_location=location), then=Value(0)),
+            When(to_location=location, then=F("quantity")),
+            default=-F("quantity"),
+            output_field=IntegerField(),
+        )
+    else:
+        signed = Case(
+            When(
+                Q(from_location__is_virtual=True) & Q(to_location__is_virtual=False),
+                then=F("quantity"),
+            ),
+            When(
+                Q(from_location__is_virtual=False) & Q(to_location__is_virtual=True),
+                then=-F("quantity"),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return moves.annotate(
+        signed=signed,
+        running=Window(Sum(signed), order_by=[F("created_at").asc(), F("pk").asc()]),
+    ).order_by("created_at", "pk")
+
+
+def virtual_positions(product: Product) -> dict[str, int]:
+    """What each virtual location "holds" of a product: the ledger's net flow into it (negative
+    for the supplier, which only gives). With physical on-hand, the sum is always zero."""
+    positions: dict[str, int] = {}
+    for side, sign in (("to_location", 1), ("from_location", -1)):
+        flows = (
+            StockMove.objects.filter(product=product, **{f"{side}__is_virtual": True})
+            .values(code=F(f"{side}__code"), warehouse_code=F(f"{side}__warehouse__code"))
+            .annotate(q=Sum("quantity"))
+        )
+        for row in flows:
+            name = f"{row['warehouse_code']}/{row['code']}"
+            positions[name] = positions.get(name, 0) + sign * row["q"]
+    return positions
+
+
+def active_reservations(balance: Balance) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(balance=balance, status=ReservationStatus.ACTIVE)
+
+
+# --- Scans -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanMatch:
+    kind: str  # "location", "product", "lpn", "warehouse"
+    obj: Any
+    pack_quantity: int = 1
+
+
+def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[ScanMatch]:
+    """Everything a scanned code can mean for this user in this warehouse: a bin, an LPN, a
+    product barcode (each or case) or SKU. Usually one match; several clients may share a UPC."""
+    code = code.strip()
+    if not code:
+        return []
+    matches: list[ScanMatch] = []
+    if warehouse is not None:
+        for location in Location.objects.filter(warehouse=warehouse, is_virtual=False).filter(
+            Q(barcode__iexact=code) | Q(code__iexact=code)
+        ):
+            matches.append(ScanMatch("location", location))
+        for lpn in Lpn.objects.filter(warehouse=warehouse, code__iexact=code).select_related(
+            "location"
+        ):
+            matches.append(ScanMatch("lpn", lpn))
+    barcodes = scope_by_user(
+        ProductBarcode.objects.filter(barcode=code).select_related("product", "product__client"),
+        user,
+        warehouse_field=None,
+    )
+    seen: set[int] = set()
+    for barcode in barcodes:
+        matches.append(ScanMatch("product", barcode.product, barcode.pack_quantity))
+        seen.add(barcode.product_id)
+    for product in products_for_user(user).filter(sku__iexact=code).exclude(pk__in=seen):
+        matches.append(ScanMatch("product", product))
+    return matches
+
+
+def lots_for_product(product: Product) -> QuerySet[Lot]:
+    return product.lots.order_by("expiry_date", "number")

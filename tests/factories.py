@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from inventory.models import Client, Warehouse
+from inventory.models import Client, Location, LocationKind, Lot, Lpn, Product, Warehouse, Zone
 from wms.accounts.models import User
 
 
@@ -39,3 +39,49 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
+
+
+class ZoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Zone
+        django_get_or_create = ("warehouse", "code")
+
+    warehouse = factory.SubFactory(WarehouseFactory)
+    code = factory.Sequence(lambda n: f"Z{n}")
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("warehouse", "code")
+
+    warehouse = factory.SubFactory(WarehouseFactory)
+    code = factory.Sequence(lambda n: f"A-{n:02d}-01")
+    barcode = factory.LazyAttribute(lambda o: o.code)
+    kind = LocationKind.STORAGE
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+        django_get_or_create = ("client", "sku")
+
+    client = factory.SubFactory(ClientFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = factory.LazyAttribute(lambda o: f"Product {o.sku}")
+
+
+class LotFactory(DjangoModelFactory):
+    class Meta:
+        model = Lot
+        django_get_or_create = ("product", "number")
+
+    number = factory.Sequence(lambda n: f"L{n:04d}")
+
+
+class LpnFactory(DjangoModelFactory):
+    class Meta:
+        model = Lpn
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"LPN{n:06d}")

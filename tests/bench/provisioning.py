@@ -40,8 +40,12 @@ def run(rounds: int = 5) -> None:
         replay = [_provision(f"replay-{n}") for n in range(rounds)]
     clone_median, replay_median = statistics.median(clone), statistics.median(replay)
     print(f"\nTenant provisioning ({migrations} migrations, {rounds} tenants each)")
-    print(f"  clone template + fake migrations: median {clone_median:.2f} s, max {max(clone):.2f} s")
-    print(f"  replay all migrations (baseline): median {replay_median:.2f} s, max {max(replay):.2f} s")
+    print(
+        f"  clone template + fake migrations: median {clone_median:.2f} s, max {max(clone):.2f} s"
+    )
+    print(
+        f"  replay all migrations (baseline): median {replay_median:.2f} s, max {max(replay):.2f} s"
+    )
     print(f"  ratio clone/replay: {clone_median / replay_median:.2f}")
     verdict = "met" if max(clone) <= GOAL_SECONDS else "MISSED"
     print(f"  goal: every provisioning <= {GOAL_SECONDS:.1f} s: {verdict}")

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,6 +41,7 @@ TENANT_APPS = [
     "axes",
     "rules",
     "wms.accounts",
+    "wms.idempotency",
     "inventory",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -171,7 +173,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULER = "wms.beat:ReadyTenantsScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
+    "nightly-ledger-check": {
+        "task": "inventory.nightly_ledger_check",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 

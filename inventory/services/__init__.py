@@ -1,0 +1,1 @@
+"""Every write to inventory: `ledger` for stock, `master` for master data."""

@@ -1,0 +1,336 @@
+"""The one door to stock. Every function here is a public service: the outermost transaction,
+rows locked through inventory.locks, a domain error (and nothing written) on refusal, an event
+row in the same transaction as its moves, and an optional idempotency key. Reservations live in
+inventory.services.reservations and are re-exported here, so callers use one module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
+from inventory.models import (
+    Balance,
+    InventoryStatus,
+    Location,
+    LocationKind,
+    Lot,
+    Lpn,
+    Product,
+    Reason,
+    StockMove,
+)
+from inventory.services.posting import (
+    Leg,
+    emit_moves,
+    ledger_service,
+    load_moves,
+    move_ids,
+    pk_or_none,
+    post_legs,
+    virtual_location,
+)
+from inventory.services.reservations import consume, release, reserve
+from wms.idempotency.services import run_once
+
+__all__ = [
+    "adjust",
+    "change_status",
+    "consume",
+    "move",
+    "move_lpn",
+    "receive",
+    "release",
+    "reserve",
+    "virtual_location",
+]
+
+
+@ledger_service
+def receive(
+    *,
+    user: Any,
+    product: Product,
+    quantity: int,
+    location: Location,
+    lot: Lot | None = None,
+    lpn: Lpn | None = None,
+    status: str = InventoryStatus.AVAILABLE,
+    reference_type: str = "",
+    reference_id: str = "",
+    idempotency_key: str | None = None,
+) -> StockMove:
+    """Brings stock into a physical location from the warehouse's supplier location."""
+    if location.is_virtual:
+        raise LocationRefused(f"Receive into a physical location, not {location.code}.")
+
+    def act() -> list[StockMove]:
+        supplier = virtual_location(location.warehouse_id, LocationKind.SUPPLIER)
+        leg = Leg(product, lot, quantity, supplier, location, None, lpn, status, status)
+        moves = post_legs(
+            [leg],
+            user=user,
+            reason=Reason.RECEIPT,
+            reference_type=reference_type,
+            reference_id=reference_id,
+        )
+        emit_moves("stock.received", moves, user)
+        return moves
+
+    payload = {
+        "product": product.pk,
+        "quantity": quantity,
+        "location": location.pk,
+        "lot": pk_or_none(lot),
+        "lpn": pk_or_none(lpn),
+        "status": status,
+        "reference": [reference_type, reference_id],
+    }
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.receive",
+        payload=payload,
+        action=act,
+        dump=move_ids,
+        load=load_moves,
+    )[0]
+
+
+@ledger_service
+def move(
+    *,
+    user: Any,
+    product: Product,
+    quantity: int,
+    from_location: Location,
+    to_location: Location,
+    lot: Lot | None = None,
+    from_lpn: Lpn | None = None,
+    to_lpn: Lpn | None = None,
+    status: str = InventoryStatus.AVAILABLE,
+    reason: str = Reason.MOVE,
+    reference_type: str = "",
+    reference_id: str = "",
+    idempotency_key: str | None = None,
+) -> StockMove:
+    """Moves free (unallocated) stock between physical locations of one warehouse."""
+    for location in (from_location, to_location):
+        if location.is_virtual:
+            raise LocationRefused(
+                f"{location.code} is virtual: use receive, adjust or ship to cross it."
+            )
+
+    def act() -> list[StockMove]:
+        leg = Leg(
+            product, lot, quantity, from_location, to_location, from_lpn, to_lpn, status, status
+        )
+        moves = post_legs(
+            [leg],
+            user=user,
+            reason=reason,
+            reference_type=reference_type,
+            reference_id=reference_id,
+        )
+        emit_moves("stock.moved", moves, user)
+        return moves
+
+    payload = {
+        "product": product.pk,
+        "quantity": quantity,
+        "from": from_location.pk,
+        "to": to_location.pk,
+        "lot": pk_or_none(lot),
+        "from_lpn": pk_or_none(from_lpn),
+        "to_lpn": pk_or_none(to_lpn),
+        "status": status,
+        "reason": reason,
+    }
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.move",
+        payload=payload,
+        action=act,
+        dump=move_ids,
+        load=load_moves,
+    )[0]
+
+
+@ledger_service
+def move_lpn(
+    *,
+    user: Any,
+    lpn: Lpn,
+    to_location: Location,
+    reason: str = Reason.MOVE,
+    reference_type: str = "",
+    reference_id: str = "",
+    idempotency_key: str | None = None,
+) -> list[StockMove]:
+    """Moves an LPN and everything in it: one move per balance inside it."""
+    if to_location.is_virtual:
+        raise LocationRefused(f"{to_location.code} is virtual; an LPN sits at a physical place.")
+
+    def act() -> list[StockMove]:
+        current = Lpn.objects.select_related("location").get(pk=lpn.pk)
+        if current.location is None:
+            raise LpnRefused(f"LPN {lpn.code} is not at any location yet.")
+        if current.location_id == to_location.pk:
+            raise LpnRefused(f"LPN {lpn.code} is already at {to_location.code}.")
+        contents = list(
+            Balance.objects.filter(lpn=current, location=current.location, on_hand__gt=0)
+            .select_related("product", "lot")
+            .order_by("pk")
+        )
+        if not contents:
+            Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
+            return []
+        if any(b.allocated for b in contents):
+            raise LpnRefused(
+                f"LPN {lpn.code} holds stock allocated to orders; pick it or release it first."
+            )
+        legs = [
+            Leg(
+                b.product,
+                b.lot,
+                b.on_hand,
+                current.location,
+                to_location,
+                current,
+                current,
+                b.status,
+                b.status,
+            )
+            for b in contents
+        ]
+        moves = post_legs(
+            legs,
+            user=user,
+            reason=reason,
+            reference_type=reference_type,
+            reference_id=reference_id,
+        )
+        Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
+        emit_moves("stock.moved", moves, user)
+        return moves
+
+    payload = {"lpn": lpn.pk, "to": to_location.pk, "reason": reason}
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.move_lpn",
+        payload=payload,
+        action=act,
+        dump=move_ids,
+        load=load_moves,
+    )
+
+
+@ledger_service
+def adjust(
+    *,
+    user: Any,
+    product: Product,
+    location: Location,
+    quantity: int,
+    reason_code: str,
+    lot: Lot | None = None,
+    lpn: Lpn | None = None,
+    status: str = InventoryStatus.AVAILABLE,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> StockMove:
+    """Adds (quantity > 0) or removes (quantity < 0) stock through the adjustment location, with
+    a reason code. Allocated stock cannot be adjusted away."""
+    if not reason_code.strip():
+        raise InvalidQuantity("An adjustment needs a reason code.", code="reason_required")
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity == 0:
+        raise InvalidQuantity(f"Adjust by a whole number other than zero; got {quantity!r}.")
+    if location.is_virtual:
+        raise LocationRefused(f"Adjust stock at a physical location, not {location.code}.")
+
+    def act() -> list[StockMove]:
+        adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)
+        if quantity > 0:
+            leg = Leg(product, lot, quantity, adjustment, location, None, lpn, status, status)
+        else:
+            leg = Leg(product, lot, -quantity, location, adjustment, lpn, None, status, status)
+        moves = post_legs(
+            [leg],
+            user=user,
+            reason=Reason.ADJUST,
+            reason_code=reason_code.strip(),
+            note=note,
+        )
+        emit_moves("stock.adjusted", moves, user)
+        return moves
+
+    payload = {
+        "product": product.pk,
+        "location": location.pk,
+        "quantity": quantity,
+        "lot": pk_or_none(lot),
+        "lpn": pk_or_none(lpn),
+        "status": status,
+        "reason_code": reason_code,
+        "note": note,
+    }
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.adjust",
+        payload=payload,
+        action=act,
+        dump=move_ids,
+        load=load_moves,
+    )[0]
+
+
+@ledger_service
+def change_status(
+    *,
+    user: Any,
+    product: Product,
+    location: Location,
+    quantity: int,
+    from_status: str,
+    to_status: str,
+    lot: Lot | None = None,
+    lpn: Lpn | None = None,
+    reason_code: str = "",
+    idempotency_key: str | None = None,
+) -> StockMove:
+    """Moves free stock between inventory statuses in place (e.g. available to hold)."""
+    if from_status == to_status:
+        raise InvalidQuantity(f"The stock is already {to_status}.", code="same_status")
+    valid = set(InventoryStatus.values)
+    if from_status not in valid or to_status not in valid:
+        raise InvalidQuantity(
+            f"Unknown status; use one of {', '.join(sorted(valid))}.", code="invalid"
+        )
+
+    def act() -> list[StockMove]:
+        leg = Leg(product, lot, quantity, location, location, lpn, lpn, from_status, to_status)
+        moves = post_legs([leg], user=user, reason=Reason.STATUS_CHANGE, reason_code=reason_code)
+        emit_moves("stock.status_changed", moves, user)
+        return moves
+
+    payload = {
+        "product": product.pk,
+        "location": location.pk,
+        "quantity": quantity,
+        "lot": pk_or_none(lot),
+        "lpn": pk_or_none(lpn),
+        "from": from_status,
+        "to": to_status,
+        "reason_code": reason_code,
+    }
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.change_status",
+        payload=payload,
+        action=act,
+        dump=move_ids,
+        load=load_moves,
+    )[0]

@@ -1,0 +1,356 @@
+"""The posting machinery behind every stock service: legs, the checks, row locks in the fixed
+order, balance updates and move rows. Used only by inventory.services.ledger and .reservations."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+import psycopg.errors
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from inventory import locks
+from inventory.events import emit
+from inventory.exceptions import (
+    InsufficientStock,
+    InvalidQuantity,
+    LocationRefused,
+    LotRefused,
+    LpnRefused,
+)
+from inventory.locks import BalanceKey
+from inventory.models import (
+    Balance,
+    InventoryStatus,
+    Location,
+    LocationKind,
+    Lot,
+    Lpn,
+    Product,
+    StockMove,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+RETRIES = 4
+
+
+def ledger_service(fn: Callable[P, T]) -> Callable[P, T]:
+    """Runs the service in its own transaction. Locks are taken in one order, so deadlocks should
+    not happen; if PostgreSQL still reports one (or a serialization failure), the whole
+    transaction is retried, so none escapes to the caller. Inside a caller's transaction the
+    caller owns the retry."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        for attempt in range(RETRIES):
+            try:
+                with transaction.atomic():
+                    return fn(*args, **kwargs)
+            except OperationalError as exc:
+                retryable = isinstance(
+                    exc.__cause__,
+                    psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure,
+                )
+                if not retryable or attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+@dataclass
+class Leg:
+    """One requested move of one balance key to another."""
+
+    product: Product
+    lot: Lot | None
+    quantity: int
+    from_location: Location
+    to_location: Location
+    from_lpn: Lpn | None = None
+    to_lpn: Lpn | None = None
+    from_status: str = InventoryStatus.AVAILABLE
+    to_status: str = InventoryStatus.AVAILABLE
+    consume_allocated: int = 0
+
+    def source_key(self) -> BalanceKey:
+        return BalanceKey(
+            self.from_location.pk,
+            self.product.pk,
+            self.lot.pk if self.lot else None,
+            self.from_lpn.pk if self.from_lpn else None,
+            self.from_status,
+        )
+
+    def dest_key(self) -> BalanceKey:
+        return BalanceKey(
+            self.to_location.pk,
+            self.product.pk,
+            self.lot.pk if self.lot else None,
+            self.to_lpn.pk if self.to_lpn else None,
+            self.to_status,
+        )
+
+
+VIRTUAL_CODES = {
+    LocationKind.SUPPLIER: "~SUPPLIER",
+    LocationKind.CUSTOMER: "~CUSTOMER",
+    LocationKind.ADJUSTMENT: "~ADJUSTMENT",
+    LocationKind.SCRAP: "~SCRAP",
+    LocationKind.IN_TRANSIT: "~IN-TRANSIT",
+}
+
+
+def virtual_location(warehouse_id: int, kind: str) -> Location:
+    """The warehouse's virtual location of this kind (made on first use)."""
+    code = VIRTUAL_CODES[LocationKind(kind)]
+    location, _ = Location.objects.get_or_create(
+        warehouse_id=warehouse_id,
+        code=code,
+        defaults={"barcode": code, "kind": kind, "is_pickable": False},
+    )
+    return location
+
+
+def _describe(key_product: Product, location: Location, lot: Lot | None, lpn: Lpn | None) -> str:
+    parts = [f"{key_product.sku} at {location.code}"]
+    if lot:
+        parts.append(f"lot {lot.number}")
+    if lpn:
+        parts.append(f"LPN {lpn.code}")
+    return ", ".join(parts)
+
+
+def _check_leg(leg: Leg) -> None:
+    if not isinstance(leg.quantity, int) or isinstance(leg.quantity, bool) or leg.quantity <= 0:
+        raise InvalidQuantity(f"Quantity must be a whole number above zero; got {leg.quantity!r}.")
+    product = leg.product
+    if product.is_lot_tracked and leg.lot is None:
+        raise LotRefused(f"{product.sku} is lot-tracked: give the lot.")
+    if not product.is_lot_tracked and leg.lot is not None:
+        raise LotRefused(f"{product.sku} is not lot-tracked; lot {leg.lot.number} was given.")
+    if leg.lot is not None and leg.lot.product_id != product.pk:
+        raise LotRefused(f"Lot {leg.lot.number} belongs to another product, not {product.sku}.")
+    if leg.from_location.warehouse_id != leg.to_location.warehouse_id:
+        raise LocationRefused(
+            f"{leg.from_location.code} and {leg.to_location.code} are in different warehouses; "
+            "use a transfer."
+        )
+    if leg.from_location.pk == leg.to_location.pk and leg.source_key() == leg.dest_key():
+        raise LocationRefused(f"{leg.to_location.code} is both source and destination.")
+    for lpn, location, side in (
+        (leg.from_lpn, leg.from_location, "from"),
+        (leg.to_lpn, leg.to_location, "to"),
+    ):
+        if lpn is None:
+            continue
+        if location.is_virtual:
+            raise LpnRefused(f"LPN {lpn.code} cannot be at virtual location {location.code}.")
+        if lpn.warehouse_id != location.warehouse_id:
+            raise LpnRefused(f"LPN {lpn.code} belongs to another warehouse.")
+        if side == "from" and lpn.location_id != location.pk:
+            raise LpnRefused(f"LPN {lpn.code} is not at {location.code}.")
+
+
+def _check_destinations(legs: list[Leg]) -> None:
+    """Blocked and capacity checks, under the destination locations' row locks so that two
+    movers into one bin cannot both fit the last space."""
+    physical = {
+        leg.to_location.pk: leg.to_location for leg in legs if not leg.to_location.is_virtual
+    }
+    limited = [
+        pk
+        for pk, loc in physical.items()
+        if loc.max_units is not None
+        or loc.max_volume_cm3 is not None
+        or loc.max_weight_g is not None
+    ]
+    locked = locks.lock_locations(limited)
+    for pk, location in physical.items():
+        current = locked.get(pk, location)
+        if current.is_blocked and any(
+            leg.from_location.pk != pk for leg in legs if leg.to_location.pk == pk
+        ):
+            reason = f" ({current.blocked_reason})" if current.blocked_reason else ""
+            raise LocationRefused(f"Location {current.code} is blocked{reason}.")
+    for pk in limited:
+        location = locked[pk]
+        incoming = [leg for leg in legs if leg.to_location.pk == pk and leg.from_location.pk != pk]
+        if not incoming:
+            continue
+        here = Balance.objects.filter(location_id=pk, on_hand__gt=0).select_related("product")
+        units = sum(b.on_hand for b in here) + sum(leg.quantity for leg in incoming)
+        if location.max_units is not None and units > location.max_units:
+            raise LocationRefused(
+                f"Location {location.code} holds at most {location.max_units} units; "
+                f"this would make {units}."
+            )
+        if location.max_volume_cm3 is not None:
+            volume = sum(b.on_hand * (b.product.volume_cm3 or 0) for b in here) + sum(
+                leg.quantity * (leg.product.volume_cm3 or 0) for leg in incoming
+            )
+            if volume > location.max_volume_cm3:
+                raise LocationRefused(
+                    f"Location {location.code} holds at most {location.max_volume_cm3} cm³; "
+                    f"this would make {volume} cm³."
+                )
+        if location.max_weight_g is not None:
+            weight = sum(b.on_hand * (b.product.weight_g or 0) for b in here) + sum(
+                leg.quantity * (leg.product.weight_g or 0) for leg in incoming
+            )
+            if weight > location.max_weight_g:
+                raise LocationRefused(
+                    f"Location {location.code} holds at most {location.max_weight_g} g; "
+                    f"this would make {weight} g."
+                )
+
+
+def post_legs(
+    legs: list[Leg],
+    *,
+    user: Any,
+    reason: str,
+    reason_code: str = "",
+    reference_type: str = "",
+    reference_id: str = "",
+    note: str = "",
+    under_lock: Callable[[], None] | None = None,
+) -> list[StockMove]:
+    """Applies the legs under locks and writes their moves. Must run inside a transaction.
+    `under_lock` runs once the balances are locked and before anything changes: the place for
+    checks on rows that come later in the lock order (reservations)."""
+    for leg in legs:
+        _check_leg(leg)
+    _check_destinations(legs)
+    sources = [leg.source_key() for leg in legs if not leg.from_location.is_virtual]
+    dests = {
+        leg.dest_key(): (leg.product.client_id, leg.to_location.warehouse_id)
+        for leg in legs
+        if not leg.to_location.is_virtual
+    }
+    balances = locks.lock_balances([*sources, *dests], create=dests)
+    if under_lock is not None:
+        under_lock()
+    now = timezone.now()
+    touched: dict[int, Balance] = {}
+    for leg in legs:
+        source = None
+        if not leg.from_location.is_virtual:
+            source = balances.get(leg.source_key())
+            on_hand = source.on_hand if source else 0
+            allocated = source.allocated if source else 0
+            free = on_hand - allocated
+            if leg.quantity - leg.consume_allocated > free or leg.quantity > on_hand:
+                where = _describe(leg.product, leg.from_location, leg.lot, leg.from_lpn)
+                raise InsufficientStock(
+                    f"Not enough {leg.from_status} stock of {where}: {free} available "
+                    f"({on_hand} on hand, {allocated} allocated), {leg.quantity} requested."
+                )
+            assert source is not None
+            source.on_hand -= leg.quantity
+            source.allocated -= leg.consume_allocated
+            source.updated_at = now
+            touched[source.pk] = source
+        if not leg.to_location.is_virtual:
+            dest = balances[leg.dest_key()]
+            if source is not None:
+                # Keep the age of the stock for FIFO: a move does not make units newer.
+                dest.first_received_at = (
+                    source.first_received_at
+                    if dest.on_hand == 0
+                    else min(dest.first_received_at, source.first_received_at)
+                )
+            elif dest.on_hand == 0:
+                dest.first_received_at = now
+            dest.on_hand += leg.quantity
+            dest.updated_at = now
+            touched[dest.pk] = dest
+    Balance.objects.bulk_update(
+        list(touched.values()), ["on_hand", "allocated", "first_received_at", "updated_at"]
+    )
+    for leg in legs:
+        if leg.to_lpn is not None and leg.to_lpn.location_id != leg.to_location.pk:
+            if leg.to_lpn.location_id is not None and leg.from_lpn != leg.to_lpn:
+                raise LpnRefused(
+                    f"LPN {leg.to_lpn.code} is at another location; scan it there or move it first."
+                )
+            Lpn.objects.filter(pk=leg.to_lpn.pk).update(location=leg.to_location)
+            leg.to_lpn.location = leg.to_location
+    return StockMove.objects.bulk_create(
+        [
+            StockMove(
+                product=leg.product,
+                lot=leg.lot,
+                quantity=leg.quantity,
+                from_location=leg.from_location,
+                to_location=leg.to_location,
+                from_lpn=leg.from_lpn,
+                to_lpn=leg.to_lpn,
+                from_status=leg.from_status,
+                to_status=leg.to_status,
+                reason=reason,
+                reason_code=reason_code,
+                reference_type=reference_type,
+                reference_id=str(reference_id),
+                note=note,
+                warehouse_id=leg.to_location.warehouse_id,
+                client_id=leg.product.client_id,
+                user=user if getattr(user, "pk", None) else None,
+                created_at=now,
+            )
+            for leg in legs
+        ]
+    )
+
+
+def _move_payload(move: StockMove) -> dict[str, Any]:
+    return {
+        "move_id": move.pk,
+        "product_id": move.product_id,
+        "sku": move.product.sku,
+        "quantity": move.quantity,
+        "lot": move.lot.number if move.lot else None,
+        "from_location": move.from_location.code,
+        "to_location": move.to_location.code,
+        "from_lpn": move.from_lpn.code if move.from_lpn else None,
+        "to_lpn": move.to_lpn.code if move.to_lpn else None,
+        "from_status": move.from_status,
+        "to_status": move.to_status,
+        "reason": move.reason,
+        "reason_code": move.reason_code,
+        "reference": {"type": move.reference_type, "id": move.reference_id},
+    }
+
+
+def emit_moves(event_type: str, moves: list[StockMove], user: Any) -> None:
+    for move in moves:
+        emit(
+            event_type,
+            client_id=move.client_id,
+            warehouse_id=move.warehouse_id,
+            payload=_move_payload(move),
+            user=user,
+        )
+
+
+def move_ids(moves: list[StockMove]) -> list[int]:
+    return [m.pk for m in moves]
+
+
+def load_moves(ids: list[int]) -> list[StockMove]:
+    return list(
+        StockMove.objects.filter(pk__in=ids)
+        .select_related("product", "lot", "from_location", "to_location", "from_lpn", "to_lpn")
+        .order_by("pk")
+    )
+
+
+def pk_or_none(obj: Any) -> Any:
+    return getattr(obj, "pk", None)
