@@ -5,6 +5,9 @@ from django.http import HttpRequest
 
 NAV = [
     ("Dashboard", "/dashboard/", "wms.view_dashboard"),
+    ("Inventory", "/inventory/stock/", "inventory.view_stock"),
+    ("Products", "/inventory/products/", "inventory.view_master_data"),
+    ("Locations", "/inventory/locations/", "inventory.view_master_data"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

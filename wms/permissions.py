@@ -87,6 +87,13 @@ rules.add_perm("inventory.view_warehouse", anyone & in_scope)
 rules.add_perm("inventory.change_warehouse", staff)
 rules.add_perm("inventory.view_client", anyone & in_scope)
 rules.add_perm("inventory.change_client", staff)
+# Stock and master data pages. Client users will see their own stock in the portal (later issue).
+rules.add_perm("inventory.view_stock", staff)
+rules.add_perm("inventory.view_master_data", staff)
+rules.add_perm("inventory.change_master_data", staff)
+rules.add_perm("inventory.adjust_stock", staff)
+rules.add_perm("inventory.view_product", anyone & in_scope)
+rules.add_perm("inventory.change_product", staff)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
