@@ -147,9 +147,9 @@ def stock_summary(product: Product, warehouse: Warehouse | None = None) -> dict[
     if warehouse is not None:
         rows = rows.filter(warehouse=warehouse)
     agg = rows.aggregate(
-        on_hand=Sum("on_hand"),
-        allocated=Sum("allocated"),
-        available=Sum(
+        total_on_hand=Sum("on_hand"),
+        total_allocated=Sum("allocated"),
+        total_available=Sum(
             Case(
                 When(status=InventoryStatus.AVAILABLE, then=F("on_hand") - F("allocated")),
                 default=Value(0),
@@ -157,7 +157,7 @@ def stock_summary(product: Product, warehouse: Warehouse | None = None) -> dict[
             )
         ),
     )
-    return {k: int(v or 0) for k, v in agg.items()}
+    return {k.removeprefix("total_"): int(v or 0) for k, v in agg.items()}
 
 
 def available_to_promise(
@@ -219,6 +219,17 @@ def virtual_positions(product: Product) -> dict[str, int]:
             name = f"{row['warehouse_code']}/{row['code']}"
             positions[name] = positions.get(name, 0) + sign * row["q"]
     return positions
+
+
+def moves_at_location(location: Location) -> QuerySet[StockMove]:
+    """Moves into or out of a location, newest first."""
+    return (
+        StockMove.objects.filter(Q(from_location=location) | Q(to_location=location))
+        .select_related(
+            "product", "lot", "from_location", "to_location", "from_lpn", "to_lpn", "user"
+        )
+        .order_by("-created_at", "-pk")
+    )
 
 
 def active_reservations(balance: Balance) -> QuerySet[Reservation]:
