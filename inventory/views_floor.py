@@ -1,7 +1,10 @@
-"""The handheld home: the operator's active warehouse and one scan box. Scanning a warehouse
-code switches the active warehouse; later issues teach the same box bins, SKUs and LPNs."""
+"""The handheld home and lookup. One scan box: a warehouse code switches the active warehouse;
+a bin, LPN or product barcode (or SKU) shows what is there. Later issues add receive, putaway,
+pick, pack and count to the same home."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,11 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from inventory import selectors
+from inventory.models import Warehouse
+from wms.http import AuthedRequest
 
 ACTIVE_WAREHOUSE_KEY = "active_warehouse_pk"
+MAX_LINES = 12
 
 
-def active_warehouse(request: HttpRequest):  # type: ignore[no-untyped-def]
+def active_warehouse(request: HttpRequest) -> Warehouse | None:
     warehouses = selectors.warehouses_for_user(request.user)
     chosen = request.session.get(ACTIVE_WAREHOUSE_KEY)
     warehouse = warehouses.filter(pk=chosen).first() if chosen else None
@@ -24,13 +30,12 @@ def active_warehouse(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_required
 @permission_required("wms.use_floor", raise_exception=True)
 @require_GET
-def floor_home(request: HttpRequest) -> HttpResponse:
-    warehouse = active_warehouse(request)
+def floor_home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "inventory/floor_home.html",
         {
-            "warehouse": warehouse,
+            "warehouse": active_warehouse(request),
             "warehouses": selectors.warehouses_for_user(request.user),
         },
     )
@@ -38,22 +43,79 @@ def floor_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("wms.use_floor", raise_exception=True)
-@require_POST
-def floor_scan(request: HttpRequest) -> HttpResponse:
-    """One scan from the home box. Always 200 with a result line (htmx does not swap 4xx), the
-    line saying what was expected when the code is not recognised."""
-    code = request.POST.get("code", "").strip()
-    context: dict[str, object] = {"code": code}
-    if not code:
-        context.update(ok=False, message="Nothing was scanned. Scan a warehouse code.")
-    else:
-        warehouse = selectors.find_warehouse_by_code(request.user, code)
-        if warehouse is None:
-            context.update(
-                ok=False,
-                message=f"Unknown code “{code}”: expected a warehouse code you work in.",
+@require_GET
+def floor_lookup(request: AuthedRequest) -> HttpResponse:
+    return render(request, "inventory/floor_lookup.html", {"warehouse": active_warehouse(request)})
+
+
+def _lookup(request: AuthedRequest, code: str, warehouse: Warehouse | None) -> dict[str, Any]:
+    """What a scanned code shows: the contents of a bin or LPN, or where a product is."""
+    matches = selectors.resolve_scan(request.user, code, warehouse)
+    if not matches:
+        return {
+            "ok": False,
+            "message": f"Unknown code “{code}”: expected a bin, LPN, product barcode or SKU"
+            f"{' in ' + warehouse.code if warehouse else ''}.",
+        }
+    cards = []
+    for match in matches[:3]:
+        if match.kind == "location":
+            rows = selectors.balances(
+                request.user, selectors.BalanceFilters(location_id=match.obj.pk)
+            )[:MAX_LINES]
+            cards.append(
+                {
+                    "title": f"Bin {match.obj.code}",
+                    "kind": "location",
+                    "rows": rows,
+                    "blocked": match.obj.is_blocked,
+                }
             )
+        elif match.kind == "lpn":
+            rows = selectors.balances(request.user, selectors.BalanceFilters(lpn_id=match.obj.pk))[
+                :MAX_LINES
+            ]
+            where = match.obj.location.code if match.obj.location else "not placed"
+            cards.append({"title": f"LPN {match.obj.code} at {where}", "kind": "lpn", "rows": rows})
         else:
-            request.session[ACTIVE_WAREHOUSE_KEY] = warehouse.pk
-            context.update(ok=True, message=f"Now working in {warehouse}.", warehouse=warehouse)
-    return render(request, "handheld/_scan_result.html", context)
+            rows = selectors.balances(
+                request.user,
+                selectors.BalanceFilters(
+                    product_id=match.obj.pk, warehouse_id=warehouse.pk if warehouse else None
+                ),
+            )[:MAX_LINES]
+            pack = f" (case of {match.pack_quantity})" if match.pack_quantity > 1 else ""
+            cards.append(
+                {
+                    "title": f"{match.obj.sku}{pack} · {match.obj.name}",
+                    "kind": "product",
+                    "rows": rows,
+                }
+            )
+    return {
+        "ok": True,
+        "message": f"{len(matches)} match{'es' if len(matches) > 1 else ''}",
+        "cards": cards,
+    }
+
+
+@login_required
+@permission_required("wms.use_floor", raise_exception=True)
+@require_POST
+def floor_scan(request: AuthedRequest) -> HttpResponse:
+    """One scan from the home or lookup box. Always 200 with a result line (htmx does not swap
+    4xx); an unrecognised code says what was expected."""
+    code = request.POST.get("code", "").strip()
+    context: dict[str, Any] = {"code": code}
+    if not code:
+        context.update(
+            ok=False, message="Nothing was scanned. Scan a bin, LPN, product or warehouse."
+        )
+        return render(request, "handheld/_scan_result.html", context)
+    switch_to = selectors.find_warehouse_by_code(request.user, code)
+    if switch_to is not None and request.POST.get("mode") != "lookup":
+        request.session[ACTIVE_WAREHOUSE_KEY] = switch_to.pk
+        context.update(ok=True, message=f"Now working in {switch_to}.", warehouse=switch_to)
+        return render(request, "handheld/_scan_result.html", context)
+    context.update(_lookup(request, code, active_warehouse(request)))
+    return render(request, "inventory/_lookup_result.html", context)

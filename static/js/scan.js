@@ -39,7 +39,7 @@
       // One idempotency key per scan: a retried request counts once on the server.
       htmx.ajax("POST", url, {
         source: form, target: target, swap: "afterbegin",
-        values: { code: code, idempotency_key: newKey() },
+        values: { code: code, idempotency_key: newKey(), mode: form.dataset.scanMode || "" },
       });
     });
     document.addEventListener("htmx:afterSwap", function (event) {

@@ -30,13 +30,13 @@ def test_scanning_a_warehouse_outside_the_operators_scope_is_refused(
     http = http_for(operator)
     body = http.post("/floor/scan/", {"code": "WEST"}).content.decode()
     assert 'class="scan-result error"' in body
-    assert "Unknown code “WEST”: expected a warehouse code you work in." in body
+    assert "Unknown code “WEST”: expected a bin, LPN, product barcode or SKU in EAST." in body
     assert '<span id="active-warehouse">EAST</span>' in http.get("/floor/").content.decode()
 
 
 def test_empty_scan_says_what_is_expected(http_for: Any, operator: Any) -> None:
     body = http_for(operator).post("/floor/scan/", {"code": ""}).content.decode()
-    assert "Nothing was scanned. Scan a warehouse code." in body
+    assert "Nothing was scanned. Scan a bin, LPN, product or warehouse." in body
 
 
 def test_operator_without_warehouse_is_told_to_ask_a_manager(http_for: Any, acme: Any) -> None:
