@@ -288,7 +288,7 @@ SLOW_COMMAND = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_signal_stops_what_devstack_started(data_dir: Path, signum: int) -> None:
     env = {
         **os.environ,
