@@ -36,10 +36,11 @@ def main() -> int:
     import django
 
     django.setup()
-    from tests.bench import provisioning
+    from tests.bench import ledger, provisioning
 
     print(f"FluxVantage benchmarks on {urlsplit(url).hostname or 'socket'} (db {BENCH_DB})")
     provisioning.run()
+    ledger.run()
     return 0
 
 

@@ -55,6 +55,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 PUBLIC_SCHEMA_URLCONF = "wms.urls_public"
 ROOT_URLCONF = "wms.urls"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# Set search_path once per tenant switch, not before every query (one round trip per query).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",

@@ -39,6 +39,3 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 
 # Static files straight from the app server (compressed, cache-busted); no CDN, no extra service.
 MIDDLEWARE = [*MIDDLEWARE[:2], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[2:]]
-
-# django-tenants sets search_path once per tenant switch instead of before every query.
-TENANT_LIMIT_SET_CALLS = True
