@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import redis
 import requests
 from celery import Celery
 from psycopg import sql
@@ -247,6 +248,13 @@ class LiveStack:
         for process in self.processes.values():
             _stop_group(process)
         self._drop_database()
+        # The run's queue and its binding; task results expire by themselves (live_settings).
+        with redis.Redis.from_url(self.redis_url) as client:
+            client.delete(
+                self.queue,
+                f"_kombu.binding.{self.queue}",
+                f"_kombu.binding_permanent.{self.queue}",
+            )
 
     def _wait(self, deadline: float, what: str, ready: Callable[[], bool]) -> None:
         while not ready():

@@ -11,6 +11,7 @@ from wms.settings.dev import *  # noqa: F403
 from wms.settings.dev import MIDDLEWARE
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FV_E2E_QUEUE", "celery")
+CELERY_RESULT_EXPIRES = 600  # results outlive a run by minutes, not the default day
 # As in wms.settings.test: the slow default hasher costs seconds per run (seed_demo's four users,
 # every sign-in) and is not what these tests are about.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
