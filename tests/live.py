@@ -233,14 +233,14 @@ class LiveStack:
             ],
         )  # fmt: skip
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        self._wait(deadline, "seed_demo", lambda: seed.poll() is not None)
+        self._wait(deadline, "seed_demo to finish", lambda: seed.poll() is not None)
         if seed.returncode != 0:
             raise LiveStackError(f"seed_demo exited {seed.returncode}")
-        self._wait(deadline, "the web server", self._web_is_up)
+        self._wait(deadline, "the web server to answer", self._web_is_up)
         with self.celery_client() as client:
             self._wait(
                 deadline,
-                "the worker",
+                "the worker to answer a ping",
                 lambda: bool(client.control.ping([self.worker_name], timeout=0.3)),
             )
 
@@ -260,9 +260,9 @@ class LiveStack:
         while not ready():
             for name, process in self.processes.items():
                 if name != "seed_demo" and process.poll() is not None:
-                    raise LiveStackError(f"{name} exited {process.returncode} before {what} was up")
+                    raise LiveStackError(f"{name} exited {process.returncode} waiting for {what}")
             if time.monotonic() > deadline:
-                raise LiveStackError(f"{what} was not up after {STARTUP_TIMEOUT_SECONDS:.0f} s")
+                raise LiveStackError(f"waited {STARTUP_TIMEOUT_SECONDS:.0f} s in vain for {what}")
             time.sleep(0.1)
 
     def _web_is_up(self) -> bool:
