@@ -8,6 +8,7 @@ Redis DB 12 with a queue of its own, so concurrent runs never take each other's 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import signal
@@ -40,6 +41,7 @@ DEMO_PASSWORD = "demo-pass-123"
 # Long enough that a scanner's three codes (typed in about 0.1 s) queue behind the first request.
 SCAN_DELAY_MS = 400
 STARTUP_TIMEOUT_SECONDS = 60.0
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 # Settings the children must not inherit from the developer's shell: Celery reads the broker and
 # backend URLs from the environment before any settings module.
 INHERITED_ENV_TO_DROP = (
@@ -60,6 +62,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _die_with(parent_pid: int) -> Callable[[], None]:
+    """For Popen's preexec_fn: the child gets SIGTERM when the test process dies without running
+    teardown (SIGKILL, a crash), so no server or worker outlives it (Linux PR_SET_PDEATHSIG)."""
+
+    def arrange() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return arrange
 
 
 def _with_database(url: str, name: str) -> str:
@@ -208,6 +222,7 @@ class LiveStack:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with(os.getpid()),
             )
         self.processes[name] = process
         return process
