@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Page, Playwright, Route, expect
 
 from tests.live import LiveStack
 
@@ -32,8 +32,7 @@ def browser_context_args(
 def floor(page: Page, live_stack: LiveStack, sign_in: Callable[..., None]) -> Page:
     sign_in(live_stack.base_url, OPERATOR)
     expect(page).to_have_url(f"{live_stack.base_url}/floor/")
-    # scan.js is deferred: until it has run, Enter submits the form natively (a GET that reloads
-    # the page) and the scan is lost. An operator takes longer than that to pull the trigger.
+    # From a fully loaded page (scan.js set up); scanning during the load has its own test.
     page.wait_for_load_state("load")
     return page
 
@@ -79,6 +78,35 @@ def test_back_to_back_scans_each_get_a_result_in_order(floor: Page) -> None:
     # No fourth line turns up late (a duplicate or an empty scan).
     floor.wait_for_timeout(500)
     expect(results).to_have_count(3)
+
+
+def test_scans_made_while_the_page_loads_are_sent_once_it_is_ready(
+    floor: Page, live_stack: LiveStack
+) -> None:
+    # Hold scan.js back, as a slow network would, and scan before it runs.
+    held: list[Route] = []
+    floor.route("**/static/js/scan.js", lambda route: held.append(route))
+    floor_url = f"{live_stack.base_url}/floor/"
+    floor.goto(floor_url, wait_until="commit")
+    scan_input = floor.locator("#scan-input")
+    expect(scan_input).to_be_focused()
+    scan(floor, "EAST")
+    scan(floor, "NOPE")
+    assert len(held) == 1
+    # Not submitted by the browser itself (a GET that reloads the page and drops the scan).
+    assert floor.url == floor_url
+    expect(floor.locator("#scan-log > li")).to_have_count(0)
+
+    held[0].continue_()
+
+    results = floor.locator("#scan-log > li.scan-result")
+    expect(results.locator(".scan-code")).to_have_text(["NOPE", "EAST"])
+    assert [results.nth(i).get_attribute("class") for i in range(2)] == [
+        "scan-result error",
+        "scan-result ok",
+    ]
+    expect(scan_input).to_have_value("")
+    expect(scan_input).to_be_focused()
 
 
 def test_error_result_is_styled_and_page_fits_a_360px_screen(
