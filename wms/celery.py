@@ -10,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wms.settings.dev")
 app = CeleryApp("wms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# wms is the project package, not an installed app: name it so its tasks (wms.ping) register.
+app.autodiscover_tasks(["wms"])

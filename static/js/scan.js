@@ -30,18 +30,23 @@
     const input = form.querySelector(".scan-input");
     const toggle = form.querySelector(".kbd-toggle");
     const url = form.dataset.scanUrl, target = form.dataset.scanTarget;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      const code = input.value.trim();
-      input.value = "";
-      input.focus();
-      if (!code) return;
+    function send(code) {
       // One idempotency key per scan: a retried request counts once on the server.
       htmx.ajax("POST", url, {
         source: form, target: target, swap: "afterbegin",
         values: { code: code, idempotency_key: newKey(), mode: form.dataset.scanMode || "" },
       });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const code = input.value.trim();
+      input.value = "";
+      input.focus();
+      if (code) send(code);
     });
+    // Codes scanned before this script ran, kept by the scan box's inline script.
+    form.scanReady = true;
+    (form.pendingScans || []).splice(0).forEach(send);
     document.addEventListener("htmx:afterSwap", function (event) {
       if (!event.detail.target || !event.detail.target.matches(target)) return;
       const first = document.querySelector(target + " > .scan-result");
