@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -87,7 +88,8 @@ def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, Balance]:
     building the ORM filter for a few keys cost more CPU than the rest of a move."""
     if not keys:
         return {}
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     for key in keys:
         lot = "lot_id IS NULL" if key.lot_id is None else "lot_id = %s"
         lpn = "lpn_id IS NULL" if key.lpn_id is None else "lpn_id = %s"
@@ -112,7 +114,7 @@ def write_balances(rows: Iterable[Balance]) -> None:
     if not rows:
         return
     values = ", ".join(["(%s, %s, %s, %s::timestamptz, %s::timestamptz)"] * len(rows))
-    params: list[object] = []
+    params: list[Any] = []
     for row in rows:
         params += [row.pk, row.on_hand, row.allocated, row.first_received_at, row.updated_at]
     table = Balance._meta.db_table
