@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from inventory.models import (
     Balance,
@@ -172,37 +172,58 @@ def available_to_promise(
     return {r["product_id"]: int(r["atp"]) for r in result}
 
 
-def move_history(product: Product, *, location: Location | None = None) -> QuerySet[StockMove]:
-    """A product's moves, oldest first, each with `signed` (its effect on the physical on-hand,
-    or on one location's) and `running` (the on-hand after it), computed by the database."""
-    moves = StockMove.objects.filter(product=product).select_related(
-        "lot", "from_location", "to_location", "from_lpn", "to_lpn", "user"
-    )
+def _signed(product: Product, location: Location | None) -> Case:
+    """A move's effect on the building's on-hand of the product (or on one location's)."""
     if location is not None:
-        moves = moves.filter(Q(from_location=location) | Q(to_location=location))
-        signed = Case(
+        return Case(
             When(Q(to_location=location) & Q(from_location=location), then=Value(0)),
             When(to_location=location, then=F("quantity")),
             default=-F("quantity"),
             output_field=IntegerField(),
         )
-    else:
-        signed = Case(
-            When(
-                Q(from_location__is_virtual=True) & Q(to_location__is_virtual=False),
-                then=F("quantity"),
-            ),
-            When(
-                Q(from_location__is_virtual=False) & Q(to_location__is_virtual=True),
-                then=-F("quantity"),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    return moves.annotate(
-        signed=signed,
-        running=Window(Sum(signed), order_by=[F("created_at").asc(), F("pk").asc()]),
-    ).order_by("created_at", "pk")
+    return Case(
+        When(
+            Q(from_location__is_virtual=True) & Q(to_location__is_virtual=False), then=F("quantity")
+        ),
+        When(
+            Q(from_location__is_virtual=False) & Q(to_location__is_virtual=True),
+            then=-F("quantity"),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def move_history(product: Product, *, location: Location | None = None) -> QuerySet[StockMove]:
+    """A product's moves (at one location, if given), newest first, each annotated with `signed`:
+    its effect on the on-hand. Page it, then call `with_running_on_hand` on the page."""
+    moves = StockMove.objects.filter(product=product).select_related(
+        "lot", "from_location", "to_location", "from_lpn", "to_lpn", "user"
+    )
+    if location is not None:
+        moves = moves.filter(Q(from_location=location) | Q(to_location=location))
+    return moves.annotate(signed=_signed(product, location)).order_by("-created_at", "-pk")
+
+
+def with_running_on_hand(
+    page: list[StockMove], product: Product, *, location: Location | None = None
+) -> list[StockMove]:
+    """Sets `running` (the on-hand right after the move) on a newest-first page of
+    move_history: one aggregate over the older moves, then a walk up the page, so the cost
+    does not grow with the length of the history shown before this page."""
+    if not page:
+        return page
+    oldest = page[-1]
+    older = StockMove.objects.filter(product=product).filter(
+        Q(created_at__lt=oldest.created_at) | Q(created_at=oldest.created_at, pk__lt=oldest.pk)
+    )
+    if location is not None:
+        older = older.filter(Q(from_location=location) | Q(to_location=location))
+    running = older.aggregate(total=Sum(_signed(product, location)))["total"] or 0
+    for move in reversed(page):
+        running += move.signed  # type: ignore[attr-defined]
+        move.running = running  # type: ignore[attr-defined]
+    return page
 
 
 def virtual_positions(product: Product) -> dict[str, int]:

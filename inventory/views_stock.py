@@ -51,8 +51,8 @@ def product_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     product = selectors.products_for_user(request.user).filter(pk=pk).first()
     if product is None:
         raise Http404("No such product.")
-    history = selectors.move_history(product).order_by("-created_at", "-pk")
-    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.move_history(product), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_running_on_hand(list(page.object_list), product)
     context = {
         "product": product,
         "summary": selectors.stock_summary(product),

@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 
 from inventory.models import Balance, LedgerCheck, StockMove
 from inventory.reconcile import find_drift
-from inventory.selectors import move_history, virtual_positions
+from inventory.selectors import move_history, virtual_positions, with_running_on_hand
 from inventory.services import ledger
 from inventory.tasks import nightly_ledger_check
 
@@ -149,7 +149,18 @@ def test_move_history_explains_the_number_with_a_running_balance(
     ledger.receive(user=manager, product=widget, quantity=10, location=dock)
     ledger.move(user=manager, product=widget, quantity=4, from_location=dock, to_location=bin_a)
     ledger.adjust(user=manager, product=widget, location=bin_a, quantity=-1, reason_code="DAMAGED")
-    whole = [(m.reason, m.signed, m.running) for m in move_history(widget)]
-    assert whole == [("receipt", 10, 10), ("move", 0, 10), ("adjust", -1, 9)]
-    at_bin = [(m.reason, m.signed, m.running) for m in move_history(widget, location=bin_a)]
-    assert at_bin == [("move", 4, 4), ("adjust", -1, 3)]
+    whole = with_running_on_hand(list(move_history(widget)), widget)
+    assert [(m.reason, m.signed, m.running) for m in whole] == [
+        ("adjust", -1, 9),
+        ("move", 0, 10),
+        ("receipt", 10, 10),
+    ]
+    # A later page starts from the sum of everything older than it.
+    second_page = with_running_on_hand(list(move_history(widget)[1:]), widget)
+    assert [m.running for m in second_page] == [10, 10]
+    first_only = with_running_on_hand(list(move_history(widget)[:1]), widget)
+    assert [m.running for m in first_only] == [9]
+    at_bin = with_running_on_hand(
+        list(move_history(widget, location=bin_a)), widget, location=bin_a
+    )
+    assert [(m.reason, m.signed, m.running) for m in at_bin] == [("adjust", -1, 3), ("move", 4, 4)]
