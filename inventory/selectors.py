@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from inventory.models import (
     Balance,
@@ -20,6 +33,7 @@ from inventory.models import (
     ReservationStatus,
     StockMove,
     Warehouse,
+    Zone,
 )
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
@@ -299,3 +313,156 @@ def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[Scan
 
 def lots_for_product(product: Product) -> QuerySet[Lot]:
     return product.lots.order_by("expiry_date", "number")
+
+
+# --- Master data pages -------------------------------------------------------------------------
+
+
+def _warehouse_scoped(
+    rows: QuerySet[Any], user: Any, lookup: str = "warehouse_id"
+) -> QuerySet[Any]:
+    """Rows that belong to a warehouse: none for client users, the assigned ones for operators."""
+    if user.role == Role.CLIENT:
+        return rows.none()
+    if user.role == Role.OPERATOR:
+        return rows.filter(**{f"{lookup}__in": warehouse_ids_for(user)})
+    return rows
+
+
+def search_clients(user: Any, *, query: str = "", active: bool | None = None) -> QuerySet[Client]:
+    """Clients in the user's scope (inactive ones too), by code or name."""
+    rows = Client.objects.all()
+    if user.role == Role.CLIENT:
+        rows = rows.filter(pk=user.client_id)
+    if query:
+        rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("code")
+
+
+def search_warehouses(
+    user: Any, *, query: str = "", active: bool | None = None
+) -> QuerySet[Warehouse]:
+    """Warehouses in the user's scope (inactive ones too), by code, name or city."""
+    rows = _warehouse_scoped(Warehouse.objects.all(), user, lookup="pk")
+    if query:
+        rows = rows.filter(
+            Q(code__icontains=query) | Q(name__icontains=query) | Q(city__icontains=query)
+        )
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("code")
+
+
+def search_zones(
+    user: Any, *, query: str = "", warehouse: Warehouse | None = None
+) -> QuerySet[Zone]:
+    """Zones in the user's warehouses, by code or name, each with `location_count`."""
+    rows = _warehouse_scoped(Zone.objects.select_related("warehouse"), user)
+    if query:
+        rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    return rows.annotate(location_count=Count("locations")).order_by("warehouse__code", "code")
+
+
+VIRTUAL_KIND_FILTER = "virtual"
+
+
+def search_locations(
+    user: Any,
+    *,
+    query: str = "",
+    warehouse: Warehouse | None = None,
+    zone: Zone | None = None,
+    kind: str = "",
+    blocked: bool | None = None,
+) -> QuerySet[Location]:
+    """Locations in the user's warehouses, by code or barcode. `kind` is a location kind,
+    "virtual" for the system's virtual locations, or empty for every physical location."""
+    rows = locations_for_user(user)
+    if query:
+        rows = rows.filter(Q(code__icontains=query) | Q(barcode__icontains=query))
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if zone is not None:
+        rows = rows.filter(zone=zone)
+    if kind == VIRTUAL_KIND_FILTER:
+        rows = rows.filter(is_virtual=True)
+    elif kind:
+        rows = rows.filter(kind=kind)
+    else:
+        rows = rows.filter(is_virtual=False)
+    if blocked is not None:
+        rows = rows.filter(is_blocked=blocked)
+    return rows.order_by("warehouse__code", "pick_sequence", "code")
+
+
+def search_products(
+    user: Any,
+    *,
+    query: str = "",
+    client: Client | None = None,
+    tracking: str = "",
+    active: bool | None = None,
+) -> QuerySet[Product]:
+    """Products in the user's scope, by SKU, name or an exact barcode."""
+    rows = products_for_user(user)
+    if query:
+        by_barcode = ProductBarcode.objects.filter(barcode__iexact=query).values("product_id")
+        rows = rows.filter(
+            Q(sku__icontains=query) | Q(name__icontains=query) | Q(pk__in=by_barcode)
+        )
+    if client is not None:
+        rows = rows.filter(client=client)
+    if tracking:
+        rows = rows.filter(tracking=tracking)
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("client__code", "sku")
+
+
+def with_on_hand(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Adds `on_hand` (physical, all warehouses) to each product by one correlated subquery over
+    the balance cache, and prefetches barcodes: a page of products costs a fixed number of
+    queries however many rows it has."""
+    total = (
+        Balance.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("on_hand"))
+        .values("total")
+    )
+    return products.annotate(
+        on_hand=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+    ).prefetch_related("barcodes")
+
+
+def search_lots(user: Any, *, query: str = "", client: Client | None = None) -> QuerySet[Lot]:
+    """Lots of the products in the user's scope, by lot number or SKU, soonest expiry first."""
+    rows = scope_by_user(
+        Lot.objects.select_related("product", "product__client"),
+        user,
+        client_field="product__client",
+        warehouse_field=None,
+    )
+    if query:
+        rows = rows.filter(Q(number__icontains=query) | Q(product__sku__icontains=query))
+    if client is not None:
+        rows = rows.filter(product__client=client)
+    return rows.order_by(F("expiry_date").asc(nulls_last=True), "product__sku", "number")
+
+
+def search_lpns(
+    user: Any, *, query: str = "", warehouse: Warehouse | None = None, kind: str = ""
+) -> QuerySet[Lpn]:
+    """LPNs in the user's warehouses, by code, with the location the ledger put them at."""
+    rows = _warehouse_scoped(Lpn.objects.select_related("warehouse", "location"), user)
+    if query:
+        rows = rows.filter(code__icontains=query)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("code")

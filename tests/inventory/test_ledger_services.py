@@ -273,11 +273,22 @@ def test_available_to_promise_counts_free_available_stock_per_warehouse(
     ensure_virtual_locations(west)
     ledger.receive(user=manager, product=widget, quantity=10, location=pick_face)
     ledger.receive(user=manager, product=widget, quantity=5, location=bin_a)
-    ledger.change_status(user=manager, product=widget, location=bin_a, quantity=2,
-                         from_status="available", to_status="damaged")
+    ledger.change_status(
+        user=manager,
+        product=widget,
+        location=bin_a,
+        quantity=2,
+        from_status="available",
+        to_status="damaged",
+    )
     balance = Balance.objects.get(location=pick_face, product=widget)
     ledger.reserve(balance_id=balance.pk, quantity=4, reference_type="order_line", reference_id="1")
-    ledger.receive(user=manager, product=widget, quantity=7, location=LocationFactory(warehouse=west, code="W-1"))
+    ledger.receive(
+        user=manager,
+        product=widget,
+        quantity=7,
+        location=LocationFactory(warehouse=west, code="W-1"),
+    )
     assert available_to_promise(wh) == {widget.pk: 10 - 4 + 3}
     assert available_to_promise(west) == {widget.pk: 7}
     assert stock_summary(widget, wh) == {"on_hand": 15, "allocated": 4, "available": 9}
@@ -289,15 +300,23 @@ def test_a_crash_mid_transaction_leaves_nothing_half_written(
     from inventory.services import posting
 
     ledger.receive(user=manager, product=widget, quantity=5, location=bin_a)
-    before = (StockMove.objects.count(), Event.objects.count(),
-              list(Balance.objects.order_by("pk").values_list("on_hand", flat=True)))
+    before = (
+        StockMove.objects.count(),
+        Event.objects.count(),
+        list(Balance.objects.order_by("pk").values_list("on_hand", flat=True)),
+    )
 
     def power_cut(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("power cut after the moves, before the event")
 
     monkeypatch.setattr(posting, "emit_many", power_cut)
     with pytest.raises(RuntimeError):
-        ledger.move(user=manager, product=widget, quantity=2, from_location=bin_a, to_location=bin_b)
-    after = (StockMove.objects.count(), Event.objects.count(),
-             list(Balance.objects.order_by("pk").values_list("on_hand", flat=True)))
+        ledger.move(
+            user=manager, product=widget, quantity=2, from_location=bin_a, to_location=bin_b
+        )
+    after = (
+        StockMove.objects.count(),
+        Event.objects.count(),
+        list(Balance.objects.order_by("pk").values_list("on_hand", flat=True)),
+    )
     assert after == before

@@ -1,0 +1,606 @@
+"""CSV import and export of products and locations.
+
+An import is all or nothing: every row is read and checked first; if any row is wrong, the result
+lists every wrong row by its line number and nothing is written. Otherwise every row is created
+or updated (upsert by client + SKU, or warehouse + code) through inventory.services.master in one
+transaction, so the same refusals apply as on the edit pages.
+
+An export writes the import's columns, so an exported file re-imports unchanged. Columns missing
+from an uploaded file are left as they are on existing rows (and take their defaults on new ones).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from inventory.exceptions import MasterDataRefused
+from inventory.models import (
+    Balance,
+    Client,
+    Location,
+    LocationKind,
+    Product,
+    ProductBarcode,
+    Tracking,
+    Warehouse,
+    Zone,
+)
+from inventory.services import master
+from inventory.services.master import PHYSICAL_KINDS, BarcodeSpec
+from wms.permissions import require
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+TRUE_WORDS = {"yes", "y", "true", "1", "x"}
+FALSE_WORDS = {"no", "n", "false", "0", ""}
+# A cell starting with one of these is a formula to a spreadsheet; exports prefix a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    required: bool = False
+
+
+PRODUCT_COLUMNS = (
+    Column("client_code", "The client's code, e.g. acme-outdoor.", required=True),
+    Column("sku", "Unique per client. With client_code, picks the product to update.", True),
+    Column("name", "The product's name.", required=True),
+    Column("length_mm", "Whole millimetres; empty for unknown."),
+    Column("width_mm", "Whole millimetres; empty for unknown."),
+    Column("height_mm", "Whole millimetres; empty for unknown."),
+    Column("weight_g", "Whole grams; empty for unknown."),
+    Column("tracking", "none, lot or lot_expiry (empty: none). Cannot change while in stock."),
+    Column("inner_qty", "Eaches per inner pack; empty for none."),
+    Column("case_qty", "Eaches per case; empty for none."),
+    Column("pallet_qty", "Eaches per pallet; empty for none."),
+    Column(
+        "barcodes",
+        "Every barcode of the product, separated by ;, each with an optional *pack quantity: "
+        "0123456789012;10012345678902*12. Replaces the product's barcodes.",
+    ),
+)
+
+LOCATION_COLUMNS = (
+    Column("warehouse_code", "The warehouse's code, e.g. EAST.", required=True),
+    Column("zone_code", "A zone of that warehouse; empty for none."),
+    Column("code", "Unique per warehouse. With warehouse_code, picks the location.", True),
+    Column("barcode", "What the bin label encodes; empty: the code."),
+    Column(
+        "kind", "dock, storage, pick_face, staging, pack_station or ship_dock (empty: storage)."
+    ),
+    Column("pick_sequence", "Walking order for picking, a whole number (empty: 0)."),
+    Column("max_units", "Capacity in units; empty for no limit."),
+    Column("max_volume_cm3", "Capacity in cm³; empty for no limit."),
+    Column("max_weight_g", "Capacity in grams; empty for no limit."),
+    Column("pickable", "yes or no (empty: no)."),
+    Column("blocked", "yes or no (empty: no)."),
+    Column("blocked_reason", "Why it is blocked; ignored when not blocked."),
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None  # None: about the whole file
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self, noun: str) -> str:
+        return (
+            f"Imported {noun}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged."
+        )
+
+
+class FileRefused(Exception):
+    """The upload as a whole cannot be read as the expected CSV."""
+
+
+class _Abort(Exception):
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One data row: its cells by column name, its line number, and what is wrong with it."""
+
+    line: int
+    cells: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+
+    def has(self, column: str) -> bool:
+        return column in self.cells
+
+    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
+        value = self.cells.get(column, "")
+        if required and not value:
+            self.problems.append(f"{column} is empty.")
+        elif len(value) > max_length:
+            self.problems.append(f"{column} is longer than {max_length} characters.")
+        return value
+
+    def whole(self, column: str, *, minimum: int = 0, default: int | None = None) -> int | None:
+        value = self.cells.get(column, "")
+        if not value:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            self.problems.append(f"{column} “{value}” is not a whole number.")
+            return None
+        if number < minimum:
+            self.problems.append(f"{column} must be {minimum} or more; got {number}.")
+        return number
+
+    def flag(self, column: str) -> bool:
+        value = self.cells.get(column, "").lower()
+        if value not in TRUE_WORDS | FALSE_WORDS:
+            self.problems.append(f"{column} “{self.cells[column]}” is not yes or no.")
+        return value in TRUE_WORDS
+
+    def choice(self, column: str, choices: Iterable[tuple[str, str]], default: str) -> str:
+        value = self.cells.get(column, "")
+        if not value:
+            return default
+        for choice_value, label in choices:
+            if value.lower() in (choice_value, label.lower()):
+                return choice_value
+        allowed = ", ".join(choice_value for choice_value, _ in choices)
+        self.problems.append(f"{column} “{value}” is not one of {allowed}.")
+        return default
+
+
+def _uncell(value: str) -> str:
+    value = value.strip()
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def read_rows(file: IO[bytes], columns: tuple[Column, ...]) -> list[Row]:
+    """The data rows of an uploaded CSV file (UTF-8, comma-separated, a header row naming
+    columns). Raises FileRefused, saying what is wrong, for anything that is not such a file."""
+    raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+    if not raw.strip():
+        raise FileRefused("The file is empty.")
+    if b"\x00" in raw:
+        raise FileRefused(
+            "This is not a CSV file (it holds binary data, as a spreadsheet does). "
+            "Save the sheet as “CSV UTF-8” and upload that."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRefused(
+            f"The file is not UTF-8 text (byte {exc.start} is not). "
+            "Save it as “CSV UTF-8” and upload it again."
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        header_names = _check_header(header, columns)
+        rows: list[Row] = []
+        line = reader.line_num + 1
+        for values in reader:
+            if any(value.strip() for value in values):
+                rows.append(_row(line, values, header_names))
+                if len(rows) > MAX_ROWS:
+                    raise FileRefused(f"The file has more than {MAX_ROWS} rows; split it.")
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileRefused(
+            f"Line {reader.line_num} cannot be read as CSV ({exc}); check its quotes."
+        ) from exc
+    if not rows:
+        raise FileRefused("The file has a header row but no rows to import.")
+    return rows
+
+
+def _check_header(header: list[str], columns: tuple[Column, ...]) -> list[str]:
+    expected = [column.name for column in columns]
+    listing = "Expected columns: " + ", ".join(expected) + "."
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        raise FileRefused(
+            "The columns are separated by semicolons or tabs; separate them by commas. " + listing
+        )
+    unknown = [name for name in header if name not in expected]
+    missing = [column.name for column in columns if column.required and column.name not in header]
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    problems = []
+    if unknown:
+        problems.append(
+            "Unknown columns: " + ", ".join(name or "(empty)" for name in unknown) + "."
+        )
+    if missing:
+        problems.append("Missing columns: " + ", ".join(missing) + ".")
+    if repeated:
+        problems.append("Columns named twice: " + ", ".join(repeated) + ".")
+    if problems:
+        raise FileRefused(" ".join([*problems, listing]))
+    return header
+
+
+def _row(line: int, values: list[str], header: list[str]) -> Row:
+    row = Row(line, {name: _uncell(value) for name, value in zip(header, values, strict=False)})
+    if len(values) > len(header):
+        row.problems.append(f"It has {len(values)} values; the header names {len(header)} columns.")
+    # A short row (a tool dropped trailing empty cells) has those cells empty.
+    for name in header[len(values) :]:
+        row.cells[name] = ""
+    return row
+
+
+def _run(
+    file: IO[bytes],
+    user: Any,
+    columns: tuple[Column, ...],
+    plan: Callable[[list[Row]], list[_Step]],
+) -> ImportResult:
+    require(user, "inventory.change_master_data")
+    try:
+        rows = read_rows(file, columns)
+    except FileRefused as exc:
+        return ImportResult(errors=[RowError(None, str(exc))])
+    steps = plan(rows)
+    errors = [RowError(row.line, " ".join(row.problems)) for row in rows if row.problems]
+    if errors:
+        return ImportResult(errors=errors)
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            for step in steps:
+                try:
+                    outcome = step.write()
+                except (MasterDataRefused, ValidationError) as exc:
+                    raise _Abort(RowError(step.line, _describe(exc))) from exc
+                setattr(result, outcome, getattr(result, outcome) + 1)
+    except _Abort as abort:
+        # Checked above, refused at write time (someone changed the data meanwhile): all rolled
+        # back, and the row is named.
+        return ImportResult(errors=[abort.error])
+    return result
+
+
+@dataclass
+class _Step:
+    line: int
+    write: Callable[[], str]  # returns "created", "updated" or "unchanged"
+
+
+def _describe(exc: MasterDataRefused | ValidationError) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return " ".join(
+            f"{name}: {message}" if name != "__all__" else message
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        )
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _changed(instance: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if getattr(instance, name) != value}
+
+
+# --- Products ----------------------------------------------------------------------------------
+
+
+def parse_barcodes(row: Row) -> list[BarcodeSpec]:
+    specs: list[BarcodeSpec] = []
+    for part in row.cells.get("barcodes", "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, quantity = part.partition("*")
+        code = code.strip()
+        pack_quantity = 1
+        if quantity:
+            try:
+                pack_quantity = int(quantity)
+            except ValueError:
+                pack_quantity = 0
+            if pack_quantity < 1:
+                row.problems.append(f"Barcode {code}: pack quantity “{quantity}” is not 1 or more.")
+        if not code or len(code) > 64:
+            row.problems.append(f"Barcode “{part}” must be 1 to 64 characters before the *.")
+        elif any(spec.barcode == code for spec in specs):
+            row.problems.append(f"Barcode {code} is listed twice.")
+        specs.append(BarcodeSpec(code, max(pack_quantity, 1)))
+    return specs
+
+
+def import_products(file: IO[bytes], user: Any) -> ImportResult:
+    """Creates or updates products (by client code + SKU) from a CSV file with PRODUCT_COLUMNS.
+    All rows or none: any bad row, or any change update_product refuses (tracking of a product in
+    stock), means nothing is written and every bad row is reported."""
+    return _run(file, user, PRODUCT_COLUMNS, _plan_products)
+
+
+def _plan_products(rows: list[Row]) -> list[_Step]:
+    clients = {client.code.lower(): client for client in Client.objects.all()}
+    skus = {row.cells["sku"] for row in rows}
+    existing = {
+        (product.client_id, product.sku): product
+        for product in Product.objects.filter(sku__in=skus).prefetch_related("barcodes")
+    }
+    stocked = set(
+        Balance.objects.filter(
+            product_id__in=[p.pk for p in existing.values()], on_hand__gt=0
+        ).values_list("product_id", flat=True)
+    )
+    all_barcodes = {
+        spec.strip().partition("*")[0].strip()
+        for row in rows
+        for spec in row.cells.get("barcodes", "").split(";")
+    }
+    barcode_owners = {
+        (client_id, barcode): (product_id, sku)
+        for client_id, barcode, product_id, sku in ProductBarcode.objects.filter(
+            barcode__in=all_barcodes
+        ).values_list("client_id", "barcode", "product_id", "product__sku")
+    }
+    seen_skus: dict[tuple[int, str], int] = {}
+    seen_barcodes: dict[tuple[int, str], tuple[int, str]] = {}
+    steps: list[_Step] = []
+    for row in rows:
+        client_code = row.text("client_code", max_length=32, required=True)
+        client = clients.get(client_code.lower())
+        if client_code and client is None:
+            row.problems.append(f"No client has the code “{client_code}”.")
+        fields: dict[str, Any] = {
+            "sku": row.text("sku", max_length=64, required=True),
+            "name": row.text("name", max_length=200, required=True),
+        }
+        for name in ("length_mm", "width_mm", "height_mm", "weight_g"):
+            if row.has(name):
+                fields[name] = row.whole(name)
+        for name in ("inner_qty", "case_qty", "pallet_qty"):
+            if row.has(name):
+                fields[name] = row.whole(name, minimum=1)
+        if row.has("tracking"):
+            fields["tracking"] = row.choice("tracking", Tracking.choices, Tracking.NONE)
+        barcodes = parse_barcodes(row) if row.has("barcodes") else None
+        if client is None or not fields["sku"]:
+            continue
+        key = (client.pk, fields["sku"])
+        if key in seen_skus:
+            row.problems.append(
+                f"{fields['sku']} of {client.code} is also on line {seen_skus[key]}."
+            )
+        seen_skus[key] = row.line
+        product = existing.get(key)
+        for spec in barcodes or []:
+            owner = barcode_owners.get((client.pk, spec.barcode))
+            if owner is not None and (product is None or owner[0] != product.pk):
+                row.problems.append(f"Barcode {spec.barcode} already belongs to {owner[1]}.")
+            earlier = seen_barcodes.get((client.pk, spec.barcode))
+            if earlier is not None and earlier[1] != fields["sku"]:
+                row.problems.append(f"Barcode {spec.barcode} is also on line {earlier[0]}.")
+            seen_barcodes[(client.pk, spec.barcode)] = (row.line, fields["sku"])
+        if product is None:
+            steps.append(_Step(row.line, _create_product(client, fields, barcodes)))
+            continue
+        changes = _changed(product, fields)
+        if "tracking" in changes and product.pk in stocked:
+            row.problems.append(
+                f"{product.sku} has stock; its tracking cannot change from {product.tracking} "
+                f"to {changes['tracking']}."
+            )
+        current = {(b.barcode, b.pack_quantity) for b in product.barcodes.all()}
+        if barcodes is not None and current == {(b.barcode, b.pack_quantity) for b in barcodes}:
+            barcodes = None
+        steps.append(_Step(row.line, _update_product(product, changes, barcodes)))
+    return steps
+
+
+def _create_product(
+    client: Client, fields: dict[str, Any], barcodes: list[BarcodeSpec] | None
+) -> Callable[[], str]:
+    def write() -> str:
+        master.create_product(client=client, barcodes=barcodes or (), **fields)
+        return "created"
+
+    return write
+
+
+def _update_product(
+    product: Product, changes: dict[str, Any], barcodes: list[BarcodeSpec] | None
+) -> Callable[[], str]:
+    def write() -> str:
+        if not changes and barcodes is None:
+            return "unchanged"
+        master.update_product(product, barcodes=barcodes, **changes)
+        return "updated"
+
+    return write
+
+
+def export_products(products: QuerySet[Product]) -> Iterator[str]:
+    """The CSV lines (header first) of these products, in PRODUCT_COLUMNS, streamed in chunks."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([column.name for column in PRODUCT_COLUMNS])
+    for product in (
+        products.select_related("client").prefetch_related("barcodes").iterator(chunk_size=500)
+    ):
+        barcodes = ";".join(
+            b.barcode if b.pack_quantity == 1 else f"{b.barcode}*{b.pack_quantity}"
+            for b in product.barcodes.all()
+        )
+        values = [
+            product.client.code,
+            product.sku,
+            product.name,
+            product.length_mm,
+            product.width_mm,
+            product.height_mm,
+            product.weight_g,
+            product.tracking,
+            product.inner_qty,
+            product.case_qty,
+            product.pallet_qty,
+            barcodes,
+        ]
+        yield writer.writerow([_cell(value) for value in values])
+
+
+# --- Locations ---------------------------------------------------------------------------------
+
+
+def import_locations(file: IO[bytes], user: Any) -> ImportResult:
+    """Creates or updates physical locations (by warehouse code + location code) from a CSV file
+    with LOCATION_COLUMNS. All rows or none; virtual locations are never touched."""
+    return _run(file, user, LOCATION_COLUMNS, _plan_locations)
+
+
+def _plan_locations(rows: list[Row]) -> list[_Step]:
+    warehouses = {w.code.lower(): w for w in Warehouse.objects.all()}
+    zones = {(z.warehouse_id, z.code.lower()): z for z in Zone.objects.all()}
+    codes = {row.cells["code"] for row in rows}
+    existing = {
+        (location.warehouse_id, location.code): location
+        for location in Location.objects.filter(code__in=codes).select_related("zone")
+    }
+    barcode_owners = {
+        (location.warehouse_id, location.barcode): location
+        for location in Location.objects.filter(
+            barcode__in={row.cells.get("barcode") or row.cells["code"] for row in rows}
+        )
+    }
+    seen_codes: dict[tuple[int, str], int] = {}
+    seen_barcodes: dict[tuple[int, str], int] = {}
+    steps: list[_Step] = []
+    for row in rows:
+        warehouse_code = row.text("warehouse_code", max_length=16, required=True)
+        warehouse = warehouses.get(warehouse_code.lower())
+        if warehouse_code and warehouse is None:
+            row.problems.append(f"No warehouse has the code “{warehouse_code}”.")
+        code = row.text("code", max_length=32, required=True)
+        fields: dict[str, Any] = {"code": code}
+        if row.has("barcode"):
+            fields["barcode"] = row.text("barcode", max_length=64) or code
+        if row.has("kind"):
+            fields["kind"] = row.choice("kind", PHYSICAL_KINDS, LocationKind.STORAGE)
+        if row.has("pick_sequence"):
+            fields["pick_sequence"] = row.whole("pick_sequence", default=0)
+        for name in ("max_units", "max_volume_cm3", "max_weight_g"):
+            if row.has(name):
+                fields[name] = row.whole(name)
+        if row.has("pickable"):
+            fields["is_pickable"] = row.flag("pickable")
+        if row.has("blocked"):
+            fields["is_blocked"] = row.flag("blocked")
+        if row.has("blocked_reason"):
+            fields["blocked_reason"] = row.text("blocked_reason", max_length=200)
+            if not fields.get("is_blocked", True):
+                fields["blocked_reason"] = ""
+        if warehouse is None or not code:
+            continue
+        if row.has("zone_code"):
+            zone_code = row.cells["zone_code"]
+            fields["zone"] = zones.get((warehouse.pk, zone_code.lower())) if zone_code else None
+            if zone_code and fields["zone"] is None:
+                row.problems.append(f"Warehouse {warehouse.code} has no zone “{zone_code}”.")
+        key = (warehouse.pk, code)
+        if key in seen_codes:
+            row.problems.append(f"{code} in {warehouse.code} is also on line {seen_codes[key]}.")
+        seen_codes[key] = row.line
+        location = existing.get(key)
+        if location is not None and location.is_virtual:
+            row.problems.append(f"{code} is a virtual location; the system keeps it.")
+            continue
+        barcode = fields.get("barcode", location.barcode if location else code)
+        owner = barcode_owners.get((warehouse.pk, barcode))
+        if owner is not None and (location is None or owner.pk != location.pk):
+            row.problems.append(f"Barcode {barcode} is already location {owner.code}'s.")
+        if (warehouse.pk, barcode) in seen_barcodes:
+            line = seen_barcodes[(warehouse.pk, barcode)]
+            row.problems.append(f"Barcode {barcode} is also on line {line}.")
+        seen_barcodes[(warehouse.pk, barcode)] = row.line
+        if location is None:
+            steps.append(_Step(row.line, _create_location(warehouse, fields)))
+        else:
+            steps.append(_Step(row.line, _update_location(location, _changed(location, fields))))
+    return steps
+
+
+def _create_location(warehouse: Warehouse, fields: dict[str, Any]) -> Callable[[], str]:
+    def write() -> str:
+        master.create_location(warehouse=warehouse, **fields)
+        return "created"
+
+    return write
+
+
+def _update_location(location: Location, changes: dict[str, Any]) -> Callable[[], str]:
+    def write() -> str:
+        if not changes:
+            return "unchanged"
+        master.update_location(location, **changes)
+        return "updated"
+
+    return write
+
+
+def export_locations(locations: QuerySet[Location]) -> Iterator[str]:
+    """The CSV lines (header first) of these physical locations, in LOCATION_COLUMNS, streamed.
+    Virtual locations are left out: they cannot be imported."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([column.name for column in LOCATION_COLUMNS])
+    rows = locations.filter(is_virtual=False).select_related("warehouse", "zone")
+    for location in rows.iterator(chunk_size=1000):
+        values = [
+            location.warehouse.code,
+            location.zone.code if location.zone else "",
+            location.code,
+            location.barcode,
+            location.kind,
+            location.pick_sequence,
+            location.max_units,
+            location.max_volume_cm3,
+            location.max_weight_g,
+            "yes" if location.is_pickable else "no",
+            "yes" if location.is_blocked else "no",
+            location.blocked_reason,
+        ]
+        yield writer.writerow([_cell(value) for value in values])
+
+
+class _Echo:
+    """A file-like sink for csv.writer that hands each formatted line back instead of storing
+    it, so an export streams without building the whole file in memory."""
+
+    def write(self, value: str) -> str:
+        return value
