@@ -6,6 +6,13 @@ committed data across processes use the live stack (tests/live.py) on its own da
 
 from __future__ import annotations
 
+import os
+
+# Playwright's sync API leaves an asyncio loop on the main thread after the browser tests, and
+# Django then refuses ORM calls from the tests that follow ("async context"). Those tests are
+# synchronous; this is Django's documented switch for exactly this case, for the test run only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 from collections.abc import Callable, Iterator
 from typing import Any
 
