@@ -107,3 +107,9 @@ def test_every_role_reaches_the_api_with_its_own_token(personas: dict[str, Any],
     )
     assert response.status_code == 200
     assert response.json()["role"] == user.role
+
+
+def test_admin_sees_raw_ledger_read_only(http_for: Any, admin_user: Any) -> None:
+    http = http_for(admin_user)
+    assert http.get("/admin/inventory/stockmove/").status_code == 200
+    assert http.get("/admin/inventory/stockmove/add/").status_code == 403
