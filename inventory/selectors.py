@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from inventory.models import (
     ReservationStatus,
     StockMove,
     Warehouse,
+    Zone,
 )
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
@@ -267,3 +269,299 @@ def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[Scan
 
 def lots_for_product(product: Product) -> QuerySet[Lot]:
     return product.lots.order_by("expiry_date", "number")
+
+
+# --- API reads: filtered lists and single objects, each inside the user's scope ----------------
+# A `get_…_for_user` returns None for an object outside the scope, so callers answer 404 whether
+# it does not exist or may not be seen: guessed ids reveal nothing.
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    client_id: int | None = None
+    client_code: str = ""
+    sku: str = ""
+    search: str = ""
+    tracking: str = ""
+    is_active: bool | None = None
+
+
+def search_products(user: Any, filters: ProductFilters | None = None) -> QuerySet[Product]:
+    """Products in the user's scope (a client user: their client's), with their barcodes
+    prefetched, in a stable order. `search` matches SKU or name (contains) or a barcode (exact)."""
+    f = filters or ProductFilters()
+    rows = products_for_user(user).prefetch_related("barcodes")
+    if f.client_id:
+        rows = rows.filter(client_id=f.client_id)
+    if f.client_code:
+        rows = rows.filter(client__code__iexact=f.client_code.strip())
+    if f.sku:
+        rows = rows.filter(sku__iexact=f.sku.strip())
+    if f.search:
+        text = f.search.strip()
+        rows = rows.filter(
+            Q(sku__icontains=text)
+            | Q(name__icontains=text)
+            | Q(pk__in=ProductBarcode.objects.filter(barcode=text).values("product_id"))
+        )
+    if f.tracking:
+        rows = rows.filter(tracking=f.tracking)
+    if f.is_active is not None:
+        rows = rows.filter(is_active=f.is_active)
+    return rows.order_by("client__code", "sku", "pk")
+
+
+def get_product_for_user(user: Any, pk: int) -> Product | None:
+    return search_products(user).filter(pk=pk).first()
+
+
+def find_product_for_user(user: Any, client_code: str, sku: str) -> Product | None:
+    """The product a (client code, SKU) pair names, if the user may see it. The SKU matches
+    exactly: SKUs are unique per client only as written."""
+    return (
+        search_products(user, ProductFilters(client_code=client_code))
+        .filter(sku=sku.strip())
+        .first()
+    )
+
+
+def products_by_pks(user: Any, pks: list[int]) -> list[Product]:
+    """The given products (with barcodes) in the order of `pks`, skipping any out of scope."""
+    found = {p.pk: p for p in search_products(user).filter(pk__in=pks)}
+    return [found[pk] for pk in pks if pk in found]
+
+
+def zones_for_user(
+    user: Any, *, warehouse_id: int | None = None, warehouse_code: str = ""
+) -> QuerySet[Zone]:
+    """Zones of the warehouses the user works in; none for client users (they see no bins)."""
+    if user.role == Role.CLIENT:
+        return Zone.objects.none()
+    rows = scope_by_user(Zone.objects.select_related("warehouse"), user, client_field="warehouse")
+    if warehouse_id:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
+    return rows.order_by("warehouse__code", "code", "pk")
+
+
+def get_zone_for_user(user: Any, pk: int) -> Zone | None:
+    return zones_for_user(user).filter(pk=pk).first()
+
+
+def find_zone_for_user(user: Any, warehouse_id: int, code: str) -> Zone | None:
+    return zones_for_user(user, warehouse_id=warehouse_id).filter(code=code.strip()).first()
+
+
+@dataclass(frozen=True)
+class LocationFilters:
+    warehouse_id: int | None = None
+    warehouse_code: str = ""
+    zone_id: int | None = None
+    kind: str = ""
+    code: str = ""
+    is_virtual: bool | None = None
+    is_pickable: bool | None = None
+
+
+def search_locations(user: Any, filters: LocationFilters | None = None) -> QuerySet[Location]:
+    """Locations of the warehouses the user works in, filtered, in walking order."""
+    f = filters or LocationFilters()
+    rows = locations_for_user(user)
+    if f.warehouse_id:
+        rows = rows.filter(warehouse_id=f.warehouse_id)
+    if f.warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=f.warehouse_code.strip())
+    if f.zone_id:
+        rows = rows.filter(zone_id=f.zone_id)
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    if f.code:
+        rows = rows.filter(code__iexact=f.code.strip())
+    if f.is_virtual is not None:
+        rows = rows.filter(is_virtual=f.is_virtual)
+    if f.is_pickable is not None:
+        rows = rows.filter(is_pickable=f.is_pickable)
+    return rows.order_by("warehouse__code", "pick_sequence", "code", "pk")
+
+
+def get_location_for_user(user: Any, pk: int) -> Location | None:
+    return search_locations(user).filter(pk=pk).first()
+
+
+def find_location_for_user(user: Any, warehouse_code: str, code: str) -> Location | None:
+    """The location a (warehouse code, location code) pair names; the location code exactly."""
+    return (
+        search_locations(user, LocationFilters(warehouse_code=warehouse_code))
+        .filter(code=code.strip())
+        .first()
+    )
+
+
+def lots_for_user(
+    user: Any, *, product_id: int | None = None, client_code: str = "", sku: str = ""
+) -> QuerySet[Lot]:
+    """Lots of the products the user may see (a client user: their client's), soonest expiry
+    first."""
+    rows = scope_by_user(
+        Lot.objects.select_related("product", "product__client"),
+        user,
+        client_field="product__client",
+        warehouse_field=None,
+    )
+    if product_id:
+        rows = rows.filter(product_id=product_id)
+    if client_code:
+        rows = rows.filter(product__client__code__iexact=client_code.strip())
+    if sku:
+        rows = rows.filter(product__sku__iexact=sku.strip())
+    return rows.order_by("product__client__code", "product__sku", "expiry_date", "number", "pk")
+
+
+def get_lot_for_user(user: Any, pk: int) -> Lot | None:
+    return lots_for_user(user).filter(pk=pk).first()
+
+
+def find_lot(product: Product, number: str) -> Lot | None:
+    return Lot.objects.filter(product=product, number=number.strip()).first()
+
+
+@dataclass(frozen=True)
+class LpnFilters:
+    warehouse_id: int | None = None
+    warehouse_code: str = ""
+    location_id: int | None = None
+    location_code: str = ""
+    code: str = ""
+
+
+def search_lpns(user: Any, filters: LpnFilters | None = None) -> QuerySet[Lpn]:
+    """LPNs of the warehouses the user works in; none for client users (an LPN may hold several
+    clients' stock)."""
+    if user.role == Role.CLIENT:
+        return Lpn.objects.none()
+    f = filters or LpnFilters()
+    rows = scope_by_user(
+        Lpn.objects.select_related("warehouse", "location"), user, client_field="warehouse"
+    )
+    if f.warehouse_id:
+        rows = rows.filter(warehouse_id=f.warehouse_id)
+    if f.warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=f.warehouse_code.strip())
+    if f.location_id:
+        rows = rows.filter(location_id=f.location_id)
+    if f.location_code:
+        rows = rows.filter(location__code__iexact=f.location_code.strip())
+    if f.code:
+        rows = rows.filter(code__iexact=f.code.strip())
+    return rows.order_by("code", "pk")
+
+
+def get_lpn_for_user(user: Any, pk: int) -> Lpn | None:
+    return search_lpns(user).filter(pk=pk).first()
+
+
+def find_lpn_for_user(user: Any, warehouse_id: int, code: str) -> Lpn | None:
+    return (
+        search_lpns(user, LpnFilters(warehouse_id=warehouse_id)).filter(code=code.strip()).first()
+    )
+
+
+def stock_balances(
+    user: Any,
+    filters: BalanceFilters | None = None,
+    *,
+    client_code: str = "",
+    warehouse_code: str = "",
+    lpn_code: str = "",
+) -> QuerySet[Balance]:
+    """`balances` narrowed by codes as well as ids, with a unique last sort key so that pages
+    never repeat or skip a row."""
+    rows = balances(user, filters)
+    if client_code:
+        rows = rows.filter(client__code__iexact=client_code.strip())
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
+    if lpn_code:
+        rows = rows.filter(lpn__code__iexact=lpn_code.strip())
+    return rows.order_by(
+        "warehouse__code", "location__pick_sequence", "location__code", "product__sku", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class MoveFilters:
+    product_id: int | None = None
+    sku: str = ""
+    client_code: str = ""
+    warehouse_id: int | None = None
+    location_id: int | None = None
+    location_code: str = ""
+    reason: str = ""
+    reference_type: str = ""
+    reference_id: str = ""
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+
+def stock_moves_for_user(user: Any, filters: MoveFilters | None = None) -> QuerySet[StockMove]:
+    """The ledger in the user's scope (a client user: their client's moves; an operator: their
+    warehouses'), newest first. `location` matches either end of a move; `until` is exclusive."""
+    f = filters or MoveFilters()
+    rows = scope_by_user(
+        StockMove.objects.select_related(
+            "product",
+            "client",
+            "warehouse",
+            "lot",
+            "from_location",
+            "to_location",
+            "from_lpn",
+            "to_lpn",
+        ),
+        user,
+    )
+    if f.product_id:
+        rows = rows.filter(product_id=f.product_id)
+    if f.sku:
+        rows = rows.filter(product__sku__iexact=f.sku.strip())
+    if f.client_code:
+        rows = rows.filter(client__code__iexact=f.client_code.strip())
+    if f.warehouse_id:
+        rows = rows.filter(warehouse_id=f.warehouse_id)
+    if f.location_id:
+        rows = rows.filter(Q(from_location_id=f.location_id) | Q(to_location_id=f.location_id))
+    if f.location_code:
+        code = f.location_code.strip()
+        rows = rows.filter(Q(from_location__code__iexact=code) | Q(to_location__code__iexact=code))
+    if f.reason:
+        rows = rows.filter(reason=f.reason)
+    if f.reference_type:
+        rows = rows.filter(reference_type=f.reference_type)
+    if f.reference_id:
+        rows = rows.filter(reference_id=f.reference_id)
+    if f.since is not None:
+        rows = rows.filter(created_at__gte=f.since)
+    if f.until is not None:
+        rows = rows.filter(created_at__lt=f.until)
+    return rows.order_by("-created_at", "-pk")
+
+
+def get_stock_move_for_user(user: Any, pk: int) -> StockMove | None:
+    return stock_moves_for_user(user).filter(pk=pk).first()
+
+
+def warehouse_to_edit(user: Any, pk: int) -> Warehouse | None:
+    """A warehouse in the user's scope, active or not (so that it can be reactivated)."""
+    rows = Warehouse.objects.filter(pk=pk)
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(pk__in=warehouse_ids_for(user))
+    return rows.first()
+
+
+def client_to_edit(user: Any, pk: int) -> Client | None:
+    """A client in the user's scope, active or not (so that it can be reactivated)."""
+    rows = Client.objects.filter(pk=pk)
+    if user.role == Role.CLIENT:
+        rows = rows.filter(pk=user.client_id)
+    return rows.first()
