@@ -3,7 +3,17 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from inventory.models import Client, Location, LocationKind, Lot, Lpn, Product, Warehouse, Zone
+from inventory.models import (
+    Client,
+    Location,
+    LocationKind,
+    Lot,
+    Lpn,
+    Product,
+    ProductBarcode,
+    Warehouse,
+    Zone,
+)
 from wms.accounts.models import User
 
 
@@ -85,3 +95,12 @@ class LpnFactory(DjangoModelFactory):
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"LPN{n:06d}")
+
+
+class ProductBarcodeFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductBarcode
+
+    product = factory.SubFactory(ProductFactory)
+    barcode = factory.Sequence(lambda n: f"{n:013d}")
+    pack_quantity = 1
