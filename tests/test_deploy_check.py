@@ -21,7 +21,13 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess[str]:
         **overrides,
     }
     # Whatever the shell says about these, production defaults are what is checked.
-    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"):
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test run's own switch (tests/conftest.py), never production's.
+    for name in (
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(name, None)
     env.update(overrides)
     return subprocess.run(
