@@ -72,8 +72,8 @@ def create_product(
 def bulk_create_products(
     request: HttpRequest, payload: ProductBulkIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    """Validates every item first. If any is invalid, nothing is created and the 422 names each
-    problem as `items.<index>.<field>`."""
+    """Checks every item (services.master.create_products). If any is invalid, nothing is
+    created and the 422 names each problem as `items.<index>.<field>`."""
     user = staff_user(request, CHANGE)
     items: list[dict[str, Any]] = []
     refused: dict[int, dict[str, list[str]]] = {}
