@@ -99,6 +99,14 @@ class LocationFilterForm(FilterForm):
     )
     blocked = _yes_no_filter("Blocked", "Blocked and open", "Blocked", "Open")
 
+    def filters(self) -> dict[str, Any]:
+        """No kind chosen lists the physical locations only (the virtual ones have their own
+        choice)."""
+        data = super().filters()
+        if not data.get("kind"):
+            data["is_virtual"] = False
+        return data
+
 
 class ProductFilterForm(FilterForm):
     placeholder = "Search by SKU, name or barcode"

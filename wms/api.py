@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -94,13 +94,26 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.message, exc.field_errors)
 
 
+def _error_field(field: str, error: DjangoValidationError) -> str:
+    """Django reports a duplicate on a multi-field unique constraint (warehouse + code, client +
+    SKU) as a non-field error; the API reports it under the constraint's last field, the one the
+    caller typed (`__all__` becomes `code`, `items.3.__all__` becomes `items.3.sku`)."""
+    prefix, _, name = field.rpartition(".")
+    params = error.params if isinstance(error.params, dict) else {}
+    if name == NON_FIELD_ERRORS and error.code == "unique_together" and params.get("unique_check"):
+        name = str(params["unique_check"][-1])
+    return f"{prefix}.{name}" if prefix else name
+
+
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    field_errors = (
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        if hasattr(exc, "error_dict")
-        else {"__all__": [str(m) for m in exc.messages]}
-    )
+    field_errors: dict[str, list[str]] = {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                field_errors.setdefault(_error_field(field, error), []).extend(error.messages)
+    else:
+        field_errors[NON_FIELD_ERRORS] = [str(m) for m in exc.messages]
     return error_response(request, 422, "invalid", "; ".join(exc.messages), field_errors)
 
 

@@ -8,11 +8,12 @@ from the model's own checks; either way nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
@@ -275,6 +276,54 @@ def update_product(
     if barcodes is not None:
         _set_barcodes(locked, barcodes)
     return locked
+
+
+@transaction.atomic
+def create_products(
+    items: Sequence[dict[str, Any]],
+    *,
+    refused: Mapping[int, Mapping[str, list[str]]] | None = None,
+) -> list[Product]:
+    """All or nothing: creates every item (create_product's keyword arguments) or none. Each
+    item is tried in its own savepoint, so every bad one is found, not just the first; if any is
+    refused, everything is rolled back and one ValidationError names each problem as
+    `items.<index>.<field>`. `refused` holds the caller's own errors per index (an unknown client
+    code); those items are reported, not tried. A SKU given twice is refused at its repeat."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def fail(index: int, field: str, messages: Sequence[str | ValidationError]) -> None:
+        key = f"items.{index}.{field}"
+        errors.setdefault(key, []).extend(
+            ValidationError(m) if isinstance(m, str) else m for m in messages
+        )
+
+    first_of_sku: dict[tuple[Any, Any], int] = {}
+    products: list[Product] = []
+    for index, item in enumerate(items):
+        if refused and index in refused:
+            for field, messages in refused[index].items():
+                fail(index, field, messages)
+            continue
+        sku_key = (item.get("client"), item.get("sku"))
+        if sku_key in first_of_sku:
+            fail(
+                index,
+                "sku",
+                [f"SKU “{item.get('sku')}” is also item {first_of_sku[sku_key]} of this request."],
+            )
+            continue
+        first_of_sku[sku_key] = index
+        try:
+            products.append(create_product(**item))  # its own savepoint: a refusal undoes only it
+        except MasterDataRefused as exc:
+            for field, messages in (exc.field_errors or {NON_FIELD_ERRORS: [exc.message]}).items():
+                fail(index, field, messages)
+        except ValidationError as exc:
+            for field, field_errors in exc.update_error_dict({}).items():
+                fail(index, field, field_errors)
+    if errors:
+        raise ValidationError(errors)  # leaving the transaction rolls back every item made
+    return products
 
 
 # --- Lots and LPNs -----------------------------------------------------------------------------

@@ -1,31 +1,18 @@
-"""Reads of master data and stock, scoped to what the user may see."""
+"""Reads of stock: balances and their totals, the ledger (a product's history, a location's moves,
+the API's move list), reservations, and what a scanned code means."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from inventory.models import (
     Balance,
-    Client,
     InventoryStatus,
     Location,
-    Lot,
     Lpn,
     Product,
     ProductBarcode,
@@ -33,71 +20,8 @@ from inventory.models import (
     ReservationStatus,
     StockMove,
     Warehouse,
-    Zone,
 )
-from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
-
-
-def warehouses_for_user(user: Any) -> QuerySet[Warehouse]:
-    """Active warehouses the user works in: operators their assigned ones, others all."""
-    warehouses = Warehouse.objects.filter(is_active=True)
-    if user.role == Role.OPERATOR:
-        warehouses = warehouses.filter(pk__in=warehouse_ids_for(user))
-    return warehouses.order_by("code")
-
-
-def get_warehouse_for_user(user: Any, pk: int) -> Warehouse | None:
-    return warehouses_for_user(user).filter(pk=pk).first()
-
-
-def find_warehouse_by_code(user: Any, code: str) -> Warehouse | None:
-    return warehouses_for_user(user).filter(code__iexact=code.strip()).first()
-
-
-def clients_for_user(user: Any, query: str = "") -> QuerySet[Client]:
-    """Clients the user may see: a client user only their own."""
-    clients = Client.objects.filter(is_active=True)
-    if user.role == Role.CLIENT:
-        clients = clients.filter(pk=user.client_id)
-    if query:
-        clients = clients.filter(Q(code__icontains=query) | Q(name__icontains=query))
-    return clients.order_by("name")
-
-
-def get_client_for_user(user: Any, pk: int) -> Client | None:
-    return clients_for_user(user).filter(pk=pk).first()
-
-
-def scope_by_user(
-    queryset: QuerySet[Any],
-    user: Any,
-    *,
-    client_field: str = "client",
-    warehouse_field: str | None = "warehouse",
-) -> QuerySet[Any]:
-    """Narrows any queryset to the user's scope: a client user's client, an operator's
-    warehouses."""
-    if user.role == Role.CLIENT:
-        queryset = queryset.filter(**{f"{client_field}_id": user.client_id})
-    if user.role == Role.OPERATOR and warehouse_field is not None:
-        queryset = queryset.filter(**{f"{warehouse_field}_id__in": warehouse_ids_for(user)})
-    return queryset
-
-
-def products_for_user(user: Any) -> QuerySet[Product]:
-    return scope_by_user(Product.objects.select_related("client"), user, warehouse_field=None)
-
-
-def locations_for_user(user: Any) -> QuerySet[Location]:
-    return (
-        scope_by_user(
-            Location.objects.select_related("warehouse", "zone"), user, client_field="warehouse"
-        )
-        if user.role != Role.CLIENT
-        else Location.objects.none()
-    )
-
+from inventory.selectors.master import products_for_user, scope_by_user
 
 # --- Stock -------------------------------------------------------------------------------------
 
@@ -271,6 +195,93 @@ def active_reservations(balance: Balance) -> QuerySet[Reservation]:
     return Reservation.objects.filter(balance=balance, status=ReservationStatus.ACTIVE)
 
 
+# --- The ledger over the API ------------------------------------------------------------------
+
+
+def stock_balances(
+    user: Any,
+    filters: BalanceFilters | None = None,
+    *,
+    client_code: str = "",
+    warehouse_code: str = "",
+    lpn_code: str = "",
+) -> QuerySet[Balance]:
+    """`balances` narrowed by codes as well as ids, with a unique last sort key so that pages
+    never repeat or skip a row."""
+    rows = balances(user, filters)
+    if client_code:
+        rows = rows.filter(client__code__iexact=client_code.strip())
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
+    if lpn_code:
+        rows = rows.filter(lpn__code__iexact=lpn_code.strip())
+    return rows.order_by(
+        "warehouse__code", "location__pick_sequence", "location__code", "product__sku", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class MoveFilters:
+    product_id: int | None = None
+    sku: str = ""
+    client_code: str = ""
+    warehouse_id: int | None = None
+    location_id: int | None = None
+    location_code: str = ""
+    reason: str = ""
+    reference_type: str = ""
+    reference_id: str = ""
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+
+def stock_moves_for_user(user: Any, filters: MoveFilters | None = None) -> QuerySet[StockMove]:
+    """The ledger in the user's scope (a client user: their client's moves; an operator: their
+    warehouses'), newest first. `location` matches either end of a move; `until` is exclusive."""
+    f = filters or MoveFilters()
+    rows = scope_by_user(
+        StockMove.objects.select_related(
+            "product",
+            "client",
+            "warehouse",
+            "lot",
+            "from_location",
+            "to_location",
+            "from_lpn",
+            "to_lpn",
+        ),
+        user,
+    )
+    if f.product_id:
+        rows = rows.filter(product_id=f.product_id)
+    if f.sku:
+        rows = rows.filter(product__sku__iexact=f.sku.strip())
+    if f.client_code:
+        rows = rows.filter(client__code__iexact=f.client_code.strip())
+    if f.warehouse_id:
+        rows = rows.filter(warehouse_id=f.warehouse_id)
+    if f.location_id:
+        rows = rows.filter(Q(from_location_id=f.location_id) | Q(to_location_id=f.location_id))
+    if f.location_code:
+        code = f.location_code.strip()
+        rows = rows.filter(Q(from_location__code__iexact=code) | Q(to_location__code__iexact=code))
+    if f.reason:
+        rows = rows.filter(reason=f.reason)
+    if f.reference_type:
+        rows = rows.filter(reference_type=f.reference_type)
+    if f.reference_id:
+        rows = rows.filter(reference_id=f.reference_id)
+    if f.since is not None:
+        rows = rows.filter(created_at__gte=f.since)
+    if f.until is not None:
+        rows = rows.filter(created_at__lt=f.until)
+    return rows.order_by("-created_at", "-pk")
+
+
+def get_stock_move_for_user(user: Any, pk: int) -> StockMove | None:
+    return stock_moves_for_user(user).filter(pk=pk).first()
+
+
 # --- Scans -------------------------------------------------------------------------------------
 
 
@@ -309,160 +320,3 @@ def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[Scan
     for product in products_for_user(user).filter(sku__iexact=code).exclude(pk__in=seen):
         matches.append(ScanMatch("product", product))
     return matches
-
-
-def lots_for_product(product: Product) -> QuerySet[Lot]:
-    return product.lots.order_by("expiry_date", "number")
-
-
-# --- Master data pages -------------------------------------------------------------------------
-
-
-def _warehouse_scoped(
-    rows: QuerySet[Any], user: Any, lookup: str = "warehouse_id"
-) -> QuerySet[Any]:
-    """Rows that belong to a warehouse: none for client users, the assigned ones for operators."""
-    if user.role == Role.CLIENT:
-        return rows.none()
-    if user.role == Role.OPERATOR:
-        return rows.filter(**{f"{lookup}__in": warehouse_ids_for(user)})
-    return rows
-
-
-def search_clients(user: Any, *, query: str = "", active: bool | None = None) -> QuerySet[Client]:
-    """Clients in the user's scope (inactive ones too), by code or name."""
-    rows = Client.objects.all()
-    if user.role == Role.CLIENT:
-        rows = rows.filter(pk=user.client_id)
-    if query:
-        rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
-    if active is not None:
-        rows = rows.filter(is_active=active)
-    return rows.order_by("code")
-
-
-def search_warehouses(
-    user: Any, *, query: str = "", active: bool | None = None
-) -> QuerySet[Warehouse]:
-    """Warehouses in the user's scope (inactive ones too), by code, name or city."""
-    rows = _warehouse_scoped(Warehouse.objects.all(), user, lookup="pk")
-    if query:
-        rows = rows.filter(
-            Q(code__icontains=query) | Q(name__icontains=query) | Q(city__icontains=query)
-        )
-    if active is not None:
-        rows = rows.filter(is_active=active)
-    return rows.order_by("code")
-
-
-def search_zones(
-    user: Any, *, query: str = "", warehouse: Warehouse | None = None
-) -> QuerySet[Zone]:
-    """Zones in the user's warehouses, by code or name, each with `location_count`."""
-    rows = _warehouse_scoped(Zone.objects.select_related("warehouse"), user)
-    if query:
-        rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
-    if warehouse is not None:
-        rows = rows.filter(warehouse=warehouse)
-    return rows.annotate(location_count=Count("locations")).order_by("warehouse__code", "code")
-
-
-VIRTUAL_KIND_FILTER = "virtual"
-
-
-def search_locations(
-    user: Any,
-    *,
-    query: str = "",
-    warehouse: Warehouse | None = None,
-    zone: Zone | None = None,
-    kind: str = "",
-    blocked: bool | None = None,
-) -> QuerySet[Location]:
-    """Locations in the user's warehouses, by code or barcode. `kind` is a location kind,
-    "virtual" for the system's virtual locations, or empty for every physical location."""
-    rows = locations_for_user(user)
-    if query:
-        rows = rows.filter(Q(code__icontains=query) | Q(barcode__icontains=query))
-    if warehouse is not None:
-        rows = rows.filter(warehouse=warehouse)
-    if zone is not None:
-        rows = rows.filter(zone=zone)
-    if kind == VIRTUAL_KIND_FILTER:
-        rows = rows.filter(is_virtual=True)
-    elif kind:
-        rows = rows.filter(kind=kind)
-    else:
-        rows = rows.filter(is_virtual=False)
-    if blocked is not None:
-        rows = rows.filter(is_blocked=blocked)
-    return rows.order_by("warehouse__code", "pick_sequence", "code")
-
-
-def search_products(
-    user: Any,
-    *,
-    query: str = "",
-    client: Client | None = None,
-    tracking: str = "",
-    active: bool | None = None,
-) -> QuerySet[Product]:
-    """Products in the user's scope, by SKU, name or an exact barcode."""
-    rows = products_for_user(user)
-    if query:
-        by_barcode = ProductBarcode.objects.filter(barcode__iexact=query).values("product_id")
-        rows = rows.filter(
-            Q(sku__icontains=query) | Q(name__icontains=query) | Q(pk__in=by_barcode)
-        )
-    if client is not None:
-        rows = rows.filter(client=client)
-    if tracking:
-        rows = rows.filter(tracking=tracking)
-    if active is not None:
-        rows = rows.filter(is_active=active)
-    return rows.order_by("client__code", "sku")
-
-
-def with_on_hand(products: QuerySet[Product]) -> QuerySet[Product]:
-    """Adds `on_hand` (physical, all warehouses) to each product by one correlated subquery over
-    the balance cache, and prefetches barcodes: a page of products costs a fixed number of
-    queries however many rows it has."""
-    total = (
-        Balance.objects.filter(product=OuterRef("pk"))
-        .order_by()
-        .values("product")
-        .annotate(total=Sum("on_hand"))
-        .values("total")
-    )
-    return products.annotate(
-        on_hand=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-    ).prefetch_related("barcodes")
-
-
-def search_lots(user: Any, *, query: str = "", client: Client | None = None) -> QuerySet[Lot]:
-    """Lots of the products in the user's scope, by lot number or SKU, soonest expiry first."""
-    rows = scope_by_user(
-        Lot.objects.select_related("product", "product__client"),
-        user,
-        client_field="product__client",
-        warehouse_field=None,
-    )
-    if query:
-        rows = rows.filter(Q(number__icontains=query) | Q(product__sku__icontains=query))
-    if client is not None:
-        rows = rows.filter(product__client=client)
-    return rows.order_by(F("expiry_date").asc(nulls_last=True), "product__sku", "number")
-
-
-def search_lpns(
-    user: Any, *, query: str = "", warehouse: Warehouse | None = None, kind: str = ""
-) -> QuerySet[Lpn]:
-    """LPNs in the user's warehouses, by code, with the location the ledger put them at."""
-    rows = _warehouse_scoped(Lpn.objects.select_related("warehouse", "location"), user)
-    if query:
-        rows = rows.filter(code__icontains=query)
-    if warehouse is not None:
-        rows = rows.filter(warehouse=warehouse)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return rows.order_by("code")

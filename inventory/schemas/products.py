@@ -1,0 +1,178 @@
+"""Products with their barcodes, and lots."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from inventory.models import Client, Tracking
+from inventory.schemas.base import Input, Patch, StrictInt
+from inventory.services.master import BarcodeSpec
+
+MAX_BULK_PRODUCTS = 500
+
+# --- Products ---------------------------------------------------------------------------------
+
+
+class BarcodeOut(Schema):
+    barcode: str
+    pack_quantity: int
+
+
+class BarcodeIn(Input):
+    barcode: str = Field(min_length=1, max_length=64)
+    pack_quantity: StrictInt = Field(1, ge=1, description="Eaches in the pack this code is on.")
+
+
+class ProductOut(Schema):
+    id: int
+    client_id: int
+    client: str
+    sku: str
+    name: str
+    description: str
+    length_mm: int | None
+    width_mm: int | None
+    height_mm: int | None
+    weight_g: int | None
+    tracking: Tracking
+    inner_qty: int | None
+    case_qty: int | None
+    pallet_qty: int | None
+    is_active: bool
+    created_at: datetime.datetime
+    barcodes: list[BarcodeOut]
+
+    @staticmethod
+    def resolve_client(obj: Any) -> str:
+        return str(obj.client.code)
+
+
+class ProductQuery(Schema):
+    client: str = Field("", description="Client code.")
+    client_id: int | None = None
+    sku: str = Field("", description="Exact SKU, any case.")
+    search: str = Field("", description="Part of a SKU or name, or a whole barcode.")
+    tracking: Tracking | None = None
+    is_active: bool | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """selectors.search_products' keyword arguments."""
+        return {
+            "client": self.client_id,
+            "client_code": self.client,
+            "sku": self.sku,
+            "query": self.search,
+            "tracking": self.tracking or "",
+            "active": self.is_active,
+        }
+
+
+class ProductFields(Input):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    length_mm: StrictInt | None = Field(None, ge=1)
+    width_mm: StrictInt | None = Field(None, ge=1)
+    height_mm: StrictInt | None = Field(None, ge=1)
+    weight_g: StrictInt | None = Field(None, ge=1)
+    tracking: Tracking = Tracking.NONE
+    inner_qty: StrictInt | None = Field(None, ge=1)
+    case_qty: StrictInt | None = Field(None, ge=1)
+    pallet_qty: StrictInt | None = Field(None, ge=1)
+    is_active: bool = True
+
+
+class ProductIn(ProductFields):
+    client: str = Field(min_length=1, description="Client code.")
+    sku: str = Field(min_length=1, max_length=64)
+    barcodes: list[BarcodeIn] = Field(default_factory=list)
+
+    def create_kwargs(self, client: Client) -> dict[str, Any]:
+        """services.master.create_product's keyword arguments, with the client the code names."""
+        return {
+            **self.model_dump(exclude={"client", "barcodes"}),
+            "client": client,
+            "barcodes": [BarcodeSpec(b.barcode, b.pack_quantity) for b in self.barcodes],
+        }
+
+
+class ProductBulkIn(Input):
+    items: list[ProductIn] = Field(min_length=1, max_length=MAX_BULK_PRODUCTS)
+
+
+class ProductBulkOut(Schema):
+    items: list[ProductOut]
+    count: int
+
+
+class ProductPatch(Patch):
+    NULLABLE = frozenset(
+        {"length_mm", "width_mm", "height_mm", "weight_g", "inner_qty", "case_qty", "pallet_qty"}
+    )
+
+    sku: str | None = Field(None, min_length=1, max_length=64)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None)
+    length_mm: StrictInt | None = Field(None, ge=1)
+    width_mm: StrictInt | None = Field(None, ge=1)
+    height_mm: StrictInt | None = Field(None, ge=1)
+    weight_g: StrictInt | None = Field(None, ge=1)
+    tracking: Tracking | None = Field(None)
+    inner_qty: StrictInt | None = Field(None, ge=1)
+    case_qty: StrictInt | None = Field(None, ge=1)
+    pallet_qty: StrictInt | None = Field(None, ge=1)
+    is_active: bool | None = Field(None)
+    barcodes: list[BarcodeIn] | None = Field(
+        None, description="Replaces all of the product's barcodes."
+    )
+
+    def product_changes(self) -> dict[str, Any]:
+        return self.model_dump(include=self.model_fields_set - {"barcodes"})
+
+    def barcode_specs(self) -> list[BarcodeSpec] | None:
+        if self.barcodes is None:
+            return None
+        return [BarcodeSpec(b.barcode, b.pack_quantity) for b in self.barcodes]
+
+
+# --- A product named by id, or by SKU and client code (lots, adjustments) ---------------------
+
+
+class ProductRef(Input):
+    product_id: StrictInt | None = Field(None, description="Or give sku and client.")
+    sku: str | None = Field(None, min_length=1, max_length=64)
+    client: str | None = Field(None, min_length=1, description="Client code, with sku.")
+
+
+# --- Lots -------------------------------------------------------------------------------------
+
+
+class LotOut(Schema):
+    id: int
+    product_id: int
+    sku: str
+    client: str
+    number: str
+    expiry_date: datetime.date | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_sku(obj: Any) -> str:
+        return str(obj.product.sku)
+
+    @staticmethod
+    def resolve_client(obj: Any) -> str:
+        return str(obj.product.client.code)
+
+
+class LotQuery(Schema):
+    product_id: int | None = None
+    sku: str = ""
+    client: str = Field("", description="Client code.")
+
+
+class LotIn(ProductRef):
+    number: str = Field(min_length=1, max_length=64)
+    expiry_date: datetime.date | None = None
