@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -105,27 +104,6 @@ def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, Balance]:
         params,
     )
     return {BalanceKey(r.location_id, r.product_id, r.lot_id, r.lpn_id, r.status): r for r in rows}
-
-
-def write_balances(rows: Iterable[Balance]) -> None:
-    """Saves on_hand, allocated and the two times of locked balance rows in one statement (the
-    ORM's bulk_update builds CASE expressions that cost more than the whole move)."""
-    rows = list(rows)
-    if not rows:
-        return
-    values = ", ".join(["(%s, %s, %s, %s::timestamptz, %s::timestamptz)"] * len(rows))
-    params: list[Any] = []
-    for row in rows:
-        params += [row.pk, row.on_hand, row.allocated, row.first_received_at, row.updated_at]
-    table = Balance._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS b SET on_hand = v.on_hand, allocated = v.allocated, "  # noqa: S608
-            "first_received_at = v.first_received_at, updated_at = v.updated_at "
-            f"FROM (VALUES {values}) AS v(id, on_hand, allocated, first_received_at, updated_at) "
-            "WHERE b.id = v.id",
-            params,
-        )
 
 
 def lock_balance_pks(pks: Iterable[int]) -> dict[int, Balance]:

@@ -21,7 +21,6 @@ from inventory.models import (
 )
 from inventory.services.posting import (
     Leg,
-    emit_moves,
     ledger_service,
     load_moves,
     move_ids,
@@ -68,12 +67,12 @@ def receive(
         leg = Leg(product, lot, quantity, supplier, location, None, lpn, status, status)
         moves = post_legs(
             [leg],
+            event_type="stock.received",
             user=user,
             reason=Reason.RECEIPT,
             reference_type=reference_type,
             reference_id=reference_id,
         )
-        emit_moves("stock.received", moves, user)
         return moves
 
     payload = {
@@ -126,12 +125,12 @@ def move(
         )
         moves = post_legs(
             [leg],
+            event_type="stock.moved",
             user=user,
             reason=reason,
             reference_type=reference_type,
             reference_id=reference_id,
         )
-        emit_moves("stock.moved", moves, user)
         return moves
 
     payload = {
@@ -205,13 +204,13 @@ def move_lpn(
         ]
         moves = post_legs(
             legs,
+            event_type="stock.moved",
             user=user,
             reason=reason,
             reference_type=reference_type,
             reference_id=reference_id,
         )
         Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
-        emit_moves("stock.moved", moves, user)
         return moves
 
     payload = {"lpn": lpn.pk, "to": to_location.pk, "reason": reason}
@@ -257,12 +256,12 @@ def adjust(
             leg = Leg(product, lot, -quantity, location, adjustment, lpn, None, status, status)
         moves = post_legs(
             [leg],
+            event_type="stock.adjusted",
             user=user,
             reason=Reason.ADJUST,
             reason_code=reason_code.strip(),
             note=note,
         )
-        emit_moves("stock.adjusted", moves, user)
         return moves
 
     payload = {
@@ -311,8 +310,13 @@ def change_status(
 
     def act() -> list[StockMove]:
         leg = Leg(product, lot, quantity, location, location, lpn, lpn, from_status, to_status)
-        moves = post_legs([leg], user=user, reason=Reason.STATUS_CHANGE, reason_code=reason_code)
-        emit_moves("stock.status_changed", moves, user)
+        moves = post_legs(
+            [leg],
+            user=user,
+            reason=Reason.STATUS_CHANGE,
+            event_type="stock.status_changed",
+            reason_code=reason_code,
+        )
         return moves
 
     payload = {

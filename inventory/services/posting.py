@@ -4,6 +4,7 @@ order, balance updates and move rows. Used only by inventory.services.ledger and
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -13,7 +14,6 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from inventory import locks
-from inventory.events import EventRow, emit_many
 from inventory.exceptions import (
     InsufficientStock,
     InvalidQuantity,
@@ -217,72 +217,38 @@ def post_legs(
     *,
     user: Any,
     reason: str,
+    event_type: str,
     reason_code: str = "",
     reference_type: str = "",
     reference_id: str = "",
     note: str = "",
     under_lock: Callable[[], None] | None = None,
 ) -> list[StockMove]:
-    """Applies the legs under locks and writes their moves. Must run inside a transaction.
-    `under_lock` runs once the balances are locked and before anything changes: the place for
-    checks on rows that come later in the lock order (reservations)."""
+    """Applies the legs under locks, writes their moves and one `event_type` event per move.
+    Must run inside a transaction. `under_lock` runs once the balances are locked and before
+    anything changes: the place for checks on rows later in the lock order (reservations).
+
+    Each leg is posted by the database function inventory_post_leg (migration 0004): lock,
+    check, update both balances, insert the move and its event, in one round trip. With several
+    legs (or a check to run under the lock) every balance is locked first, in the one order."""
     for leg in legs:
         _check_leg(leg)
     _check_destinations(legs)
-    sources = [leg.source_key() for leg in legs if not leg.from_location.is_virtual]
-    dests = {
-        leg.dest_key(): (leg.product.client_id, leg.to_location.warehouse_id)
-        for leg in legs
-        if not leg.to_location.is_virtual
-    }
-    balances = locks.lock_balances([*sources, *dests], create=dests)
-    if under_lock is not None:
-        under_lock()
+    if len(legs) > 1 or under_lock is not None:
+        sources = [leg.source_key() for leg in legs if not leg.from_location.is_virtual]
+        dests = {
+            leg.dest_key(): (leg.product.client_id, leg.to_location.warehouse_id)
+            for leg in legs
+            if not leg.to_location.is_virtual
+        }
+        locks.lock_balances([*sources, *dests], create=dests)
+        if under_lock is not None:
+            under_lock()
     now = timezone.now()
-    touched: dict[int, Balance] = {}
+    user_id = user.pk if getattr(user, "pk", None) else None
+    moves = []
     for leg in legs:
-        source = None
-        if not leg.from_location.is_virtual:
-            source = balances.get(leg.source_key())
-            on_hand = source.on_hand if source else 0
-            allocated = source.allocated if source else 0
-            free = on_hand - allocated
-            if leg.quantity - leg.consume_allocated > free or leg.quantity > on_hand:
-                where = _describe(leg.product, leg.from_location, leg.lot, leg.from_lpn)
-                raise InsufficientStock(
-                    f"Not enough {leg.from_status} stock of {where}: {free} available "
-                    f"({on_hand} on hand, {allocated} allocated), {leg.quantity} requested."
-                )
-            assert source is not None
-            source.on_hand -= leg.quantity
-            source.allocated -= leg.consume_allocated
-            source.updated_at = now
-            touched[source.pk] = source
-        if not leg.to_location.is_virtual:
-            dest = balances[leg.dest_key()]
-            if source is not None:
-                # Keep the age of the stock for FIFO: a move does not make units newer.
-                dest.first_received_at = (
-                    source.first_received_at
-                    if dest.on_hand == 0
-                    else min(dest.first_received_at, source.first_received_at)
-                )
-            elif dest.on_hand == 0:
-                dest.first_received_at = now
-            dest.on_hand += leg.quantity
-            dest.updated_at = now
-            touched[dest.pk] = dest
-    locks.write_balances(touched.values())
-    for leg in legs:
-        if leg.to_lpn is not None and leg.to_lpn.location_id != leg.to_location.pk:
-            if leg.to_lpn.location_id is not None and leg.from_lpn != leg.to_lpn:
-                raise LpnRefused(
-                    f"LPN {leg.to_lpn.code} is at another location; scan it there or move it first."
-                )
-            Lpn.objects.filter(pk=leg.to_lpn.pk).update(location=leg.to_location)
-            leg.to_lpn.location = leg.to_location
-    moves = [
-        StockMove(
+        move = StockMove(
             product=leg.product,
             lot=leg.lot,
             quantity=leg.quantity,
@@ -299,56 +265,69 @@ def post_legs(
             note=note,
             warehouse_id=leg.to_location.warehouse_id,
             client_id=leg.product.client_id,
-            user=user if getattr(user, "pk", None) else None,
+            user_id=user_id,
             created_at=now,
         )
-        for leg in legs
-    ]
-    _insert_moves(moves)
+        _post_leg(leg, move, event_type)
+        moves.append(move)
+    for leg in legs:
+        if leg.to_lpn is not None and leg.to_lpn.location_id != leg.to_location.pk:
+            if leg.to_lpn.location_id is not None and leg.from_lpn != leg.to_lpn:
+                raise LpnRefused(
+                    f"LPN {leg.to_lpn.code} is at another location; scan it there or move it first."
+                )
+            Lpn.objects.filter(pk=leg.to_lpn.pk).update(location=leg.to_location)
+            leg.to_lpn.location = leg.to_location
     return moves
 
 
-MOVE_COLUMNS = (
-    "product_id",
-    "lot_id",
-    "quantity",
-    "from_location_id",
-    "to_location_id",
-    "from_lpn_id",
-    "to_lpn_id",
-    "from_status",
-    "to_status",
-    "reason",
-    "reason_code",
-    "reference_type",
-    "reference_id",
-    "note",
-    "warehouse_id",
-    "client_id",
-    "user_id",
-    "created_at",
-)
-
-
-def _insert_moves(moves: list[StockMove]) -> None:
-    """One INSERT ... RETURNING id for all moves (bulk_create's compile cost is most of a move)."""
-    row = "(" + ", ".join(["%s"] * len(MOVE_COLUMNS)) + ")"
-    params = [getattr(move, column) for move in moves for column in MOVE_COLUMNS]
-    table = StockMove._meta.db_table
+def _post_leg(leg: Leg, move: StockMove, event_type: str) -> None:
+    """Posts one leg through inventory_post_leg and sets the new move's primary key. Raises
+    InsufficientStock (nothing written) when the source has too little free stock."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(MOVE_COLUMNS)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(moves))} RETURNING id",
-            params,
+            "SELECT * FROM inventory_post_leg(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
+            [
+                move.product_id,
+                move.client_id,
+                move.warehouse_id,
+                move.lot_id,
+                move.quantity,
+                move.from_location_id,
+                leg.from_location.is_virtual,
+                move.from_lpn_id,
+                move.from_status,
+                move.to_location_id,
+                leg.to_location.is_virtual,
+                move.to_lpn_id,
+                move.to_status,
+                leg.consume_allocated,
+                move.reason,
+                move.reason_code,
+                move.reference_type,
+                move.reference_id,
+                move.note,
+                move.user_id,
+                move.created_at,
+                event_type,
+                json.dumps(_move_payload(move)),
+            ],
         )
-        for move, (pk,) in zip(moves, cursor.fetchall(), strict=True):
-            move.pk = pk
-            move._state.adding = False
+        move_id, on_hand, allocated = cursor.fetchone()
+    if move_id is None:
+        where = _describe(leg.product, leg.from_location, leg.lot, leg.from_lpn)
+        free = on_hand - allocated
+        raise InsufficientStock(
+            f"Not enough {leg.from_status} stock of {where}: {free} available "
+            f"({on_hand} on hand, {allocated} allocated), {leg.quantity} requested."
+        )
+    move.pk = move_id
+    move._state.adding = False
 
 
 def _move_payload(move: StockMove) -> dict[str, Any]:
     return {
-        "move_id": move.pk,
         "product_id": move.product_id,
         "sku": move.product.sku,
         "quantity": move.quantity,
@@ -363,16 +342,6 @@ def _move_payload(move: StockMove) -> dict[str, Any]:
         "reason_code": move.reason_code,
         "reference": {"type": move.reference_type, "id": move.reference_id},
     }
-
-
-def emit_moves(event_type: str, moves: list[StockMove], user: Any) -> None:
-    emit_many(
-        [
-            EventRow(event_type, move.client_id, move.warehouse_id, _move_payload(move))
-            for move in moves
-        ],
-        user=user,
-    )
 
 
 def move_ids(moves: list[StockMove]) -> list[int]:

@@ -28,7 +28,6 @@ from inventory.models import (
 )
 from inventory.services.posting import (
     Leg,
-    emit_moves,
     ledger_service,
     load_moves,
     move_ids,
@@ -199,6 +198,7 @@ def consume(
 
         moves = post_legs(
             [leg],
+            event_type="stock.consumed",
             user=user,
             reason=reason,
             reference_type=reference_type or found.reference_type,
@@ -207,7 +207,6 @@ def consume(
         )
         reservation = locked[0]
         _reduce(reservation, quantity, ReservationStatus.CONSUMED)
-        emit_moves("stock.consumed", moves, user)
         return moves
 
     payload = {

@@ -306,10 +306,13 @@ def test_a_crash_mid_transaction_leaves_nothing_half_written(
         list(Balance.objects.order_by("pk").values_list("on_hand", flat=True)),
     )
 
-    def power_cut(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("power cut after the moves, before the event")
+    post_leg = posting._post_leg
 
-    monkeypatch.setattr(posting, "emit_many", power_cut)
+    def power_cut(*args: Any, **kwargs: Any) -> None:
+        post_leg(*args, **kwargs)  # the move, both balances and the event are written...
+        raise RuntimeError("power cut before commit")  # ...and the process dies
+
+    monkeypatch.setattr(posting, "_post_leg", power_cut)
     with pytest.raises(RuntimeError):
         ledger.move(
             user=manager, product=widget, quantity=2, from_location=bin_a, to_location=bin_b
