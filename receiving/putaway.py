@@ -116,6 +116,10 @@ class _Occupancy:
         self.volume_cm3 += quantity * (product.volume_cm3 or 0)
         self.weight_g += quantity * (product.weight_g or 0)
 
+    def add_item(self, item: PutawayItem) -> None:
+        lot = item.lot
+        self.add(item.product, lot.pk if lot else None, lot.number if lot else "", item.quantity)
+
     def lot_number(self, lot_id: int | None) -> str:
         return self.lot_numbers.get(lot_id, "") if lot_id is not None else ""
 
@@ -134,9 +138,7 @@ class _Load:
         self.is_pallet = lpn is not None and lpn.kind == LpnKind.PALLET
         self.as_stock = _Occupancy()
         for item in items:
-            self.as_stock.add(
-                item.product, _pk(item.lot), item.lot.number if item.lot else "", item.quantity
-            )
+            self.as_stock.add_item(item)
         products = {item.product.pk: item.product for item in items}
         self.products = list(products.values())
         contents = ", ".join(_quantity_of(item) for item in items)
@@ -205,14 +207,13 @@ class _Planner:
         """Counts a proposed load as already there, so the next proposal of a batch sees it."""
         here = self.stock.setdefault(location.pk, _Occupancy())
         for item in load.items:
-            here.add(
-                item.product, _pk(item.lot), item.lot.number if item.lot else "", item.quantity
-            )
+            here.add_item(item)
 
     # --- Strategies: each returns a proposal or None, noting why candidates were refused.
 
     def _fixed_home(self, load: _Load, rejections: dict[object, str]) -> PutawayProposal | None:
-        # A model field will feed `homes` later; a mixed load has a home only if all agree.
+        # A model field will feed `homes` later; a mixed load has a home only if all agree. The
+        # home is set by hand, so it is not held to the zone's storage class.
         if any(product.pk not in self.homes for product in load.products):
             return None
         home_pks = {self.homes[product.pk] for product in load.products}
@@ -303,12 +304,10 @@ class _Planner:
             return f"{code} blocked" + (
                 f" ({location.blocked_reason})" if location.blocked_reason else ""
             )
-        mixing = self.policy.mixing_for(location.zone_id)
-        mixed = _mixing_refusal(self.stock.get(location.pk, _Occupancy()), load.as_stock, mixing)
+        here, incoming = self.stock.get(location.pk, _Occupancy()), load.as_stock
+        mixed = _mixing_refusal(here, incoming, self.policy.mixing_for(location.zone_id))
         if mixed is not None:
             return f"{code} {mixed}"
-        here = self.stock.get(location.pk, _Occupancy())
-        incoming = load.as_stock
         for limit, current, added, unit in (
             (location.max_units, here.units, incoming.units, "units"),
             (location.max_volume_cm3, here.volume_cm3, incoming.volume_cm3, "cm³"),
@@ -339,10 +338,6 @@ def _mixing_refusal(here: _Occupancy, load: _Occupancy, rules: MixingRules) -> s
                 return f"holds another lot of {sku} ({', '.join(others)})"
             return f"takes one lot of {sku}; the load mixes lots"
     return None
-
-
-def _pk(obj: Any) -> Any:
-    return getattr(obj, "pk", None)
 
 
 def _quantity(quantity: int, sku: str, lot_number: str) -> str:

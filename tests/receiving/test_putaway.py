@@ -399,6 +399,21 @@ def test_loose_items_of_one_batch_do_not_share_the_last_space(
     assert [p.location for p in proposals] == [bins[0], bins[1]]
 
 
+def test_a_quantity_below_one_is_refused(wh: Any, bins: list[Any], widget: Any) -> None:
+    with pytest.raises(ValueError, match="Quantity must be above zero; got 0"):
+        propose(wh, widget, 0)
+
+
+def test_a_fixed_home_in_another_warehouse_is_passed_over(
+    wh: Any, west: Any, bins: list[Any], widget: Any
+) -> None:
+    elsewhere = LocationFactory(warehouse=west, code="W-01")
+
+    proposal = propose(wh, widget, 5, homes={widget.pk: elsewhere.pk})
+
+    assert (proposal.location, proposal.strategy) == (bins[0], "nearest_empty")
+
+
 def test_an_unknown_strategy_is_refused() -> None:
     with pytest.raises(ValueError, match="Strategies must be distinct names"):
         PutawayPolicy(strategies=("fixed_home", "random"))
