@@ -59,7 +59,7 @@ def _activate(slug: str) -> Any:
     return tenant
 
 
-TENANT_TABLE_PREFIXES = ("inventory_", "accounts_", "idempotency_", "axes_", "django_session")
+TENANT_TABLE_PREFIXES = ("inventory_", "receiving_", "accounts_", "idempotency_", "axes_", "django_session")
 
 
 def _empty_tenant_tables(schema: str) -> None:
