@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import setup_databases
 from django.test import Client as HttpClient
+from django.test.utils import setup_databases
 
 from tests.factories import ClientFactory, UserFactory, WarehouseFactory
 

@@ -15,19 +15,20 @@ from inventory.models import Event, Lot, Lpn, StockMove
 from receiving import services
 from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
 from tests.factories import ProductBarcodeFactory
-from tests.inventory.conftest import (  # noqa: F401 (fixtures shared with the ledger tests)
-    bin_a,
-    dock,
-    serum,
-    serum_lot,
-    wh,
-    widget,
-    zone,
-)
+from tests.inventory import conftest as ledger_world
 
 WIDGET_UPC = "614141000036"
 WIDGET_CASE_GTIN = "10614141000033"
 SERUM_EAN = "9501101530003"
+
+# The ledger tests' small warehouse, shared rather than copied (pytest finds fixtures by name).
+wh = ledger_world.wh
+zone = ledger_world.zone
+dock = ledger_world.dock
+bin_a = ledger_world.bin_a
+widget = ledger_world.widget
+serum = ledger_world.serum
+serum_lot = ledger_world.serum_lot
 
 
 def future(days: int = 400) -> dt.date:
