@@ -197,7 +197,7 @@ def receive_scan(
             location=dock,
             status=status,
             is_unexpected=line is None,
-            scanned_code=item.code,
+            scanned_code=item.code[:200],
             stock_move=move,
             user=user if getattr(user, "pk", None) else None,
             created_at=move.created_at,
@@ -258,7 +258,7 @@ def blind_receive(
             lpn=target,
             location=dock,
             status=status,
-            scanned_code=item.code,
+            scanned_code=item.code[:200],
             user=user if getattr(user, "pk", None) else None,
         )
         move = ledger.receive(
