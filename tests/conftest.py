@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import setup_databases
 
 from tests.factories import ClientFactory, UserFactory, WarehouseFactory
 
@@ -32,6 +33,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     from tenants.models import Tenant, TenantStatus
 
     with django_db_blocker.unblock():
+        # pytest-django sets up only the databases that marked tests ask for. A run of nothing
+        # but committed_tenant tests (no django_db marker) would otherwise leave the connection
+        # on the development database, and the fixture would empty a real tenant's tables.
+        if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+            setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=True)
         connection.set_schema_to_public()
         services.ensure_public_tenant()
         services.ensure_template_tenant()
@@ -59,7 +65,14 @@ def _activate(slug: str) -> Any:
     return tenant
 
 
-TENANT_TABLE_PREFIXES = ("inventory_", "accounts_", "idempotency_", "axes_", "django_session")
+TENANT_TABLE_PREFIXES = (
+    "inventory_",
+    "receiving_",
+    "accounts_",
+    "idempotency_",
+    "axes_",
+    "django_session",
+)
 
 
 def _empty_tenant_tables(schema: str) -> None:
@@ -80,6 +93,9 @@ def committed_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     """The `ledgerlab` tenant with real commits (no test transaction around the test), for tests
     that use several connections at once. Emptied before and after."""
     with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"], (
+            "committed_tenant must run on the test database"
+        )
         tenant = _activate("ledgerlab")
         _empty_tenant_tables("ledgerlab")
         try:

@@ -94,6 +94,11 @@ rules.add_perm("inventory.change_master_data", staff)
 rules.add_perm("inventory.adjust_stock", staff)
 rules.add_perm("inventory.view_product", anyone & in_scope)
 rules.add_perm("inventory.change_product", staff)
+# Receiving: floor staff scan against ASNs; only managers and admins take goods nobody announced.
+rules.add_perm("receiving.receive", floor_staff & in_scope)
+rules.add_perm("receiving.receive_unexpected", staff)
+rules.add_perm("receiving.receive_blind", staff)
+rules.add_perm("receiving.manage_asn", staff)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

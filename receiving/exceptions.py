@@ -1,0 +1,26 @@
+"""Refusals of receiving. Each message names what was expected and what was found."""
+
+from wms.exceptions import ConflictError, DomainError
+
+
+class AsnRefused(ConflictError):
+    """An ASN that cannot be created or changed as asked (a clash on client plus reference, a
+    line that does not fit its client)."""
+
+    code = "asn_refused"
+
+
+class ReceiptRefused(DomainError):
+    """A scan that cannot be received: unknown code, missing lot or expiry, a product not on the
+    ASN, an ASN that is not open for receiving, no dock location."""
+
+    code = "receipt_refused"
+
+
+class OverReceipt(ConflictError):
+    code = "over_receipt"
+
+
+class NotPermitted(DomainError):
+    code = "not_permitted"
+    status = 403

@@ -1,0 +1,178 @@
+"""Reads for receiving: a client's policy, the dock to receive into, what a scanned code names,
+and the close-out discrepancy report (as rows and as CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+
+from django.db.models import Sum
+
+from inventory.models import (
+    Client,
+    InventoryStatus,
+    Location,
+    LocationKind,
+    Product,
+    ProductBarcode,
+    Warehouse,
+)
+from receiving.gs1 import GS1Error, normalize_gtin
+from receiving.models import Asn, Receipt, ReceivingPolicy
+
+
+def policy_for(client: Client) -> ReceivingPolicy:
+    """The client's receiving policy; an unsaved default (no tolerance, no unexpected goods) when
+    none was set."""
+    return ReceivingPolicy.objects.filter(client=client).first() or ReceivingPolicy(client=client)
+
+
+def dock_location_for(warehouse: Warehouse, dock_door: Location | None = None) -> Location | None:
+    """Where receipts land: the ASN's dock door if it has one, else the warehouse's first dock
+    location (walking order, then code) that is not blocked."""
+    if dock_door is not None:
+        return dock_door
+    return (
+        Location.objects.filter(warehouse=warehouse, kind=LocationKind.DOCK, is_blocked=False)
+        .order_by("pick_sequence", "code", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    product: Product
+    pack_quantity: int
+
+
+def _gtin_spellings(gtin14: str) -> list[str]:
+    """A 14-digit GTIN as the shorter codes (EAN-8, UPC-A, EAN-13) a product barcode may store."""
+    return [gtin14[-n:] for n in (8, 12, 13, 14) if set(gtin14[:-n]) <= {"0"}]
+
+
+def find_product_by_gtin(client: Client, gtin: str) -> CodeMatch | None:
+    """The client's product whose barcode is this GTIN in any spelling, with its pack quantity."""
+    gtin14 = normalize_gtin(gtin)
+    candidates = ProductBarcode.objects.filter(
+        client=client, barcode__in=_gtin_spellings(gtin14)
+    ).select_related("product")
+    for barcode in candidates.order_by("pk"):
+        return CodeMatch(barcode.product, barcode.pack_quantity)
+    return None
+
+
+def find_product_by_code(client: Client, code: str) -> CodeMatch | None:
+    """What a plain (non-GS1) scan names among the client's products: a barcode exactly, a GTIN in
+    another spelling, or a SKU (case-insensitive). A case barcode carries its pack quantity."""
+    code = code.strip()
+    if not code:
+        return None
+    barcode = (
+        ProductBarcode.objects.filter(client=client, barcode=code).select_related("product").first()
+    )
+    if barcode is not None:
+        return CodeMatch(barcode.product, barcode.pack_quantity)
+    if code.isdigit() and len(code) in (8, 12, 13, 14):
+        try:
+            match = find_product_by_gtin(client, code)
+        except GS1Error:
+            match = None
+        if match is not None:
+            return match
+    product = Product.objects.filter(client=client, sku__iexact=code).first()
+    return CodeMatch(product, 1) if product is not None else None
+
+
+@dataclass(frozen=True)
+class DiscrepancyRow:
+    """Expected against received for one ASN line (or one unexpected product, line_id None).
+    `received` includes damaged units; `short` and `over` compare it with `expected`."""
+
+    line_id: int | None
+    sku: str
+    lot_number: str
+    expected: int
+    received: int
+    damaged: int
+    short: int
+    over: int
+    unexpected: bool
+
+
+def discrepancy_report(asn: Asn) -> list[DiscrepancyRow]:
+    """One row per ASN line in line order, then one per unexpected product received against it.
+    Read from the line counters, which receiving.services keep under the line's row lock."""
+    rows = [
+        DiscrepancyRow(
+            line_id=line.pk,
+            sku=line.product.sku,
+            lot_number=line.lot_number,
+            expected=line.expected_qty,
+            received=line.received_qty,
+            damaged=line.damaged_qty,
+            short=max(line.expected_qty - line.received_qty, 0),
+            over=max(line.received_qty - line.expected_qty, 0),
+            unexpected=False,
+        )
+        for line in asn.lines.select_related("product").order_by("pk")
+    ]
+    unexpected = (
+        Receipt.objects.filter(asn=asn, line__isnull=True)
+        .values("product__sku", "status")
+        .annotate(total=Sum("quantity"))
+        .order_by("product__sku", "status")
+    )
+    per_sku: dict[str, list[int]] = {}
+    for row in unexpected:
+        received_and_damaged = per_sku.setdefault(row["product__sku"], [0, 0])
+        received_and_damaged[0] += row["total"]
+        if row["status"] == InventoryStatus.DAMAGED:
+            received_and_damaged[1] += row["total"]
+    for sku, (received, damaged) in per_sku.items():
+        rows.append(
+            DiscrepancyRow(
+                line_id=None,
+                sku=sku,
+                lot_number="",
+                expected=0,
+                received=received,
+                damaged=damaged,
+                short=0,
+                over=received,
+                unexpected=True,
+            )
+        )
+    return rows
+
+
+def discrepancy_as_dicts(rows: list[DiscrepancyRow]) -> list[dict[str, object]]:
+    return [asdict(row) for row in rows]
+
+
+CSV_COLUMNS = (
+    "sku",
+    "lot_number",
+    "expected",
+    "received",
+    "damaged",
+    "short",
+    "over",
+    "unexpected",
+)
+
+
+def discrepancy_csv(asn: Asn) -> str:
+    """The discrepancy report as CSV text (header row first), for download or ERP import."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in discrepancy_report(asn):
+        values = asdict(row)
+        writer.writerow(
+            [
+                "yes" if values[c] is True else "no" if values[c] is False else values[c]
+                for c in CSV_COLUMNS
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,270 @@
+"""ASN documents: create (idempotent on client plus reference), status changes through the one
+transition table, cancel and close-out. Each public function is the outermost transaction and
+writes its event row in it.
+
+Row locks in receiving are always taken in one order: the ASN, then its lines by primary key,
+then whatever the ledger locks (locations, balances). Receipts and close-out therefore never
+wait on each other in a cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from inventory.events import emit
+from inventory.models import Client, Location, LocationKind, Product, Warehouse
+from receiving.exceptions import AsnRefused
+from receiving.models import TRANSITIONS, Asn, AsnLine, AsnStatus
+from receiving.selectors import DiscrepancyRow, discrepancy_as_dicts, discrepancy_report
+from wms.exceptions import InvalidTransition
+
+# The event each status change writes. Receiving starting is an event too: the client portal
+# and ERP sync want to know the truck is being unloaded.
+EVENT_TYPES: dict[str, str] = {
+    AsnStatus.EXPECTED: "asn.expected",
+    AsnStatus.RECEIVING: "asn.receiving_started",
+    AsnStatus.RECEIVED: "asn.closed",
+    AsnStatus.CANCELLED: "asn.cancelled",
+}
+
+
+@dataclass(frozen=True)
+class AsnLineSpec:
+    """One line of a new ASN, as a form, CSV row or API body gives it."""
+
+    product: Product
+    expected_qty: int
+    lot_number: str = ""
+    expiry_date: dt.date | None = None
+
+
+def lock_asn(asn: Asn) -> Asn:
+    """The ASN's row, locked FOR UPDATE and freshly read (status may have changed)."""
+    return Asn.objects.select_for_update().select_related("client", "warehouse").get(pk=asn.pk)
+
+
+def transition(
+    asn: Asn, to_status: str, user: Any, *, payload: dict[str, Any] | None = None
+) -> Asn:
+    """Moves a (locked) ASN to `to_status` if TRANSITIONS allows it, and writes the status's event
+    in the caller's transaction; raises InvalidTransition (nothing changed) otherwise."""
+    if to_status not in TRANSITIONS.get(asn.status, frozenset()):
+        allowed = sorted(TRANSITIONS.get(asn.status, frozenset()))
+        can = f"it can become {' or '.join(allowed)}" if allowed else "it can no longer change"
+        raise InvalidTransition(
+            f"ASN {asn.reference} is {asn.status} and cannot become {to_status}; {can}."
+        )
+    now = timezone.now()
+    asn.status = to_status
+    asn.updated_at = now
+    fields = ["status", "updated_at"]
+    if to_status == AsnStatus.RECEIVED:
+        asn.closed_at = now
+        fields.append("closed_at")
+    asn.save(update_fields=fields)
+    emit(
+        EVENT_TYPES[to_status],
+        client_id=asn.client_id,
+        warehouse_id=asn.warehouse_id,
+        payload={"asn": asn.pk, "reference": asn.reference, **(payload or {})},
+        user=user,
+    )
+    return asn
+
+
+def _content(
+    warehouse_id: int,
+    carrier: str,
+    expected_date: dt.date | None,
+    dock_appointment: dt.datetime | None,
+    dock_door_id: int | None,
+    lines: Sequence[tuple[int, int, str, dt.date | None]],
+) -> dict[str, Any]:
+    return {
+        "warehouse": warehouse_id,
+        "carrier": carrier,
+        "expected_date": expected_date,
+        "dock_appointment": dock_appointment,
+        "dock_door": dock_door_id,
+        "lines": sorted(lines, key=lambda line: (line[0], line[2], line[1])),
+    }
+
+
+def _content_of(asn: Asn) -> dict[str, Any]:
+    lines = [
+        (line.product_id, line.expected_qty, line.lot_number, line.expiry_date)
+        for line in asn.lines.all()
+    ]
+    return _content(
+        asn.warehouse_id,
+        asn.carrier,
+        asn.expected_date,
+        asn.dock_appointment,
+        asn.dock_door_id,
+        lines,
+    )
+
+
+def _check_lines(client: Client, lines: Sequence[AsnLineSpec]) -> None:
+    if not lines:
+        raise AsnRefused("An ASN needs at least one line.", code="invalid")
+    seen: set[tuple[int, str]] = set()
+    for number, line in enumerate(lines, start=1):
+        product = line.product
+        qty = line.expected_qty
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
+            raise AsnRefused(
+                f"Line {number} ({product.sku}): expected quantity must be a whole number above "
+                f"zero; got {qty!r}.",
+                code="invalid",
+            )
+        if product.client_id != client.pk:
+            raise AsnRefused(
+                f"Line {number}: {product.sku} belongs to another client, not {client.code}.",
+                code="invalid",
+            )
+        if (line.lot_number or line.expiry_date) and not product.is_lot_tracked:
+            raise AsnRefused(
+                f"Line {number}: {product.sku} is not lot-tracked; give no lot or expiry.",
+                code="invalid",
+            )
+        key = (product.pk, line.lot_number.strip())
+        if key in seen:
+            lot = f" lot {key[1]}" if key[1] else ""
+            raise AsnRefused(
+                f"Line {number} repeats {product.sku}{lot}; put the quantity on one line.",
+                code="invalid",
+            )
+        seen.add(key)
+
+
+def _check_dock_door(warehouse: Warehouse, dock_door: Location | None) -> None:
+    if dock_door is None:
+        return
+    if dock_door.warehouse_id != warehouse.pk or dock_door.kind != LocationKind.DOCK:
+        raise AsnRefused(
+            f"Dock door {dock_door.code} is not a dock location of warehouse {warehouse.code}.",
+            code="invalid",
+        )
+
+
+@transaction.atomic
+def create_asn(
+    *,
+    client: Client,
+    warehouse: Warehouse,
+    reference: str,
+    lines: Sequence[AsnLineSpec],
+    user: Any = None,
+    carrier: str = "",
+    expected_date: dt.date | None = None,
+    dock_appointment: dt.datetime | None = None,
+    dock_door: Location | None = None,
+) -> Asn:
+    """Creates a draft ASN with its lines. Idempotent on client plus reference: a repeat with the
+    same content returns the first ASN and writes nothing; different content is refused."""
+    reference = reference.strip()
+    if not reference:
+        raise AsnRefused("An ASN needs a reference.", code="invalid")
+    _check_lines(client, lines)
+    _check_dock_door(warehouse, dock_door)
+    carrier = carrier.strip()
+    wanted = _content(
+        warehouse.pk,
+        carrier,
+        expected_date,
+        dock_appointment,
+        dock_door.pk if dock_door else None,
+        [(s.product.pk, s.expected_qty, s.lot_number.strip(), s.expiry_date) for s in lines],
+    )
+    existing = Asn.objects.filter(client=client, reference=reference).first()
+    if existing is None:
+        try:
+            # A savepoint: a concurrent create of the same reference makes this insert fail,
+            # and the first one is then compared like any repeat.
+            with transaction.atomic():
+                return _insert(client, warehouse, reference, lines, user, wanted)
+        except IntegrityError:
+            existing = Asn.objects.get(client=client, reference=reference)
+    if _content_of(existing) != wanted:
+        raise AsnRefused(
+            f"ASN {reference} of {client.code} already exists with different content; "
+            "use a new reference or change the existing ASN.",
+            code="asn_exists",
+        )
+    return existing
+
+
+def _insert(
+    client: Client,
+    warehouse: Warehouse,
+    reference: str,
+    lines: Sequence[AsnLineSpec],
+    user: Any,
+    content: dict[str, Any],
+) -> Asn:
+    asn = Asn.objects.create(
+        client=client,
+        warehouse=warehouse,
+        reference=reference,
+        carrier=content["carrier"],
+        expected_date=content["expected_date"],
+        dock_appointment=content["dock_appointment"],
+        dock_door_id=content["dock_door"],
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    AsnLine.objects.bulk_create(
+        [
+            AsnLine(
+                asn=asn,
+                product=spec.product,
+                expected_qty=spec.expected_qty,
+                lot_number=spec.lot_number.strip(),
+                expiry_date=spec.expiry_date,
+            )
+            for spec in lines
+        ]
+    )
+    emit(
+        "asn.created",
+        client_id=client.pk,
+        warehouse_id=warehouse.pk,
+        payload={"asn": asn.pk, "reference": reference, "lines": len(lines)},
+        user=user,
+    )
+    return asn
+
+
+@transaction.atomic
+def mark_expected(asn: Asn, user: Any) -> Asn:
+    """Confirms a draft ASN: from now on the dock may receive against it."""
+    return transition(lock_asn(asn), AsnStatus.EXPECTED, user)
+
+
+@transaction.atomic
+def cancel_asn(asn: Asn, user: Any) -> Asn:
+    """Cancels an ASN before anything was received against it (draft or expected). Once the first
+    receipt moved it to receiving, stock from it is in the building and it can only be closed."""
+    return transition(lock_asn(asn), AsnStatus.CANCELLED, user)
+
+
+@transaction.atomic
+def close_asn(asn: Asn, user: Any) -> list[DiscrepancyRow]:
+    """Closes a receiving ASN (status received), stores the discrepancy per line (expected,
+    received, short, over, damaged) on it and writes an "asn.closed" event carrying the same
+    numbers. The lines are locked first, so no receipt slips in between report and close."""
+    locked = lock_asn(asn)
+    list(AsnLine.objects.select_for_update().filter(asn=locked).order_by("pk"))
+    # A refused transition below rolls this back too: nothing is written.
+    rows = discrepancy_report(locked)
+    numbers = discrepancy_as_dicts(rows)
+    locked.discrepancy = numbers
+    locked.save(update_fields=["discrepancy"])
+    transition(locked, AsnStatus.RECEIVED, user, payload={"lines": numbers})
+    asn.status, asn.closed_at, asn.discrepancy = locked.status, locked.closed_at, numbers
+    return rows

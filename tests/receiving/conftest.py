@@ -1,0 +1,117 @@
+"""An ASN world on top of the ledger test warehouse (tests/inventory/conftest.py): the east
+warehouse with a dock, a widget (each UPC and a case of 12) and a lot-and-expiry tracked serum
+(EAN-13), and helpers that build GS1 strings and prove a refusal wrote nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from inventory.models import Event, Lot, Lpn, StockMove
+from receiving import services
+from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
+from tests.factories import ProductBarcodeFactory
+from tests.inventory import conftest as ledger_world
+
+WIDGET_UPC = "614141000036"
+WIDGET_CASE_GTIN = "10614141000033"
+SERUM_EAN = "9501101530003"
+
+# The ledger tests' small warehouse, shared rather than copied (pytest finds fixtures by name).
+wh = ledger_world.wh
+zone = ledger_world.zone
+dock = ledger_world.dock
+bin_a = ledger_world.bin_a
+widget = ledger_world.widget
+serum = ledger_world.serum
+serum_lot = ledger_world.serum_lot
+
+
+def future(days: int = 400) -> dt.date:
+    return dt.date.today() + dt.timedelta(days=days)
+
+
+def gs1_date(day: dt.date) -> str:
+    return day.strftime("%y%m%d")
+
+
+@pytest.fixture
+def barcodes(widget: Any, serum: Any) -> None:
+    ProductBarcodeFactory(product=widget, barcode=WIDGET_UPC, pack_quantity=1)
+    ProductBarcodeFactory(product=widget, barcode=WIDGET_CASE_GTIN, pack_quantity=12)
+    ProductBarcodeFactory(product=serum, barcode=SERUM_EAN, pack_quantity=1)
+
+
+@pytest.fixture
+def policy(acme_outdoor: Any) -> ReceivingPolicy:
+    return ReceivingPolicy.objects.create(client=acme_outdoor, over_receipt_tolerance_percent=10)
+
+
+@pytest.fixture
+def asn(wh: Any, dock: Any, acme_outdoor: Any, widget: Any, serum: Any, manager: Any) -> Asn:
+    """PO-1000, expected: 10 widgets and 5 serum (no lot announced)."""
+    created = services.create_asn(
+        client=acme_outdoor,
+        warehouse=wh,
+        reference="PO-1000",
+        carrier="DHL",
+        lines=[services.AsnLineSpec(widget, 10), services.AsnLineSpec(serum, 5)],
+        user=manager,
+    )
+    return services.mark_expected(created, manager)
+
+
+def line_of(asn: Asn, product: Any) -> AsnLine:
+    return AsnLine.objects.get(asn=asn, product=product)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    receipts: int
+    moves: int
+    events: int
+    lots: int
+    lpns: int
+    counters: list[tuple[int, int, int]]
+    status: str | None
+
+
+def snapshot(asn: Asn | None = None) -> Snapshot:
+    counters = (
+        list(
+            AsnLine.objects.filter(asn=asn)
+            .order_by("pk")
+            .values_list("pk", "received_qty", "damaged_qty")
+        )
+        if asn
+        else []
+    )
+    return Snapshot(
+        receipts=Receipt.objects.count(),
+        moves=StockMove.objects.count(),
+        events=Event.objects.count(),
+        lots=Lot.objects.count(),
+        lpns=Lpn.objects.count(),
+        counters=counters,
+        status=Asn.objects.get(pk=asn.pk).status if asn else None,
+    )
+
+
+@pytest.fixture
+def unchanged() -> Callable[[Asn | None], Callable[[], None]]:
+    """`check = unchanged(asn)` before a refused call, `check()` after: no receipt, move, event,
+    lot or LPN was written and the ASN's counters and status are as they were."""
+
+    def take(asn: Asn | None = None) -> Callable[[], None]:
+        before = snapshot(asn)
+
+        def check() -> None:
+            assert snapshot(asn) == before
+
+        return check
+
+    return take

@@ -1,0 +1,123 @@
+"""Eight operators scan the same ASN line at once, each on its own connection and committing for
+real. The ASN and line row locks make them queue: the line never passes its tolerance, every
+accepted unit is one receipt and one ledger move, and no database error escapes."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from typing import Any
+
+from django.db import connection
+from django.db.models import Sum
+
+from inventory.models import Balance, Client, Location, LocationKind, Lpn, Product, StockMove
+from inventory.reconcile import find_drift
+from inventory.services.master import create_warehouse
+from receiving import services
+from receiving.exceptions import OverReceipt
+from receiving.models import AsnLine, Receipt, ReceivingPolicy
+from wms.accounts.models import User
+from wms.exceptions import DomainError
+
+THREADS = 8
+SCANS = 6
+EXPECTED = 20
+TOLERANCE = 10  # percent: at most 22
+
+
+def _setup() -> dict[str, int]:
+    warehouse = create_warehouse(code="LAB", name="Lab")
+    Location.objects.create(
+        warehouse=warehouse, code="DOCK", barcode="DOCK", kind=LocationKind.DOCK
+    )
+    client = Client.objects.create(code="lab", name="Lab client")
+    ReceivingPolicy.objects.create(client=client, over_receipt_tolerance_percent=TOLERANCE)
+    product = Product.objects.create(client=client, sku="HOT", name="Hot item")
+    user = User.objects.create_user("lab@ledgerlab.test", role="manager")
+    asn = services.mark_expected(
+        services.create_asn(
+            client=client,
+            warehouse=warehouse,
+            reference="RUSH",
+            lines=[services.AsnLineSpec(product, EXPECTED)],
+        ),
+        user,
+    )
+    pallet = Lpn.objects.create(code="PAL-SHARED", warehouse=warehouse)
+    return {"asn": asn.pk, "user": user.pk, "pallet": pallet.pk}
+
+
+def _worker(
+    tenant: Any,
+    seed: int,
+    ids: dict[str, int],
+    outcomes: Counter[str],
+    errors: list[str],
+    lock: threading.Lock,
+    start: threading.Barrier,
+) -> None:
+    from receiving.models import Asn
+
+    rng = random.Random(seed)
+    connection.set_tenant(tenant)
+    try:
+        asn = Asn.objects.select_related("warehouse", "client").get(pk=ids["asn"])
+        user = User.objects.get(pk=ids["user"])
+        pallet = Lpn.objects.get(pk=ids["pallet"])
+        start.wait()
+        for n in range(SCANS):
+            try:
+                services.receive_scan(
+                    asn=asn,
+                    code_or_product="HOT",
+                    quantity=rng.randint(1, 3),
+                    lpn=pallet if n % 2 else None,
+                    user=user,
+                    idempotency_key=f"t{seed}-{n}",
+                )
+                with lock:
+                    outcomes["ok"] += 1
+            except OverReceipt:
+                with lock:
+                    outcomes["over"] += 1
+            except DomainError as exc:
+                with lock:
+                    errors.append(f"refused otherwise: {exc}")
+    except Exception as exc:  # anything else is a failure of the receiving services
+        with lock:
+            errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        connection.close()
+
+
+def test_concurrent_scans_never_exceed_the_tolerance(committed_tenant: Any) -> None:
+    ids = _setup()
+    outcomes: Counter[str] = Counter()
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+    threads = [
+        threading.Thread(
+            target=_worker, args=(committed_tenant, seed, ids, outcomes, errors, lock, start)
+        )
+        for seed in range(THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    connection.set_tenant(committed_tenant)
+
+    assert errors == []
+    assert outcomes["ok"] + outcomes["over"] == THREADS * SCANS
+    assert outcomes["over"] > 0, outcomes
+    line = AsnLine.objects.get(asn_id=ids["asn"])
+    received = Receipt.objects.aggregate(total=Sum("quantity"))["total"]
+    moved = StockMove.objects.filter(reference_type="asn_line").aggregate(total=Sum("quantity"))
+    on_hand = Balance.objects.aggregate(total=Sum("on_hand"))["total"]
+    assert line.received_qty <= EXPECTED + EXPECTED * TOLERANCE // 100
+    assert line.received_qty == received == moved["total"] == on_hand
+    assert Receipt.objects.count() == outcomes["ok"]
+    assert find_drift() == []
