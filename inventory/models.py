@@ -330,11 +330,23 @@ class StockMove(models.Model):
     """One immutable ledger entry: `quantity` base units of one product (and lot) from one balance
     key to another. A correction is a new, reversing move."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="moves")
-    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Every index is paid on every move. The composite indexes below serve the lookups by
+    # product and by location, so those foreign keys get no index of their own; lot and user are
+    # never looked up by themselves in bulk (deleting one is rare and may scan). LPNs keep theirs
+    # for an LPN's history.
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="moves", db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     quantity = models.PositiveIntegerField()
-    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    to_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    from_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    to_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     from_lpn = models.ForeignKey(
         Lpn, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -351,7 +363,12 @@ class StockMove(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
