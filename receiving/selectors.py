@@ -1,25 +1,32 @@
-"""Reads for receiving: a client's policy, the dock to receive into, what a scanned code names,
-and the close-out discrepancy report (as rows and as CSV)."""
+"""Reads for receiving: ASNs in a user's scope with their progress, a client's policy, the dock
+to receive into, what a scanned code names, and the close-out discrepancy report (as rows
+and as CSV)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Upper
+from django.utils import timezone
 
 from inventory.models import (
     Client,
     InventoryStatus,
     Location,
     LocationKind,
+    Lpn,
     Product,
     ProductBarcode,
     Warehouse,
 )
 from receiving.gs1 import GS1Error, normalize_gtin
-from receiving.models import Asn, Receipt, ReceivingPolicy
+from receiving.models import OPEN_FOR_RECEIVING, Asn, AsnLine, Receipt, ReceivingPolicy
+from wms.accounts.models import Role
+from wms.permissions import warehouse_ids_for
 
 
 def policy_for(client: Client) -> ReceivingPolicy:
@@ -176,3 +183,118 @@ def discrepancy_csv(asn: Asn) -> str:
             ]
         )
     return out.getvalue()
+
+
+# --- ASNs for pages ----------------------------------------------------------------------------
+
+
+def _scoped_asns(user: Any) -> QuerySet[Asn]:
+    rows = Asn.objects.all()
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
+    elif user.role == Role.CLIENT:
+        rows = rows.filter(client_id=user.client_id)
+    return rows
+
+
+def _with_progress(rows: QuerySet[Asn]) -> QuerySet[Asn]:
+    # Both sums come from one GROUP BY over the lines, in the same query as the ASNs.
+    return rows.select_related("client", "warehouse").annotate(
+        expected_total=Coalesce(Sum("lines__expected_qty"), 0),
+        received_total=Coalesce(Sum("lines__received_qty"), 0),
+    )
+
+
+def search_asns(
+    user: Any,
+    *,
+    query: str = "",
+    client: Client | None = None,
+    warehouse: Warehouse | None = None,
+    status: str = "",
+) -> QuerySet[Asn]:
+    """ASNs in the user's scope (an operator's warehouses, a client user's client), newest first,
+    each with `expected_total` and `received_total` over its lines, in one query."""
+    rows = _scoped_asns(user)
+    if query:
+        rows = rows.filter(reference__icontains=query)
+    if client is not None:
+        rows = rows.filter(client=client)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if status:
+        rows = rows.filter(status=status)
+    return _with_progress(rows).order_by("-created_at", "-pk")
+
+
+def get_asn_for_user(user: Any, pk: int) -> Asn | None:
+    """One ASN in the user's scope, with its progress totals; None when out of scope."""
+    return _with_progress(_scoped_asns(user).filter(pk=pk)).first()
+
+
+def asn_lines(asn: Asn) -> QuerySet[AsnLine]:
+    """The ASN's lines in order, with their products."""
+    return asn.lines.select_related("product").order_by("pk")
+
+
+def asn_receipts(asn: Asn) -> QuerySet[Receipt]:
+    """Every receipt against the ASN, newest first, with what the history table shows."""
+    return (
+        Receipt.objects.filter(asn=asn)
+        .select_related("product", "lot", "lpn", "location", "user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def floor_asns(user: Any, warehouse: Warehouse) -> QuerySet[Asn]:
+    """What the handheld offers in a warehouse today: ASNs open for receiving that are due today
+    or earlier (or carry no date), and any already being received, oldest due first."""
+    today = timezone.localdate()
+    due = Q(expected_date__isnull=True) | Q(expected_date__lte=today) | Q(status="receiving")
+    rows = _scoped_asns(user).filter(warehouse=warehouse, status__in=OPEN_FOR_RECEIVING)
+    return _with_progress(rows.filter(due)).order_by("expected_date", "reference", "pk")
+
+
+def find_floor_asn(user: Any, warehouse: Warehouse, reference: str) -> Asn | None:
+    """The open ASN with this reference (any case) in the warehouse, if there is exactly one."""
+    rows = _scoped_asns(user).filter(
+        warehouse=warehouse, status__in=OPEN_FOR_RECEIVING, reference__iexact=reference.strip()
+    )
+    found = list(rows[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def get_floor_asn(user: Any, pk: int) -> Asn | None:
+    """An ASN the user may receive against on the handheld (in scope), with its progress."""
+    return get_asn_for_user(user, pk)
+
+
+def receiving_lpn(asn: Asn, pk: int | None) -> Lpn | None:
+    """The LPN remembered for the receive page, if it is still in the ASN's warehouse and at a
+    dock or not yet placed; one that was put away starts a new LPN instead."""
+    if not pk:
+        return None
+    return (
+        Lpn.objects.filter(pk=pk, warehouse_id=asn.warehouse_id)
+        .filter(Q(location__isnull=True) | Q(location__kind=LocationKind.DOCK))
+        .first()
+    )
+
+
+def products_by_sku(client: Client, skus: list[str]) -> dict[str, Product]:
+    """The client's products among these SKUs, keyed by upper-cased SKU (SKUs match any case)."""
+    wanted = {sku.upper() for sku in skus if sku}
+    found: dict[str, Product] = {}
+    rows = Product.objects.annotate(sku_upper=Upper("sku")).filter(
+        client=client, sku_upper__in=wanted
+    )
+    for product in rows.order_by("pk"):
+        found.setdefault(product.sku.upper(), product)
+    return found
+
+
+def line_after_receipt(receipt: Receipt) -> AsnLine | None:
+    """The receipt's ASN line as it stands now (its counters include the receipt)."""
+    if receipt.line_id is None:
+        return None
+    return AsnLine.objects.select_related("product").filter(pk=receipt.line_id).first()

@@ -36,8 +36,10 @@ urlpatterns = [
     ),
     path("users/<int:pk>/tokens/", account_views.user_tokens, name="user_tokens"),
     path("tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("floor/receive/", include("receiving.urls_floor")),
     path("floor/", include("inventory.urls_floor")),
     path("inventory/", include("inventory.urls")),
+    path("receiving/", include("receiving.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

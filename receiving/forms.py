@@ -1,0 +1,266 @@
+"""Input validation for the receiving pages: the ASN list filters, the ASN header, its lines (from
+the formset or a CSV file) and one handheld scan. Forms never save: views pass what they clean to
+receiving.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django import forms
+
+from inventory import selectors as inventory_selectors
+from inventory.csv_io import Column, FileRefused, RowError, read_rows
+from inventory.forms import FilterForm
+from inventory.models import Client, Location, LocationKind, Warehouse
+from receiving import selectors
+from receiving.models import AsnStatus
+from receiving.services import AsnLineSpec
+
+LINE_COLUMNS = (
+    Column("sku", "The client's SKU (any case).", required=True),
+    Column("expected_qty", "Whole units above zero.", required=True),
+    Column("lot", "Lot number the supplier announced; only for lot-tracked products."),
+    Column("expiry", "Expiry date as YYYY-MM-DD; only for lot-tracked products."),
+)
+
+
+class AsnFilterForm(FilterForm):
+    placeholder = "Search by reference"
+    client = forms.ModelChoiceField(
+        required=False,
+        queryset=Client.objects.none(),
+        empty_label="All clients",
+        widget=forms.Select(attrs={"aria-label": "Client"}),
+    )
+    warehouse = forms.ModelChoiceField(
+        required=False,
+        queryset=Warehouse.objects.none(),
+        empty_label="All warehouses",
+        widget=forms.Select(attrs={"aria-label": "Warehouse"}),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *AsnStatus.choices],
+        widget=forms.Select(attrs={"aria-label": "Status"}),
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        client_field = self.fields["client"]
+        warehouse_field = self.fields["warehouse"]
+        assert isinstance(client_field, forms.ModelChoiceField)
+        assert isinstance(warehouse_field, forms.ModelChoiceField)
+        client_field.queryset = inventory_selectors.clients_for_user(user)
+        warehouse_field.queryset = inventory_selectors.warehouses_for_user(user)
+
+
+class AsnForm(forms.Form):
+    """The ASN header. Client, warehouse and dock door are limited to the user's scope."""
+
+    client = forms.ModelChoiceField(queryset=Client.objects.none())
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
+    reference = forms.CharField(max_length=64, help_text="The client's or supplier's number.")
+    carrier = forms.CharField(max_length=120, required=False)
+    expected_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    dock_appointment = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    dock_door = forms.ModelChoiceField(
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label="The warehouse's first dock",
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        warehouses = inventory_selectors.warehouses_for_user(user)
+        for name, queryset in (
+            ("client", inventory_selectors.clients_for_user(user)),
+            ("warehouse", warehouses),
+            (
+                "dock_door",
+                Location.objects.filter(
+                    warehouse__in=warehouses, kind=LocationKind.DOCK
+                ).select_related("warehouse"),
+            ),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class AsnImportForm(AsnForm):
+    file = forms.FileField(
+        label="CSV file of lines",
+        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+# --- Lines -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One line as typed or uploaded, before the SKU is looked up."""
+
+    line: int
+    sku: str
+    expected_qty: int | str | None
+    lot_number: str
+    expiry: dt.date | str | None
+
+
+def _whole(value: int | str | None) -> int | None:
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _date(value: dt.date | str | None) -> tuple[dt.date | None, bool]:
+    """The date and whether the value was readable (an empty value is readable: no date)."""
+    if value is None or isinstance(value, dt.date):
+        return value, True
+    text = value.strip()
+    if not text:
+        return None, True
+    try:
+        return dt.date.fromisoformat(text), True
+    except ValueError:
+        return None, False
+
+
+def line_specs(
+    client: Client, raw_lines: list[RawLine]
+) -> tuple[list[AsnLineSpec], list[RowError]]:
+    """The lines as service specs, or every problem by line number (then no specs are usable):
+    unknown SKU for the client, a quantity that is not a whole number above zero, a lot or expiry
+    on a product that tracks none, an unreadable expiry, the same SKU and lot twice."""
+    products = selectors.products_by_sku(client, [raw.sku.strip() for raw in raw_lines])
+    specs: list[AsnLineSpec] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[int, str], int] = {}
+    for raw in raw_lines:
+        problems: list[str] = []
+        sku = raw.sku.strip()
+        product = products.get(sku.upper())
+        qty = _whole(raw.expected_qty)
+        lot = raw.lot_number.strip()
+        expiry, readable = _date(raw.expiry)
+        if not sku:
+            problems.append("sku is empty.")
+        elif product is None:
+            problems.append(f"SKU “{sku}” is not a product of {client.code}.")
+        if qty is None or qty <= 0:
+            problems.append(f"expected_qty “{raw.expected_qty}” is not a whole number above zero.")
+        if not readable:
+            problems.append(f"expiry “{raw.expiry}” is not a date (YYYY-MM-DD).")
+        if product is not None and (lot or expiry) and not product.is_lot_tracked:
+            problems.append(f"{product.sku} is not lot-tracked; give no lot or expiry.")
+        if product is not None:
+            first = seen.setdefault((product.pk, lot), raw.line)
+            if first != raw.line:
+                problems.append(f"{product.sku} {lot or '(no lot)'} repeats line {first}.")
+        if problems:
+            errors.append(RowError(raw.line, " ".join(problems)))
+        elif product is not None and qty is not None:
+            specs.append(AsnLineSpec(product, qty, lot, expiry))
+    return (specs, errors) if not errors else ([], errors)
+
+
+def csv_line_specs(file: IO[bytes], client: Client) -> tuple[list[AsnLineSpec], list[RowError]]:
+    """The lines of an uploaded CSV file (sku, expected_qty, lot, expiry), all or none: every bad
+    row is reported with its line number in the file."""
+    try:
+        rows = read_rows(file, LINE_COLUMNS)
+    except FileRefused as exc:
+        return [], [RowError(None, str(exc))]
+    raw_lines = [
+        RawLine(
+            row.line,
+            row.cells.get("sku", ""),
+            row.cells.get("expected_qty", ""),
+            row.cells.get("lot", ""),
+            row.cells.get("expiry", ""),
+        )
+        for row in rows
+    ]
+    extra = [RowError(row.line, " ".join(row.problems)) for row in rows if row.problems]
+    specs, errors = line_specs(client, raw_lines)
+    if extra:
+        return [], sorted([*extra, *errors], key=lambda e: e.line or 0)
+    return specs, errors
+
+
+class AsnLineForm(forms.Form):
+    sku = forms.CharField(max_length=64, label="SKU")
+    expected_qty = forms.IntegerField(min_value=1, label="Expected quantity")
+    lot_number = forms.CharField(max_length=64, required=False, label="Lot")
+    expiry_date = forms.DateField(
+        required=False, label="Expiry", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BaseAsnLineFormSet(forms.BaseFormSet):
+    def specs(self, client: Client) -> list[AsnLineSpec] | None:
+        """The filled rows as specs; None after putting each problem on its row."""
+        filled = [
+            (number, form)
+            for number, form in enumerate(self.forms, start=1)
+            if form.has_changed() and form.cleaned_data
+        ]
+        if not filled:
+            self._non_form_errors = self.error_class(["Give at least one line."])
+            return None
+        raw_lines = [
+            RawLine(
+                number,
+                form.cleaned_data["sku"],
+                form.cleaned_data["expected_qty"],
+                form.cleaned_data.get("lot_number") or "",
+                form.cleaned_data.get("expiry_date"),
+            )
+            for number, form in filled
+        ]
+        specs, errors = line_specs(client, raw_lines)
+        by_number = dict(filled)
+        for error in errors:
+            if error.line is not None:
+                by_number[error.line].add_error(None, error.message)
+        return None if errors else specs
+
+
+AsnLineFormSet = forms.formset_factory(AsnLineForm, formset=BaseAsnLineFormSet, extra=5)
+
+
+def asn_line_formset(data: Any) -> BaseAsnLineFormSet:
+    formset = AsnLineFormSet(data, prefix="lines")
+    assert isinstance(formset, BaseAsnLineFormSet)
+    return formset
+
+
+# --- Handheld ----------------------------------------------------------------------------------
+
+
+class ReceiveScanForm(forms.Form):
+    """One handheld scan: the code and its idempotency key from the scan box, and what the small
+    fields next to it gave (all optional; the scan fills in the rest)."""
+
+    code = forms.CharField(max_length=200)
+    idempotency_key = forms.CharField(max_length=200, required=False)
+    quantity = forms.IntegerField(min_value=1, required=False)
+    lot = forms.CharField(max_length=64, required=False)
+    expiry = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    damaged = forms.BooleanField(required=False)
+
+    def problem(self) -> str:
+        """What is wrong with the scan's input, as one line for the scan log."""
+        return " ".join(
+            f"{'Scan' if name == 'code' else name.capitalize()}: {' '.join(str(error) for error in errors)}"
+            for name, errors in self.errors.items()
+        )
