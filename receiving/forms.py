@@ -260,7 +260,8 @@ class ReceiveScanForm(forms.Form):
 
     def problem(self) -> str:
         """What is wrong with the scan's input, as one line for the scan log."""
-        return " ".join(
-            f"{'Scan' if name == 'code' else name.capitalize()}: {' '.join(str(error) for error in errors)}"
-            for name, errors in self.errors.items()
-        )
+        parts = []
+        for name, errors in self.errors.items():
+            label = "Scan" if name == "code" else name.capitalize()
+            parts.append(f"{label}: {' '.join(str(error) for error in errors)}")
+        return " ".join(parts)

@@ -205,9 +205,7 @@ def test_operator_cannot_cancel(http_for: Any, operator: Any, asn: Asn) -> None:
     assert Asn.objects.get(pk=asn.pk).status == AsnStatus.EXPECTED
 
 
-def test_nav_shows_receiving_to_managers_only(
-    http_for: Any, manager: Any, operator: Any
-) -> None:
+def test_nav_shows_receiving_to_managers_only(http_for: Any, manager: Any, operator: Any) -> None:
     assert 'href="/receiving/"' in http_for(manager).get("/dashboard/").text
     assert 'href="/receiving/"' not in http_for(operator).get("/floor/").text
 
