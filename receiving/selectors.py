@@ -1,13 +1,14 @@
 """Reads for receiving: a client's policy, the dock to receive into, what a scanned code names,
-and the close-out discrepancy report (as rows and as CSV)."""
+the ASNs a user may see, and the close-out discrepancy report (as rows and as CSV)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from inventory.models import (
     Client,
@@ -18,8 +19,58 @@ from inventory.models import (
     ProductBarcode,
     Warehouse,
 )
+from inventory.selectors import scope_by_user
 from receiving.gs1 import GS1Error, normalize_gtin
-from receiving.models import Asn, Receipt, ReceivingPolicy
+from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
+
+
+def asns_for_user(
+    user: Any,
+    *,
+    client_code: str = "",
+    warehouse_code: str = "",
+    status: str = "",
+    reference: str = "",
+) -> QuerySet[Asn]:
+    """ASNs in the user's scope (a client user: their client's; an operator: their warehouses'),
+    newest first, with their lines and products loaded."""
+    rows = scope_by_user(
+        Asn.objects.select_related("client", "warehouse", "dock_door").prefetch_related(
+            Prefetch("lines", queryset=AsnLine.objects.select_related("product").order_by("pk"))
+        ),
+        user,
+    )
+    if client_code:
+        rows = rows.filter(client__code__iexact=client_code.strip())
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
+    if status:
+        rows = rows.filter(status=status)
+    if reference:
+        rows = rows.filter(reference=reference.strip())
+    return rows.order_by("-created_at", "-pk")
+
+
+def get_asn_for_user(user: Any, pk: int) -> Asn | None:
+    """The ASN if it lies in the user's scope; None otherwise (callers answer 404)."""
+    return asns_for_user(user).filter(pk=pk).first()
+
+
+def find_location_in(warehouse: Warehouse, code: str) -> Location | None:
+    """A location of the warehouse by code, for an ASN's dock door. Not user-scoped: whoever may
+    send ASNs into the warehouse (a client user too) may name its dock."""
+    return Location.objects.filter(warehouse=warehouse, code=code.strip()).first()
+
+
+def asn_exists(client: Client, reference: str) -> bool:
+    return Asn.objects.filter(client=client, reference=reference.strip()).exists()
+
+
+def line_counters(receipt: Receipt) -> AsnLine | None:
+    """The receipt's ASN line as it is now (its counters include the receipt), or None."""
+    if receipt.line_id is None:
+        return None
+    return AsnLine.objects.get(pk=receipt.line_id)
 
 
 def policy_for(client: Client) -> ReceivingPolicy:
