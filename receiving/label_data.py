@@ -7,7 +7,13 @@ from typing import Any
 
 from inventory import selectors
 from inventory.models import Location, Lpn, Product
-from receiving.labels import LocationLabel, LpnLabel, gs1_check_digit
+from receiving.labels import (
+    LocationLabel,
+    LpnLabel,
+    gs1_check_digit,
+    is_valid_sscc,
+    sscc_for,
+)
 
 MIXED = "MIXED"
 
@@ -69,3 +75,12 @@ def location_label_for(location: Location) -> LocationLabel:
 def location_labels_for(locations: Iterable[Location]) -> list[LocationLabel]:
     """Bin labels in the order given (callers pass the pick-sequence order of a range)."""
     return [location_label_for(location) for location in locations]
+
+
+def sscc_of_lpn(lpn: Lpn, company_prefix: str) -> str:
+    """The SSCC printed on an LPN's label: its code when that already is an SSCC (a pallet
+    received under the supplier's GS1 label keeps its number); else one made from the company
+    prefix with the LPN's primary key as serial (extension digit 0)."""
+    if is_valid_sscc(lpn.code):
+        return lpn.code
+    return sscc_for(0, company_prefix, lpn.pk)

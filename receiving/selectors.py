@@ -9,7 +9,7 @@ import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 
@@ -27,6 +27,44 @@ from receiving.gs1 import GS1Error, normalize_gtin
 from receiving.models import OPEN_FOR_RECEIVING, Asn, AsnLine, Receipt, ReceivingPolicy
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
+
+
+def asns_for_user(
+    user: Any,
+    *,
+    client_code: str = "",
+    warehouse_code: str = "",
+    status: str = "",
+    reference: str = "",
+) -> QuerySet[Asn]:
+    """ASNs in the user's scope (a client user: their client's; an operator: their warehouses'),
+    newest first, with their lines and products loaded."""
+    rows = (
+        _scoped_asns(user)
+        .select_related("client", "warehouse", "dock_door")
+        .prefetch_related(
+            Prefetch("lines", queryset=AsnLine.objects.select_related("product").order_by("pk"))
+        )
+    )
+    if client_code:
+        rows = rows.filter(client__code__iexact=client_code.strip())
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
+    if status:
+        rows = rows.filter(status=status)
+    if reference:
+        rows = rows.filter(reference=reference.strip())
+    return rows.order_by("-created_at", "-pk")
+
+
+def find_location_in(warehouse: Warehouse, code: str) -> Location | None:
+    """A location of the warehouse by code, for an ASN's dock door. Not user-scoped: whoever may
+    send ASNs into the warehouse (a client user too) may name its dock."""
+    return Location.objects.filter(warehouse=warehouse, code=code.strip()).first()
+
+
+def asn_exists(client: Client, reference: str) -> bool:
+    return Asn.objects.filter(client=client, reference=reference.strip()).exists()
 
 
 def policy_for(client: Client) -> ReceivingPolicy:

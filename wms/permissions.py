@@ -99,6 +99,9 @@ rules.add_perm("receiving.receive", floor_staff & in_scope)
 rules.add_perm("receiving.receive_unexpected", staff)
 rules.add_perm("receiving.receive_blind", staff)
 rules.add_perm("receiving.manage_asn", staff)
+# Submitting an ASN (create, mark expected): managers, and a client announcing its own goods
+# (checked on the ASN, so a client user only for their client).
+rules.add_perm("receiving.submit_asn", (staff | is_client_user) & in_scope)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

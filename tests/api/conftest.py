@@ -132,3 +132,31 @@ def floor(
 def error_of(response: Any) -> dict[str, Any]:
     """The body's {"code", "message", "field_errors"}; test modules import it by name."""
     return response.json()["error"]
+
+
+@pytest.fixture
+def inbound(floor: SimpleNamespace, manager: Any) -> SimpleNamespace:
+    """The floor plus a dock in each warehouse, and two ASNs: PO-1 (acme-outdoor into EAST,
+    expected: 10 WIDGET and 4 SERUM) and PO-W (other-brand into WEST, expected: 3 GADGET)."""
+    from receiving import services
+
+    floor.dock_e = LocationFactory(warehouse=floor.east, code="DOCK-E", kind=LocationKind.DOCK)
+    floor.dock_w = LocationFactory(warehouse=floor.west, code="DOCK-W", kind=LocationKind.DOCK)
+    po1 = services.create_asn(
+        client=floor.acme_outdoor,
+        warehouse=floor.east,
+        reference="PO-1",
+        carrier="DHL",
+        lines=[services.AsnLineSpec(floor.widget, 10), services.AsnLineSpec(floor.serum, 4)],
+        user=manager,
+    )
+    floor.po1 = services.mark_expected(po1, manager)
+    pow_ = services.create_asn(
+        client=floor.other_client,
+        warehouse=floor.west,
+        reference="PO-W",
+        lines=[services.AsnLineSpec(floor.gadget, 3)],
+        user=manager,
+    )
+    floor.pow = services.mark_expected(pow_, manager)
+    return floor

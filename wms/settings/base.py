@@ -186,6 +186,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# The GS1 company prefix in the SSCCs printed on LPN labels (the default is GS1's example prefix).
+GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "0614141")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

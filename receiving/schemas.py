@@ -1,0 +1,233 @@
+"""Request and response shapes of the receiving API: ASNs with their lines, receipts (the API
+twin of a scan), the close-out discrepancy report, and label download options. Input validation
+only; the same strict base as the inventory API (JSON integers, no unknown fields)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import model_validator
+
+from inventory.models import InventoryStatus
+from inventory.schemas.base import Input, StrictInt
+from receiving.labels import LabelSize
+from receiving.models import AsnStatus
+
+# --- ASNs -------------------------------------------------------------------------------------
+
+MAX_ASN_LINES = 1000
+
+
+class AsnLineIn(Input):
+    product_id: StrictInt | None = Field(None, description="Or give the SKU (of the ASN's client).")
+    sku: str | None = Field(None, min_length=1, max_length=64)
+    expected_qty: StrictInt = Field(ge=1)
+    lot_number: str = Field("", max_length=64)
+    expiry_date: datetime.date | None = None
+
+    @model_validator(mode="after")
+    def product_named_once(self) -> AsnLineIn:
+        if (self.product_id is None) == (self.sku is None):
+            raise ValueError("Give either product_id or sku.")
+        return self
+
+
+class AsnIn(Input):
+    client: str = Field(min_length=1, description="Client code.")
+    warehouse: str = Field(min_length=1, description="Warehouse code.")
+    reference: str = Field(min_length=1, max_length=64, description="Unique per client.")
+    carrier: str = Field("", max_length=120)
+    expected_date: datetime.date | None = None
+    dock_appointment: datetime.datetime | None = None
+    dock_door: str | None = Field(None, min_length=1, description="A dock location's code.")
+    lines: list[AsnLineIn] = Field(min_length=1, max_length=MAX_ASN_LINES)
+
+
+class AsnLineOut(Schema):
+    id: int
+    product_id: int
+    sku: str
+    expected_qty: int
+    lot_number: str
+    expiry_date: datetime.date | None
+    received_qty: int
+    damaged_qty: int
+
+    @staticmethod
+    def resolve_sku(obj: Any) -> str:
+        return str(obj.product.sku)
+
+
+class AsnOut(Schema):
+    id: int
+    client: str
+    warehouse: str
+    reference: str
+    carrier: str
+    expected_date: datetime.date | None
+    dock_appointment: datetime.datetime | None
+    dock_door: str | None
+    status: AsnStatus
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    lines: list[AsnLineOut]
+
+    @staticmethod
+    def resolve_client(obj: Any) -> str:
+        return str(obj.client.code)
+
+    @staticmethod
+    def resolve_warehouse(obj: Any) -> str:
+        return str(obj.warehouse.code)
+
+    @staticmethod
+    def resolve_dock_door(obj: Any) -> str | None:
+        return obj.dock_door.code if obj.dock_door_id else None
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.lines.all())
+
+
+class AsnQuery(Schema):
+    client: str = Field("", description="Client code.")
+    warehouse: str = Field("", description="Warehouse code.")
+    status: AsnStatus | None = None
+    reference: str = Field("", description="The whole reference.")
+
+    def filters(self) -> dict[str, Any]:
+        """receiving.selectors.asns_for_user's keyword arguments."""
+        return {
+            "client_code": self.client,
+            "warehouse_code": self.warehouse,
+            "status": self.status or "",
+            "reference": self.reference,
+        }
+
+
+# --- Receipts ---------------------------------------------------------------------------------
+
+ReceiptStatus = Literal["available", "damaged"]
+
+
+class ReceiptIn(Input):
+    """One scan: a `code` (barcode, case barcode, GS1-128 string or SKU) or a product
+    (`product_id`, or `sku` of the ASN's client)."""
+
+    code: str | None = Field(None, min_length=1, max_length=200)
+    product_id: StrictInt | None = None
+    sku: str | None = Field(None, min_length=1, max_length=64)
+    quantity: StrictInt | None = Field(
+        None, ge=1, description="Scanned units: eaches, or cases for a case barcode; default 1."
+    )
+    lot: str | None = Field(None, min_length=1, max_length=64, description="Lot number.")
+    expiry: datetime.date | None = None
+    lpn: str | None = Field(
+        None, min_length=1, max_length=32, description="An LPN of the ASN's warehouse."
+    )
+    status: ReceiptStatus = "available"
+
+    @model_validator(mode="after")
+    def one_item(self) -> ReceiptIn:
+        given = [name for name in ("code", "product_id", "sku") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("Give exactly one of code, product_id or sku.")
+        return self
+
+
+class LineCounters(Schema):
+    id: int
+    expected_qty: int
+    received_qty: int
+    damaged_qty: int
+
+
+class ReceiptOut(Schema):
+    id: int
+    asn_id: int | None
+    product_id: int
+    sku: str
+    quantity: int
+    lot: str | None
+    expiry_date: datetime.date | None
+    lpn_id: int | None
+    lpn: str | None
+    location: str
+    status: InventoryStatus
+    is_unexpected: bool
+    move_id: int | None
+    line: LineCounters | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_sku(obj: Any) -> str:
+        return str(obj.product.sku)
+
+    @staticmethod
+    def resolve_lot(obj: Any) -> str | None:
+        return obj.lot.number if obj.lot_id else None
+
+    @staticmethod
+    def resolve_expiry_date(obj: Any) -> datetime.date | None:
+        return obj.lot.expiry_date if obj.lot_id else None
+
+    @staticmethod
+    def resolve_lpn(obj: Any) -> str | None:
+        return obj.lpn.code if obj.lpn_id else None
+
+    @staticmethod
+    def resolve_location(obj: Any) -> str:
+        return str(obj.location.code)
+
+    @staticmethod
+    def resolve_move_id(obj: Any) -> int | None:
+        return obj.stock_move_id
+
+
+# --- Close-out --------------------------------------------------------------------------------
+
+
+class DiscrepancyLineOut(Schema):
+    line_id: int | None
+    sku: str
+    lot_number: str
+    expected: int
+    received: int
+    damaged: int
+    short: int
+    over: int
+    unexpected: bool
+
+
+class DiscrepancyOut(Schema):
+    """A closed ASN's report, read from the numbers stored on it at close-out."""
+
+    asn_id: int
+    reference: str
+    status: AsnStatus
+    closed_at: datetime.datetime | None
+    lines: list[DiscrepancyLineOut]
+
+    @staticmethod
+    def resolve_asn_id(obj: Any) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.discrepancy)
+
+
+# --- Labels -----------------------------------------------------------------------------------
+
+LABEL_SIZES = {"4x6": LabelSize.FOUR_BY_SIX, "4x2": LabelSize.FOUR_BY_TWO}
+
+
+class LpnLabelQuery(Schema):
+    format: Literal["pdf", "zpl"] = "pdf"
+    size: Literal["4x6", "4x2"] = "4x6"
+
+
+class LocationLabelQuery(Schema):
+    format: Literal["pdf", "zpl"] = "pdf"
