@@ -6,20 +6,31 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 
 from inventory.models import (
     Client,
     InventoryStatus,
     Location,
     LocationKind,
+    Lpn,
     Product,
     ProductBarcode,
     Warehouse,
 )
+from inventory.selectors import scope_by_user
 from receiving.gs1 import GS1Error, normalize_gtin
-from receiving.models import Asn, Receipt, ReceivingPolicy
+from receiving.models import (
+    ACTIVE_PUTAWAY,
+    Asn,
+    PutawayStatus,
+    PutawayTask,
+    Receipt,
+    ReceivingPolicy,
+)
+from wms.accounts.models import Role
 
 
 def policy_for(client: Client) -> ReceivingPolicy:
@@ -176,3 +187,54 @@ def discrepancy_csv(asn: Asn) -> str:
             ]
         )
     return out.getvalue()
+
+
+# --- Putaway tasks -----------------------------------------------------------------------------
+
+_TASK_RELATED = (
+    "warehouse",
+    "lpn",
+    "product",
+    "lot",
+    "from_location",
+    "proposed_location",
+    "confirmed_location",
+    "assigned_to",
+)
+
+
+def putaway_tasks_for_user(user: Any) -> QuerySet[PutawayTask]:
+    """Tasks in the user's warehouses, oldest first. Client users see none: putaway is floor
+    work, not a client's document."""
+    if user.role == Role.CLIENT:
+        return PutawayTask.objects.none()
+    rows = PutawayTask.objects.select_related(*_TASK_RELATED).order_by("created_at", "pk")
+    return scope_by_user(rows, user)
+
+
+def get_putaway_task_for_user(user: Any, pk: int) -> PutawayTask | None:
+    return putaway_tasks_for_user(user).filter(pk=pk).first()
+
+
+def putaway_queue(user: Any, warehouse: Warehouse) -> QuerySet[PutawayTask]:
+    """The handheld queue: the warehouse's open tasks and the user's own in-progress ones."""
+    return putaway_tasks_for_user(user).filter(
+        Q(status=PutawayStatus.OPEN) | Q(status=PutawayStatus.IN_PROGRESS, assigned_to_id=user.pk),
+        warehouse=warehouse,
+    )
+
+
+def active_putaway_for_lpn(user: Any, lpn: Lpn) -> PutawayTask | None:
+    return putaway_tasks_for_user(user).filter(lpn=lpn, status__in=ACTIVE_PUTAWAY).first()
+
+
+def search_putaway_tasks(
+    user: Any, *, warehouse_id: int | None = None, status: str = ""
+) -> QuerySet[PutawayTask]:
+    """The desktop queue: every task in scope, filtered by warehouse and status."""
+    rows = putaway_tasks_for_user(user)
+    if warehouse_id:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    if status:
+        rows = rows.filter(status=status)
+    return rows

@@ -8,6 +8,7 @@ NAV = [
     ("Inventory", "/inventory/stock/", "inventory.view_stock"),
     ("Products", "/inventory/products/", "inventory.view_master_data"),
     ("Locations", "/inventory/locations/", "inventory.view_master_data"),
+    ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

@@ -99,6 +99,11 @@ rules.add_perm("receiving.receive", floor_staff & in_scope)
 rules.add_perm("receiving.receive_unexpected", staff)
 rules.add_perm("receiving.receive_blind", staff)
 rules.add_perm("receiving.manage_asn", staff)
+# Putaway: floor staff put away where the system directs; only managers put away elsewhere (with
+# a reason) and re-propose a task that fits nowhere.
+rules.add_perm("receiving.putaway", floor_staff & in_scope)
+rules.add_perm("receiving.putaway_override", staff)
+rules.add_perm("receiving.manage_putaway", staff)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
