@@ -137,7 +137,9 @@ def create_task_for_lpn(user: Any, lpn: Lpn) -> PutawayTask:
     nothing fits). An LPN has at most one task to do: asking again returns it."""
     with transaction.atomic():
         # The LPN's row lock serialises two creators; the partial unique index backs it up.
-        current = Lpn.objects.select_for_update().select_related("location").get(pk=lpn.pk)
+        current = (
+            Lpn.objects.select_for_update(of=("self",)).select_related("location").get(pk=lpn.pk)
+        )
         existing = _active_for_lpn(current)
         if existing is not None:
             return existing
