@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from inventory.models import Event, Lot, Lpn, StockMove
+from inventory.services import ledger
 from receiving import services
 from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
-from inventory.services import ledger
 from tests.factories import LpnFactory, ProductBarcodeFactory, UserFactory
 from tests.inventory import conftest as ledger_world
 
