@@ -24,3 +24,16 @@ class OverReceipt(ConflictError):
 class NotPermitted(DomainError):
     code = "not_permitted"
     status = 403
+
+
+class PutawayRefused(DomainError):
+    """A putaway that cannot be done as asked: a location other than the proposed one without
+    the override permission or a reason, an unknown location, a task in the wrong state."""
+
+    code = "putaway_refused"
+
+
+class TaskTaken(ConflictError):
+    """Another operator claimed the task first."""
+
+    code = "task_taken"

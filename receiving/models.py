@@ -175,3 +175,101 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt {self.pk}: {self.quantity} of {self.product_id}"
+
+
+class PutawayStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+
+
+# The one table of allowed putaway status changes. An operator claims an open task and either
+# confirms it or gives it back; a task whose stock fits nowhere waits for a manager to re-propose
+# it (back to open). Done is final: a later move of the stock is a new move, not a reopened task.
+PUTAWAY_TRANSITIONS: dict[str, frozenset[str]] = {
+    PutawayStatus.OPEN: frozenset({PutawayStatus.IN_PROGRESS, PutawayStatus.NEEDS_ATTENTION}),
+    PutawayStatus.IN_PROGRESS: frozenset(
+        {PutawayStatus.DONE, PutawayStatus.OPEN, PutawayStatus.NEEDS_ATTENTION}
+    ),
+    PutawayStatus.NEEDS_ATTENTION: frozenset({PutawayStatus.OPEN}),
+    PutawayStatus.DONE: frozenset(),
+}
+
+# Statuses of a task still to be done: an LPN or receipt has at most one such task.
+ACTIVE_PUTAWAY = (PutawayStatus.OPEN, PutawayStatus.IN_PROGRESS, PutawayStatus.NEEDS_ATTENTION)
+
+
+class PutawayTask(models.Model):
+    """Stock waiting at the dock to go to a bin: a whole LPN, or a loose product (and lot) and
+    quantity from one receipt. `proposed_location`, `strategy` and `reason` are the putaway
+    engine's answer; an empty proposal leaves the task needing a manager's attention."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    lpn = models.ForeignKey(Lpn, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="putaway_tasks"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    stock_status = models.CharField(
+        max_length=16, choices=InventoryStatus.choices, default=InventoryStatus.AVAILABLE
+    )
+    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    proposed_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    strategy = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=PutawayStatus.choices, default=PutawayStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    confirmed_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    override_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Either a whole LPN, or a loose product with a quantity; never both.
+            models.CheckConstraint(
+                condition=(
+                    Q(lpn__isnull=False, product__isnull=True, quantity__isnull=True)
+                    | Q(lpn__isnull=True, product__isnull=False, quantity__gt=0)
+                ),
+                name="putaway_task_lpn_or_loose",
+            ),
+            models.UniqueConstraint(
+                fields=["lpn"],
+                condition=Q(status__in=ACTIVE_PUTAWAY),
+                name="one_active_putaway_per_lpn",
+            ),
+            models.UniqueConstraint(
+                fields=["receipt"],
+                condition=Q(lpn__isnull=True, receipt__isnull=False),
+                name="one_loose_putaway_per_receipt",
+            ),
+        ]
+        indexes = [models.Index(fields=["warehouse", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"putaway task {self.pk}"
+
+    @property
+    def what(self) -> str:
+        """What is put away, as the floor reads it: "LPN PAL-1", or quantity, SKU and lot."""
+        if self.lpn is not None:
+            return f"LPN {self.lpn.code}"
+        sku = self.product.sku if self.product else "?"
+        lot = f" lot {self.lot.number}" if self.lot else ""
+        return f"{self.quantity} \N{MULTIPLICATION SIGN} {sku}{lot}"

@@ -23,8 +23,18 @@ from inventory.models import (
     ProductBarcode,
     Warehouse,
 )
+from inventory.selectors import scope_by_user
 from receiving.gs1 import GS1Error, normalize_gtin
-from receiving.models import OPEN_FOR_RECEIVING, Asn, AsnLine, Receipt, ReceivingPolicy
+from receiving.models import (
+    ACTIVE_PUTAWAY,
+    OPEN_FOR_RECEIVING,
+    Asn,
+    AsnLine,
+    PutawayStatus,
+    PutawayTask,
+    Receipt,
+    ReceivingPolicy,
+)
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 
@@ -336,3 +346,54 @@ def line_after_receipt(receipt: Receipt) -> AsnLine | None:
     if receipt.line_id is None:
         return None
     return AsnLine.objects.select_related("product").filter(pk=receipt.line_id).first()
+
+
+# --- Putaway tasks -----------------------------------------------------------------------------
+
+_TASK_RELATED = (
+    "warehouse",
+    "lpn",
+    "product",
+    "lot",
+    "from_location",
+    "proposed_location",
+    "confirmed_location",
+    "assigned_to",
+)
+
+
+def putaway_tasks_for_user(user: Any) -> QuerySet[PutawayTask]:
+    """Tasks in the user's warehouses, oldest first. Client users see none: putaway is floor
+    work, not a client's document."""
+    if user.role == Role.CLIENT:
+        return PutawayTask.objects.none()
+    rows = PutawayTask.objects.select_related(*_TASK_RELATED).order_by("created_at", "pk")
+    return scope_by_user(rows, user)
+
+
+def get_putaway_task_for_user(user: Any, pk: int) -> PutawayTask | None:
+    return putaway_tasks_for_user(user).filter(pk=pk).first()
+
+
+def putaway_queue(user: Any, warehouse: Warehouse) -> QuerySet[PutawayTask]:
+    """The handheld queue: the warehouse's open tasks and the user's own in-progress ones."""
+    return putaway_tasks_for_user(user).filter(
+        Q(status=PutawayStatus.OPEN) | Q(status=PutawayStatus.IN_PROGRESS, assigned_to_id=user.pk),
+        warehouse=warehouse,
+    )
+
+
+def active_putaway_for_lpn(user: Any, lpn: Lpn) -> PutawayTask | None:
+    return putaway_tasks_for_user(user).filter(lpn=lpn, status__in=ACTIVE_PUTAWAY).first()
+
+
+def search_putaway_tasks(
+    user: Any, *, warehouse_id: int | None = None, status: str = ""
+) -> QuerySet[PutawayTask]:
+    """The desktop queue: every task in scope, filtered by warehouse and status."""
+    rows = putaway_tasks_for_user(user)
+    if warehouse_id:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    if status:
+        rows = rows.filter(status=status)
+    return rows

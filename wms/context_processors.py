@@ -9,6 +9,7 @@ NAV = [
     ("Products", "/inventory/products/", "inventory.view_master_data"),
     ("Locations", "/inventory/locations/", "inventory.view_master_data"),
     ("Receiving", "/receiving/", "receiving.manage_asn"),
+    ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

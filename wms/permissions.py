@@ -102,6 +102,11 @@ rules.add_perm("receiving.manage_asn", staff)
 # Submitting an ASN (create, mark expected): managers, and a client announcing its own goods
 # (checked on the ASN, so a client user only for their client).
 rules.add_perm("receiving.submit_asn", (staff | is_client_user) & in_scope)
+# Putaway: floor staff put away where the system directs; only managers put away elsewhere (with
+# a reason) and re-propose a task that fits nowhere.
+rules.add_perm("receiving.putaway", floor_staff & in_scope)
+rules.add_perm("receiving.putaway_override", staff)
+rules.add_perm("receiving.manage_putaway", staff)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

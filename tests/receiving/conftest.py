@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from inventory.models import Event, Lot, Lpn, StockMove
+from inventory.services import ledger
 from receiving import services
 from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
-from tests.factories import ProductBarcodeFactory
+from tests.factories import LpnFactory, ProductBarcodeFactory, UserFactory
 from tests.inventory import conftest as ledger_world
 
 WIDGET_UPC = "614141000036"
@@ -26,6 +27,7 @@ wh = ledger_world.wh
 zone = ledger_world.zone
 dock = ledger_world.dock
 bin_a = ledger_world.bin_a
+bin_b = ledger_world.bin_b
 widget = ledger_world.widget
 serum = ledger_world.serum
 serum_lot = ledger_world.serum_lot
@@ -115,3 +117,22 @@ def unchanged() -> Callable[[Asn | None], Callable[[], None]]:
         return check
 
     return take
+
+
+# --- Putaway tasks: a pallet of 10 widgets received at the dock; A-01-01 is the nearest empty
+# bin, A-01-02 the next one.
+
+
+@pytest.fixture
+def received_pallet(wh: Any, dock: Any, bin_a: Any, bin_b: Any, widget: Any, manager: Any) -> Lpn:
+    pallet = LpnFactory(code="PAL-1", warehouse=wh)
+    ledger.receive(user=manager, product=widget, quantity=10, location=dock, lpn=pallet)
+    pallet.refresh_from_db()
+    return pallet
+
+
+@pytest.fixture
+def second_operator(acme: Any, east: Any) -> Any:
+    user = UserFactory(role="operator", email="operator2@acme.test")
+    user.warehouses.set([east])
+    return user
