@@ -308,13 +308,16 @@ class ReceiptHistoryForm(forms.Form):
         }
 
 
+class ZoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.warehouse.code} · {obj.code}"
+
+
 class LocationLabelRangeForm(forms.Form):
     """Which bins to print: a warehouse, and a zone and/or a code range (ordered by code)."""
 
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
-    zone = forms.ModelChoiceField(
-        required=False, queryset=Zone.objects.none(), empty_label="Any zone"
-    )
+    zone = ZoneChoiceField(required=False, queryset=Zone.objects.none(), empty_label="Any zone")
     code_from = forms.CharField(required=False, max_length=32, label="Code from")
     code_to = forms.CharField(required=False, max_length=32, label="Code to")
 
@@ -329,7 +332,6 @@ class LocationLabelRangeForm(forms.Form):
         zone_field.queryset = Zone.objects.filter(warehouse__in=warehouses).select_related(
             "warehouse"
         )
-        zone_field.label_from_instance = lambda zone: f"{zone.warehouse.code} · {zone.code}"  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
