@@ -8,11 +8,9 @@ own client's ASNs (a 3PL's client announcing its inbound goods); operators read 
 against the ASNs of their warehouses; cancel and close are for managers (receiving.manage_asn)."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
-import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -20,10 +18,9 @@ from ninja.pagination import paginate
 from inventory import selectors as inventory_selectors
 from inventory.api.common import IdempotencyKey, Page, References, found, user_of
 from inventory.models import Client, Location, Lpn, Product, Warehouse
-from receiving import label_data, labels, selectors, services
+from receiving import label_service, selectors, services
 from receiving.models import Asn
 from receiving.schemas import (
-    LABEL_SIZES,
     AsnIn,
     AsnLineIn,
     AsnOut,
@@ -194,11 +191,11 @@ def close_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = N
 )
 def discrepancies_csv(request: HttpRequest, pk: int) -> HttpResponse:
     asn = _asn(user_of(request), pk)
-    return _download(
+    return label_service.LabelFile(
         selectors.discrepancy_csv(asn).encode(),
         "text/csv; charset=utf-8",
         f"asn-{asn.reference}-discrepancies.csv",
-    )
+    ).response()
 
 
 # --- Receipts ---------------------------------------------------------------------------------
@@ -256,13 +253,6 @@ def create_receipt(
 # --- Labels -----------------------------------------------------------------------------------
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    return response
-
-
 @router.get(
     "/lpns/{pk}/label",
     summary="An LPN label (SSCC, client, SKU, lot, expiry, quantity) as PDF or ZPL",
@@ -271,14 +261,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def lpn_label(request: HttpRequest, pk: int, options: Query[LpnLabelQuery]) -> HttpResponse:
     user = user_of(request)
     lpn = found(inventory_selectors.get_lpn_for_user(user, pk), f"No LPN {pk}.")
-    sscc = label_data.sscc_of_lpn(lpn, settings.GS1_COMPANY_PREFIX)
-    label = label_data.lpn_label_for(user, lpn, sscc=sscc)
-    size = LABEL_SIZES[options.size]
-    name = f"lpn-{lpn.code}-{options.size}"
-    if options.format == "zpl":
-        zpl = labels.lpn_label_zpl(label, size)
-        return _download(zpl.encode(), "text/plain; charset=utf-8", f"{name}.zpl")
-    return _download(labels.render_lpn_label_pdf(label, size), "application/pdf", f"{name}.pdf")
+    return label_service.lpn_label_file(user, lpn, size=options.size, fmt=options.format).response()
 
 
 @router.get(
@@ -292,9 +275,4 @@ def location_label(
     location = found(
         inventory_selectors.get_location_for_user(user_of(request), pk), f"No location {pk}."
     )
-    label = label_data.location_label_for(location)
-    name = f"location-{location.warehouse.code}-{location.code}"
-    if options.format == "zpl":
-        zpl = labels.location_label_zpl(label)
-        return _download(zpl.encode(), "text/plain; charset=utf-8", f"{name}.zpl")
-    return _download(labels.render_location_label_pdf(label), "application/pdf", f"{name}.pdf")
+    return label_service.location_label_file(location, fmt=options.format).response()

@@ -13,7 +13,7 @@ from django import forms
 from inventory import selectors as inventory_selectors
 from inventory.csv_io import Column, FileRefused, RowError, read_rows
 from inventory.forms import FilterForm
-from inventory.models import Client, Location, LocationKind, Warehouse
+from inventory.models import Client, Location, LocationKind, Warehouse, Zone
 from receiving import selectors
 from receiving.models import AsnStatus
 from receiving.services import AsnLineSpec
@@ -265,3 +265,91 @@ class ReceiveScanForm(forms.Form):
             label = "Scan" if name == "code" else name.capitalize()
             parts.append(f"{label}: {' '.join(str(error) for error in errors)}")
         return " ".join(parts)
+
+
+# --- Labels and history ------------------------------------------------------------------------
+
+
+def _date_input(label: str) -> forms.DateField:
+    return forms.DateField(
+        required=False, label=label, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ReceiptHistoryForm(forms.Form):
+    """The receiving history's filters, read from the query string; a bad value is left out."""
+
+    warehouse = forms.ModelChoiceField(
+        required=False, queryset=Warehouse.objects.none(), empty_label="All warehouses"
+    )
+    client = forms.ModelChoiceField(
+        required=False, queryset=Client.objects.none(), empty_label="All clients"
+    )
+    date_from = _date_input("From")
+    date_to = _date_input("To")
+    sku = forms.CharField(required=False, max_length=64, label="SKU")
+    reference = forms.CharField(required=False, max_length=64, label="ASN reference")
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        client_field = self.fields["client"]
+        warehouse_field = self.fields["warehouse"]
+        assert isinstance(client_field, forms.ModelChoiceField)
+        assert isinstance(warehouse_field, forms.ModelChoiceField)
+        client_field.queryset = inventory_selectors.clients_for_user(user)
+        warehouse_field.queryset = inventory_selectors.warehouses_for_user(user)
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+class ZoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.warehouse.code} · {obj.code}"
+
+
+class LocationLabelRangeForm(forms.Form):
+    """Which bins to print: a warehouse, and a zone and/or a code range (ordered by code)."""
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
+    zone = ZoneChoiceField(required=False, queryset=Zone.objects.none(), empty_label="Any zone")
+    code_from = forms.CharField(required=False, max_length=32, label="Code from")
+    code_to = forms.CharField(required=False, max_length=32, label="Code to")
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        warehouse_field = self.fields["warehouse"]
+        zone_field = self.fields["zone"]
+        assert isinstance(warehouse_field, forms.ModelChoiceField)
+        assert isinstance(zone_field, forms.ModelChoiceField)
+        warehouses = inventory_selectors.warehouses_for_user(user)
+        warehouse_field.queryset = warehouses
+        zone_field.queryset = Zone.objects.filter(warehouse__in=warehouses).select_related(
+            "warehouse"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        warehouse, zone = data.get("warehouse"), data.get("zone")
+        if warehouse is not None and zone is not None and zone.warehouse_id != warehouse.pk:
+            self.add_error("zone", f"Zone {zone.code} is not in warehouse {warehouse.code}.")
+        code_from, code_to = data.get("code_from", "").strip(), data.get("code_to", "").strip()
+        data["code_from"], data["code_to"] = code_from, code_to
+        if code_from and code_to and code_from > code_to:
+            self.add_error("code_to", f"“{code_to}” comes before “{code_from}”.")
+        return data
+
+    def locations(self) -> Any:
+        """The chosen locations as a queryset (count it before loading a large range)."""
+        data = self.cleaned_data
+        return selectors.location_range(
+            data["warehouse"],
+            zone=data.get("zone"),
+            code_from=data["code_from"],
+            code_to=data["code_to"],
+        )

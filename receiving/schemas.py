@@ -12,7 +12,6 @@ from pydantic import model_validator
 
 from inventory.models import InventoryStatus
 from inventory.schemas.base import Input, StrictInt
-from receiving.labels import LabelSize
 from receiving.models import AsnStatus
 
 # --- ASNs -------------------------------------------------------------------------------------
@@ -220,8 +219,6 @@ class DiscrepancyOut(Schema):
 
 
 # --- Labels -----------------------------------------------------------------------------------
-
-LABEL_SIZES = {"4x6": LabelSize.FOUR_BY_SIX, "4x2": LabelSize.FOUR_BY_TWO}
 
 
 class LpnLabelQuery(Schema):

@@ -397,3 +397,54 @@ def search_putaway_tasks(
     if status:
         rows = rows.filter(status=status)
     return rows
+
+
+# --- Labels and history ------------------------------------------------------------------------
+
+
+def location_range(
+    warehouse: Warehouse, *, zone: Any = None, code_from: str = "", code_to: str = ""
+) -> QuerySet[Location]:
+    """The real (not virtual) locations of a warehouse for bulk bin labels, ordered by code: in
+    `zone` when given, with codes from `code_from` to `code_to` inclusive (either end open)."""
+    rows = Location.objects.filter(warehouse=warehouse, is_virtual=False).select_related(
+        "warehouse"
+    )
+    if zone is not None:
+        rows = rows.filter(zone=zone)
+    if code_from:
+        rows = rows.filter(code__gte=code_from)
+    if code_to:
+        rows = rows.filter(code__lte=code_to)
+    return rows.order_by("code", "pk")
+
+
+def receipt_history(
+    user: Any,
+    *,
+    warehouse: Warehouse | None = None,
+    client: Client | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    sku: str = "",
+    reference: str = "",
+) -> QuerySet[Receipt]:
+    """Receipts in the user's scope across ASNs (and blind ones), newest first, with everything
+    the history table shows joined in one query. Dates are local days, both ends inclusive;
+    `sku` and `reference` match whole values, any case."""
+    rows = scope_by_user(Receipt.objects.all(), user)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if client is not None:
+        rows = rows.filter(client=client)
+    if date_from is not None:
+        rows = rows.filter(created_at__date__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(created_at__date__lte=date_to)
+    if sku:
+        rows = rows.filter(product__sku__iexact=sku.strip())
+    if reference:
+        rows = rows.filter(asn__reference__iexact=reference.strip())
+    return rows.select_related(
+        "asn", "client", "warehouse", "product", "lot", "lpn", "location", "user"
+    ).order_by("-created_at", "-pk")

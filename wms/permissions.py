@@ -107,6 +107,12 @@ rules.add_perm("receiving.submit_asn", (staff | is_client_user) & in_scope)
 rules.add_perm("receiving.putaway", floor_staff & in_scope)
 rules.add_perm("receiving.putaway_override", staff)
 rules.add_perm("receiving.manage_putaway", staff)
+# Labels from the pages: floor staff print LPN and bin labels in their warehouses; bulk bin labels
+# and the receiving history are desk work for managers. Client users print none (the API decides
+# for itself what a client token may download).
+rules.add_perm("receiving.print_labels", floor_staff & in_scope)
+rules.add_perm("receiving.print_location_labels", staff)
+rules.add_perm("receiving.view_history", staff)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

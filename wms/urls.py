@@ -42,6 +42,7 @@ urlpatterns = [
     path("receiving/putaway/", include("receiving.urls_putaway_desk")),
     path("inventory/", include("inventory.urls")),
     path("receiving/", include("receiving.urls")),
+    path("labels/", include("receiving.urls_labels")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

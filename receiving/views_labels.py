@@ -1,0 +1,110 @@
+"""Label downloads and bulk bin labels for signed-in users (the session twin of the API's label
+routes; both build the file with receiving.label_service), and the receiving history.
+
+LPN and single bin labels: floor staff in their warehouses (another warehouse's LPN is a 404,
+client users a 403). Bulk bin labels and the history: managers and admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from rules.contrib.views import permission_required
+
+from inventory import selectors as inventory_selectors
+from receiving import forms, label_service, selectors
+from wms.http import AuthedRequest
+
+PRINT = "receiving.print_labels"
+PRINT_BULK = "receiving.print_location_labels"
+HISTORY = "receiving.view_history"
+HISTORY_PAGE_SIZE = 50
+
+
+def _size(request: AuthedRequest) -> str:
+    size = request.GET.get("size", "4x6")
+    if size not in label_service.LABEL_SIZES:
+        raise Http404(f"No label size “{size}”: expected 4x6 or 4x2.")
+    return size
+
+
+@login_required
+@permission_required(PRINT, raise_exception=True)
+@require_GET
+def lpn_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -> HttpResponse:
+    lpn = inventory_selectors.get_lpn_for_user(request.user, pk)
+    if lpn is None:
+        raise Http404("No such LPN.")
+    file = label_service.lpn_label_file(request.user, lpn, size=_size(request), fmt=fmt)
+    return file.response(inline=fmt == "pdf")
+
+
+@login_required
+@permission_required(PRINT, raise_exception=True)
+@require_GET
+def location_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -> HttpResponse:
+    location = inventory_selectors.get_location_for_user(request.user, pk)
+    if location is None:
+        raise Http404("No such location.")
+    return label_service.location_label_file(location, fmt=fmt).response(inline=fmt == "pdf")
+
+
+def _range_summary(form: forms.LocationLabelRangeForm) -> dict[str, Any]:
+    """How many labels the range prints, its first and last code, and why it cannot print."""
+    rows = form.locations()
+    count = rows.count()
+    limit = label_service.MAX_BULK_LOCATION_LABELS
+    problem = ""
+    if count == 0:
+        problem = "No locations in this range: nothing to print."
+    elif count > limit:
+        problem = f"{count} labels is more than {limit} at once: narrow the range."
+    first = rows.first() if count else None
+    last = rows.last() if count else None
+    return {"count": count, "first": first, "last": last, "problem": problem}
+
+
+@login_required
+@permission_required(PRINT_BULK, raise_exception=True)
+@require_GET
+def location_labels(request: AuthedRequest) -> HttpResponse:
+    """Choose a warehouse and a range; the page says how many labels that is before download."""
+    form = forms.LocationLabelRangeForm(request.user, request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        context.update(_range_summary(form))
+        context["query"] = request.GET.urlencode()
+    return render(request, "receiving/labels/locations.html", context)
+
+
+@login_required
+@permission_required(PRINT_BULK, raise_exception=True)
+@require_GET
+def location_labels_download(
+    request: AuthedRequest, fmt: label_service.LabelFormat
+) -> HttpResponse:
+    form = forms.LocationLabelRangeForm(request.user, request.GET)
+    if not form.is_valid():
+        return render(request, "receiving/labels/locations.html", {"form": form}, status=400)
+    summary = _range_summary(form)
+    if summary["problem"]:
+        context = {"form": form, **summary, "query": request.GET.urlencode()}
+        return render(request, "receiving/labels/locations.html", context, status=400)
+    warehouse = form.cleaned_data["warehouse"]
+    file = label_service.location_labels_file(warehouse, list(form.locations()), fmt=fmt)
+    return file.response(inline=fmt == "pdf")
+
+
+@login_required
+@permission_required(HISTORY, raise_exception=True)
+@require_GET
+def receiving_history(request: AuthedRequest) -> HttpResponse:
+    """Receipts across ASNs, newest first: one query for the page and one for the count."""
+    filters = forms.ReceiptHistoryForm(request.user, request.GET)
+    rows = selectors.receipt_history(request.user, **filters.filters())
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "receiving/history.html", {"page": page, "filters": filters})
