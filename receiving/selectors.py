@@ -388,12 +388,15 @@ def active_putaway_for_lpn(user: Any, lpn: Lpn) -> PutawayTask | None:
 
 
 def search_putaway_tasks(
-    user: Any, *, warehouse_id: int | None = None, status: str = ""
+    user: Any, *, warehouse_id: int | None = None, warehouse_code: str = "", status: str = ""
 ) -> QuerySet[PutawayTask]:
-    """The desktop queue: every task in scope, filtered by warehouse and status."""
+    """The desktop queue (and the API's list): every task in scope, filtered by warehouse (pk or
+    code) and status."""
     rows = putaway_tasks_for_user(user)
     if warehouse_id:
         rows = rows.filter(warehouse_id=warehouse_id)
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
     if status:
         rows = rows.filter(status=status)
     return rows

@@ -17,7 +17,7 @@ from django.utils import timezone
 from inventory.events import emit
 from inventory.models import Location, Lpn, Reason
 from inventory.services import ledger
-from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken
+from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken, WrongLocation
 from receiving.models import (
     ACTIVE_PUTAWAY,
     PUTAWAY_TRANSITIONS,
@@ -249,12 +249,17 @@ def _check_destination(
         return
     expected = proposed.code if proposed else "no location (nothing fits)"
     if not user.has_perm("receiving.putaway_override"):
-        raise NotPermitted(
+        message = (
             f"Expected {expected}; scanned {location.code}. Only a manager may put away at "
             "another location."
         )
+        # Asking to override without the permission is a permission matter (403); a plain
+        # wrong scan is a conflict with what the task expects (409).
+        if override_reason:
+            raise NotPermitted(message)
+        raise WrongLocation(message)
     if not override_reason:
-        raise PutawayRefused(
+        raise WrongLocation(
             f"Expected {expected}; scanned {location.code}. Give a reason to put away at "
             f"{location.code} instead.",
             code="override_reason_required",
@@ -364,3 +369,27 @@ def repropose(user: Any, task: PutawayTask) -> PutawayTask:
             current.strategy, current.reason = fields["strategy"], fields["reason"]
             return current
         return transition(current, PutawayStatus.OPEN, user, **fields)
+
+
+def complete_task(
+    user: Any,
+    task: PutawayTask,
+    scanned_location_code: str,
+    override_reason: str | None = None,
+    idempotency_key: str | None = None,
+) -> PutawayTask:
+    """The API's one-step putaway: claims the task for `user` if it is still open, then confirms
+    it at the scanned location, in one transaction, so a refused scan leaves the task unclaimed
+    as well as the stock unmoved. A task another operator holds is refused (task_taken); a
+    repeat with the same idempotency key returns the done task and moves nothing."""
+    with transaction.atomic():
+        current = _lock(task)
+        if current.status in (PutawayStatus.OPEN, PutawayStatus.NEEDS_ATTENTION):
+            current = start_task(user, current)
+        return confirm_putaway(
+            user,
+            current,
+            scanned_location_code,
+            override_reason=override_reason,
+            idempotency_key=idempotency_key,
+        )
