@@ -190,9 +190,20 @@ def create_tasks_for_receipt(user: Any, receipt: Receipt) -> list[PutawayTask]:
         return [task]
 
 
+def _needs_manager(task: PutawayTask) -> PutawayRefused:
+    return PutawayRefused(
+        f"Putaway of {task.what} needs a manager: {task.reason}", code="needs_attention"
+    )
+
+
 def start_task(user: Any, task: PutawayTask) -> PutawayTask:
     """Claims an open task for `user`. Two operators never hold one task: the row is locked and
-    the status changes only if it is still open. The holder claiming again gets it back."""
+    the status changes only if it is still open. The holder claiming again gets it back.
+
+    The proposal is made again on every start: the task was created at the first scan onto its
+    LPN, and later scans (or other putaways) may have changed what fits where since. When nothing
+    fits any more, the task is left needing a manager (that change is kept) and the start is
+    refused."""
     with transaction.atomic():
         current = _lock(task)
         if current.status == PutawayStatus.IN_PROGRESS and current.assigned_to_id == user.pk:
@@ -201,17 +212,19 @@ def start_task(user: Any, task: PutawayTask) -> PutawayTask:
             holder = current.assigned_to.email if current.assigned_to else "someone else"
             raise TaskTaken(f"Putaway of {current.what} is already being done by {holder}.")
         if current.status == PutawayStatus.NEEDS_ATTENTION:
-            raise PutawayRefused(
-                f"Putaway of {current.what} needs a manager: {current.reason}",
-                code="needs_attention",
+            raise _needs_manager(current)
+        fields = _proposal_fields(_propose(user, current))
+        if fields["proposed_location"] is not None:
+            return transition(
+                current,
+                PutawayStatus.IN_PROGRESS,
+                user,
+                assigned_to=user,
+                started_at=timezone.now(),
+                **fields,
             )
-        return transition(
-            current,
-            PutawayStatus.IN_PROGRESS,
-            user,
-            assigned_to=user,
-            started_at=timezone.now(),
-        )
+        transition(current, PutawayStatus.NEEDS_ATTENTION, user, **fields)
+    raise _needs_manager(current)
 
 
 def release_task(user: Any, task: PutawayTask) -> PutawayTask:
