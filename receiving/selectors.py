@@ -30,11 +30,13 @@ from receiving.models import (
     OPEN_FOR_RECEIVING,
     Asn,
     AsnLine,
+    PutawaySettings,
     PutawayStatus,
     PutawayTask,
     Receipt,
     ReceivingPolicy,
 )
+from receiving.putaway import STRATEGIES, PutawayPolicy
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 
@@ -400,3 +402,26 @@ def search_putaway_tasks(
     if status:
         rows = rows.filter(status=status)
     return rows
+
+
+# --- Putaway settings ---------------------------------------------------------------------------
+
+
+def putaway_settings_for(warehouse_id: int) -> PutawaySettings | None:
+    return PutawaySettings.objects.filter(warehouse_id=warehouse_id).first()
+
+
+def putaway_policy_for(warehouse_id: int) -> PutawayPolicy:
+    """The engine's policy for a warehouse: its saved settings, or the engine's defaults when
+    none are saved. A stored strategy name the engine no longer knows is skipped (and when none
+    is left, the default order applies) rather than stopping all putaway."""
+    saved = putaway_settings_for(warehouse_id)
+    if saved is None:
+        return PutawayPolicy()
+    names = tuple(dict.fromkeys(name for name in saved.strategies if name in STRATEGIES))
+    return PutawayPolicy(
+        strategies=names or STRATEGIES,
+        one_client_per_location=saved.one_client_per_location,
+        one_product_per_location=saved.one_product_per_location,
+        one_lot_per_location=saved.one_lot_per_location,
+    )

@@ -26,6 +26,7 @@ from receiving.models import (
     Receipt,
 )
 from receiving.putaway import PutawayItem, PutawayProposal, propose_lpn_putaway, propose_putaway
+from receiving.selectors import putaway_policy_for
 from wms.exceptions import InvalidTransition
 from wms.idempotency.services import run_once
 
@@ -104,11 +105,15 @@ def _proposal_fields(proposal: PutawayProposal) -> dict[str, Any]:
 
 
 def _propose(user: Any, task: PutawayTask) -> PutawayProposal:
+    """The engine's proposal under the warehouse's saved putaway settings (or the defaults)."""
+    policy = putaway_policy_for(task.warehouse_id)
     if task.lpn is not None:
-        return propose_lpn_putaway(user, task.lpn)
+        return propose_lpn_putaway(user, task.lpn, policy=policy)
     assert task.product is not None and task.quantity is not None  # the check constraint
     return propose_putaway(
-        [PutawayItem(task.product, task.lot, task.quantity)], warehouse=task.warehouse
+        [PutawayItem(task.product, task.lot, task.quantity)],
+        warehouse=task.warehouse,
+        policy=policy,
     )
 
 
