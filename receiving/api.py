@@ -1,11 +1,13 @@
 """The receiving REST routes under /api/v1/ (mounted by wms.api by dotted path): ASNs, receipts
-against them (the API twin of a scan), close-out and label downloads. Routes are thin: look the
-ASN up in the user's scope (404 outside it), check the permission (403, nothing written), call
-one service, answer with a schema.
+against them (the API twin of a scan), close-out, putaway tasks and label downloads. Routes are
+thin: look the object up in the user's scope (404 outside it), check the permission (403,
+nothing written), call one service, answer with a schema.
 
 Who may do what: admins and managers everything; a client user creates, confirms and reads their
 own client's ASNs (a 3PL's client announcing its inbound goods); operators read and receive
-against the ASNs of their warehouses; cancel and close are for managers (receiving.manage_asn)."""
+against the ASNs of their warehouses; cancel and close are for managers (receiving.manage_asn).
+Putaway tasks are floor work (receiving.putaway): operators see and complete the tasks of their
+warehouses, managers and admins all; client users none (403)."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from inventory import selectors as inventory_selectors
 from inventory.api.common import IdempotencyKey, Page, References, found, user_of
 from inventory.models import Client, Location, Lpn, Product, Warehouse
 from receiving import label_service, selectors, services
-from receiving.models import Asn
+from receiving.models import Asn, PutawayStatus, PutawayTask
 from receiving.schemas import (
     AsnIn,
     AsnLineIn,
@@ -28,9 +30,13 @@ from receiving.schemas import (
     DiscrepancyOut,
     LocationLabelQuery,
     LpnLabelQuery,
+    PutawayCompleteIn,
+    PutawayTaskOut,
+    PutawayTaskQuery,
     ReceiptIn,
     ReceiptOut,
 )
+from receiving.services import putaway_tasks
 from wms.idempotency.services import run_once
 from wms.permissions import require
 
@@ -248,6 +254,71 @@ def create_receipt(
     )
     receipt.line = selectors.line_after_receipt(receipt)
     return Status(201, receipt)
+
+
+# --- Putaway tasks ---------------------------------------------------------------------------
+
+
+def _task(user: Any, pk: int) -> PutawayTask:
+    return found(selectors.get_putaway_task_for_user(user, pk), f"No putaway task {pk}.")
+
+
+@router.get(
+    "/putaway-tasks",
+    response=list[PutawayTaskOut],
+    summary="Putaway tasks in your warehouses, oldest first",
+)
+@paginate(Page)
+def list_putaway_tasks(request: HttpRequest, filters: Query[PutawayTaskQuery]) -> Any:
+    """Scoped like the managers' desk queue; without a status filter, the work still to do."""
+    user = user_of(request)
+    require(user, "receiving.putaway")
+    tasks = selectors.search_putaway_tasks(
+        user, warehouse_code=filters.warehouse, status=filters.status or ""
+    )
+    if not filters.status:
+        tasks = tasks.exclude(status=PutawayStatus.DONE)
+    return tasks
+
+
+@router.get(
+    "/putaway-tasks/{pk}",
+    response=PutawayTaskOut,
+    summary="A putaway task with its destination and the reason",
+)
+def get_putaway_task(request: HttpRequest, pk: int) -> Any:
+    user = user_of(request)
+    require(user, "receiving.putaway")
+    return _task(user, pk)
+
+
+@router.post(
+    "/putaway-tasks/{pk}/complete",
+    response=PutawayTaskOut,
+    summary="Put the task's stock away at the scanned location",
+)
+def complete_putaway_task(
+    request: HttpRequest,
+    pk: int,
+    payload: PutawayCompleteIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Claims the task for you if it is open and posts the dock-to-bin move. Another location
+    than the proposed one is refused (409 wrong_location, nothing moved) unless you may override
+    (403 otherwise) and give `override_reason`. A task someone else holds is 409 task_taken.
+    A repeat with the same Idempotency-Key returns the done task and moves nothing."""
+    user = user_of(request)
+    require(user, "receiving.putaway")
+    task = _task(user, pk)
+    require(user, "receiving.putaway", task)
+    putaway_tasks.complete_task(
+        user,
+        task,
+        payload.location,
+        override_reason=payload.override_reason,
+        idempotency_key=idempotency_key,
+    )
+    return _task(user, pk)
 
 
 # --- Labels -----------------------------------------------------------------------------------

@@ -37,3 +37,11 @@ class TaskTaken(ConflictError):
     """Another operator claimed the task first."""
 
     code = "task_taken"
+
+
+class WrongLocation(PutawayRefused):
+    """A destination scan that is not the proposed location (and not an allowed override): a
+    conflict with what the task expects, answered 409 with what was expected and scanned."""
+
+    code = "wrong_location"
+    status = 409

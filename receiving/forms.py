@@ -16,6 +16,7 @@ from inventory.forms import FilterForm
 from inventory.models import Client, Location, LocationKind, Warehouse, Zone
 from receiving import selectors
 from receiving.models import AsnStatus
+from receiving.putaway import CONSOLIDATE, FIXED_HOME, NEAREST_EMPTY, STRATEGIES, PutawayPolicy
 from receiving.services import AsnLineSpec
 
 LINE_COLUMNS = (
@@ -353,3 +354,51 @@ class LocationLabelRangeForm(forms.Form):
             code_from=data["code_from"],
             code_to=data["code_to"],
         )
+
+
+STRATEGY_CHOICES = [
+    (FIXED_HOME, "The product's fixed home location"),
+    (CONSOLIDATE, "A location already holding the same product and lot, with room"),
+    (NEAREST_EMPTY, "The nearest empty location in the zone for the storage class"),
+]
+
+
+class PutawaySettingsForm(forms.Form):
+    """A warehouse's strategies in order (the first that yields a location wins) and its mixing
+    rules. Later places may be left empty; a strategy is chosen once at most."""
+
+    strategy_1 = forms.ChoiceField(label="Try first", choices=STRATEGY_CHOICES)
+    strategy_2 = forms.ChoiceField(
+        label="Then", choices=[("", "—"), *STRATEGY_CHOICES], required=False
+    )
+    strategy_3 = forms.ChoiceField(
+        label="Then", choices=[("", "—"), *STRATEGY_CHOICES], required=False
+    )
+    one_client_per_location = forms.BooleanField(required=False, label="One client per location")
+    one_product_per_location = forms.BooleanField(required=False, label="One product per location")
+    one_lot_per_location = forms.BooleanField(
+        required=False, label="One lot per location", help_text="Two lots of one product apart."
+    )
+
+    PLACES = ("strategy_1", "strategy_2", "strategy_3")
+
+    @classmethod
+    def initial_for(cls, policy: PutawayPolicy) -> dict[str, Any]:
+        names = [*policy.strategies, "", "", ""]
+        return {
+            **{place: names[number] for number, place in enumerate(cls.PLACES)},
+            "one_client_per_location": policy.one_client_per_location,
+            "one_product_per_location": policy.one_product_per_location,
+            "one_lot_per_location": policy.one_lot_per_location,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        names = [cleaned.get(place) for place in self.PLACES]
+        chosen = [name for name in names if name]
+        if len(set(chosen)) != len(chosen):
+            raise forms.ValidationError("Choose each strategy once at most.")
+        if "" in names[: len(chosen)]:
+            raise forms.ValidationError("Leave only the last places empty.")
+        cleaned["strategies"] = [name for name in chosen if name in STRATEGIES]
+        return cleaned

@@ -273,3 +273,29 @@ class PutawayTask(models.Model):
         sku = self.product.sku if self.product else "?"
         lot = f" lot {self.lot.number}" if self.lot else ""
         return f"{self.quantity} \N{MULTIPLICATION SIGN} {sku}{lot}"
+
+
+class PutawaySettings(models.Model):
+    """A warehouse's putaway strategy: the engine's strategy names tried in order (see
+    receiving.putaway.STRATEGIES) and its mixing rules. A warehouse without a row gets the
+    engine's defaults (receiving.selectors.putaway_policy_for)."""
+
+    warehouse = models.OneToOneField(
+        Warehouse, on_delete=models.CASCADE, primary_key=True, related_name="putaway_settings"
+    )
+    strategies = models.JSONField(
+        default=list, help_text="Strategy names in the order they are tried; the first wins."
+    )
+    one_client_per_location = models.BooleanField(default=True)
+    one_product_per_location = models.BooleanField(default=False)
+    one_lot_per_location = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "putaway settings"
+
+    def __str__(self) -> str:
+        return f"putaway settings of {self.warehouse_id}"

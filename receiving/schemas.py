@@ -12,7 +12,7 @@ from pydantic import model_validator
 
 from inventory.models import InventoryStatus
 from inventory.schemas.base import Input, StrictInt
-from receiving.models import AsnStatus
+from receiving.models import AsnStatus, PutawayStatus
 
 # --- ASNs -------------------------------------------------------------------------------------
 
@@ -228,3 +228,76 @@ class LpnLabelQuery(Schema):
 
 class LocationLabelQuery(Schema):
     format: Literal["pdf", "zpl"] = "pdf"
+
+
+# --- Putaway tasks ----------------------------------------------------------------------------
+
+
+class PutawayTaskQuery(Schema):
+    warehouse: str = Field("", description="Warehouse code.")
+    status: PutawayStatus | None = Field(
+        None, description="Without it, the work still to do (every status but done)."
+    )
+
+
+class PutawayTaskOut(Schema):
+    """A task with the engine's proposal and the reason for it."""
+
+    id: int
+    warehouse: str
+    what: str
+    lpn: str | None
+    sku: str | None
+    lot: str | None
+    quantity: int | None
+    from_location: str
+    proposed_location: str | None
+    strategy: str
+    reason: str
+    status: PutawayStatus
+    assigned_to: str | None
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    done_at: datetime.datetime | None
+    confirmed_location: str | None
+    override_reason: str
+
+    @staticmethod
+    def resolve_warehouse(obj: Any) -> str:
+        return str(obj.warehouse.code)
+
+    @staticmethod
+    def resolve_lpn(obj: Any) -> str | None:
+        return obj.lpn.code if obj.lpn_id else None
+
+    @staticmethod
+    def resolve_sku(obj: Any) -> str | None:
+        return obj.product.sku if obj.product_id else None
+
+    @staticmethod
+    def resolve_lot(obj: Any) -> str | None:
+        return obj.lot.number if obj.lot_id else None
+
+    @staticmethod
+    def resolve_from_location(obj: Any) -> str:
+        return str(obj.from_location.code)
+
+    @staticmethod
+    def resolve_proposed_location(obj: Any) -> str | None:
+        return obj.proposed_location.code if obj.proposed_location_id else None
+
+    @staticmethod
+    def resolve_assigned_to(obj: Any) -> str | None:
+        return obj.assigned_to.email if obj.assigned_to_id else None
+
+    @staticmethod
+    def resolve_confirmed_location(obj: Any) -> str | None:
+        return obj.confirmed_location.code if obj.confirmed_location_id else None
+
+
+class PutawayCompleteIn(Input):
+    """The destination scan: the location's code or barcode; another location than the proposed
+    one needs the override permission and a reason."""
+
+    location: str = Field(min_length=1, max_length=64, description="The scanned location code.")
+    override_reason: str | None = Field(None, min_length=1, max_length=200)

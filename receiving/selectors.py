@@ -30,11 +30,13 @@ from receiving.models import (
     OPEN_FOR_RECEIVING,
     Asn,
     AsnLine,
+    PutawaySettings,
     PutawayStatus,
     PutawayTask,
     Receipt,
     ReceivingPolicy,
 )
+from receiving.putaway import STRATEGIES, PutawayPolicy
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 
@@ -388,12 +390,15 @@ def active_putaway_for_lpn(user: Any, lpn: Lpn) -> PutawayTask | None:
 
 
 def search_putaway_tasks(
-    user: Any, *, warehouse_id: int | None = None, status: str = ""
+    user: Any, *, warehouse_id: int | None = None, warehouse_code: str = "", status: str = ""
 ) -> QuerySet[PutawayTask]:
-    """The desktop queue: every task in scope, filtered by warehouse and status."""
+    """The desktop queue (and the API's list): every task in scope, filtered by warehouse (pk or
+    code) and status."""
     rows = putaway_tasks_for_user(user)
     if warehouse_id:
         rows = rows.filter(warehouse_id=warehouse_id)
+    if warehouse_code:
+        rows = rows.filter(warehouse__code__iexact=warehouse_code.strip())
     if status:
         rows = rows.filter(status=status)
     return rows
@@ -448,3 +453,26 @@ def receipt_history(
     return rows.select_related(
         "asn", "client", "warehouse", "product", "lot", "lpn", "location", "user"
     ).order_by("-created_at", "-pk")
+
+
+# --- Putaway settings ---------------------------------------------------------------------------
+
+
+def putaway_settings_for(warehouse_id: int) -> PutawaySettings | None:
+    return PutawaySettings.objects.filter(warehouse_id=warehouse_id).first()
+
+
+def putaway_policy_for(warehouse_id: int) -> PutawayPolicy:
+    """The engine's policy for a warehouse: its saved settings, or the engine's defaults when
+    none are saved. A stored strategy name the engine no longer knows is skipped (and when none
+    is left, the default order applies) rather than stopping all putaway."""
+    saved = putaway_settings_for(warehouse_id)
+    if saved is None:
+        return PutawayPolicy()
+    names = tuple(dict.fromkeys(name for name in saved.strategies if name in STRATEGIES))
+    return PutawayPolicy(
+        strategies=names or STRATEGIES,
+        one_client_per_location=saved.one_client_per_location,
+        one_product_per_location=saved.one_product_per_location,
+        one_lot_per_location=saved.one_lot_per_location,
+    )

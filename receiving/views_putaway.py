@@ -12,14 +12,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from inventory.views_floor import active_warehouse
 from receiving import selectors
+from receiving.forms import PutawaySettingsForm
 from receiving.models import PutawayStatus, PutawayTask
-from receiving.services import putaway_tasks
+from receiving.services import putaway_settings, putaway_tasks
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 
@@ -205,3 +206,41 @@ def desk_repropose(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{task.what} now goes to {task.proposed_location.code}.")
     return redirect("putaway_desk_queue")
+
+
+@login_required
+@permission_required("receiving.manage_putaway", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def desk_settings(request: AuthedRequest, warehouse_pk: int) -> HttpResponse:
+    """A warehouse's putaway strategies and mixing rules; the defaults until first saved."""
+    warehouse = inventory_selectors.get_warehouse_for_user(request.user, warehouse_pk)
+    if warehouse is None:
+        raise Http404("No such warehouse.")
+    initial = PutawaySettingsForm.initial_for(selectors.putaway_policy_for(warehouse.pk))
+    form = PutawaySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            putaway_settings.save_putaway_settings(
+                request.user,
+                warehouse,
+                strategies=data["strategies"],
+                one_client_per_location=data["one_client_per_location"],
+                one_product_per_location=data["one_product_per_location"],
+                one_lot_per_location=data["one_lot_per_location"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Putaway settings of {warehouse.code} saved.")
+            return redirect("putaway_settings", warehouse_pk=warehouse.pk)
+    return render(
+        request,
+        "receiving/putaway/settings.html",
+        {
+            "warehouse": warehouse,
+            "form": form,
+            "saved": selectors.putaway_settings_for(warehouse.pk),
+            "warehouses": inventory_selectors.warehouses_for_user(request.user),
+        },
+    )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from inventory.events import emit
 from inventory.models import Location, Lpn, Reason
 from inventory.services import ledger
-from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken
+from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken, WrongLocation
 from receiving.models import (
     ACTIVE_PUTAWAY,
     PUTAWAY_TRANSITIONS,
@@ -26,6 +26,7 @@ from receiving.models import (
     Receipt,
 )
 from receiving.putaway import PutawayItem, PutawayProposal, propose_lpn_putaway, propose_putaway
+from receiving.selectors import putaway_policy_for
 from wms.exceptions import InvalidTransition
 from wms.idempotency.services import run_once
 
@@ -104,11 +105,15 @@ def _proposal_fields(proposal: PutawayProposal) -> dict[str, Any]:
 
 
 def _propose(user: Any, task: PutawayTask) -> PutawayProposal:
+    """The engine's proposal under the warehouse's saved putaway settings (or the defaults)."""
+    policy = putaway_policy_for(task.warehouse_id)
     if task.lpn is not None:
-        return propose_lpn_putaway(user, task.lpn)
+        return propose_lpn_putaway(user, task.lpn, policy=policy)
     assert task.product is not None and task.quantity is not None  # the check constraint
     return propose_putaway(
-        [PutawayItem(task.product, task.lot, task.quantity)], warehouse=task.warehouse
+        [PutawayItem(task.product, task.lot, task.quantity)],
+        warehouse=task.warehouse,
+        policy=policy,
     )
 
 
@@ -190,9 +195,20 @@ def create_tasks_for_receipt(user: Any, receipt: Receipt) -> list[PutawayTask]:
         return [task]
 
 
+def _needs_manager(task: PutawayTask) -> PutawayRefused:
+    return PutawayRefused(
+        f"Putaway of {task.what} needs a manager: {task.reason}", code="needs_attention"
+    )
+
+
 def start_task(user: Any, task: PutawayTask) -> PutawayTask:
     """Claims an open task for `user`. Two operators never hold one task: the row is locked and
-    the status changes only if it is still open. The holder claiming again gets it back."""
+    the status changes only if it is still open. The holder claiming again gets it back.
+
+    The proposal is made again on every start: the task was created at the first scan onto its
+    LPN, and later scans (or other putaways) may have changed what fits where since. When nothing
+    fits any more, the task is left needing a manager (that change is kept) and the start is
+    refused."""
     with transaction.atomic():
         current = _lock(task)
         if current.status == PutawayStatus.IN_PROGRESS and current.assigned_to_id == user.pk:
@@ -201,17 +217,19 @@ def start_task(user: Any, task: PutawayTask) -> PutawayTask:
             holder = current.assigned_to.email if current.assigned_to else "someone else"
             raise TaskTaken(f"Putaway of {current.what} is already being done by {holder}.")
         if current.status == PutawayStatus.NEEDS_ATTENTION:
-            raise PutawayRefused(
-                f"Putaway of {current.what} needs a manager: {current.reason}",
-                code="needs_attention",
+            raise _needs_manager(current)
+        fields = _proposal_fields(_propose(user, current))
+        if fields["proposed_location"] is not None:
+            return transition(
+                current,
+                PutawayStatus.IN_PROGRESS,
+                user,
+                assigned_to=user,
+                started_at=timezone.now(),
+                **fields,
             )
-        return transition(
-            current,
-            PutawayStatus.IN_PROGRESS,
-            user,
-            assigned_to=user,
-            started_at=timezone.now(),
-        )
+        transition(current, PutawayStatus.NEEDS_ATTENTION, user, **fields)
+    raise _needs_manager(current)
 
 
 def release_task(user: Any, task: PutawayTask) -> PutawayTask:
@@ -249,12 +267,17 @@ def _check_destination(
         return
     expected = proposed.code if proposed else "no location (nothing fits)"
     if not user.has_perm("receiving.putaway_override"):
-        raise NotPermitted(
+        message = (
             f"Expected {expected}; scanned {location.code}. Only a manager may put away at "
             "another location."
         )
+        # Asking to override without the permission is a permission matter (403); a plain
+        # wrong scan is a conflict with what the task expects (409).
+        if override_reason:
+            raise NotPermitted(message)
+        raise WrongLocation(message)
     if not override_reason:
-        raise PutawayRefused(
+        raise WrongLocation(
             f"Expected {expected}; scanned {location.code}. Give a reason to put away at "
             f"{location.code} instead.",
             code="override_reason_required",
@@ -364,3 +387,27 @@ def repropose(user: Any, task: PutawayTask) -> PutawayTask:
             current.strategy, current.reason = fields["strategy"], fields["reason"]
             return current
         return transition(current, PutawayStatus.OPEN, user, **fields)
+
+
+def complete_task(
+    user: Any,
+    task: PutawayTask,
+    scanned_location_code: str,
+    override_reason: str | None = None,
+    idempotency_key: str | None = None,
+) -> PutawayTask:
+    """The API's one-step putaway: claims the task for `user` if it is still open, then confirms
+    it at the scanned location, in one transaction, so a refused scan leaves the task unclaimed
+    as well as the stock unmoved. A task another operator holds is refused (task_taken); a
+    repeat with the same idempotency key returns the done task and moves nothing."""
+    with transaction.atomic():
+        current = _lock(task)
+        if current.status in (PutawayStatus.OPEN, PutawayStatus.NEEDS_ATTENTION):
+            current = start_task(user, current)
+        return confirm_putaway(
+            user,
+            current,
+            scanned_location_code,
+            override_reason=override_reason,
+            idempotency_key=idempotency_key,
+        )

@@ -1,7 +1,12 @@
 """Receipts: a scan against an ASN, or a blind receipt without one. Each is the outermost
 transaction; the stock goes in through inventory.services.ledger.receive (supplier to dock, whose
 "stock.received" event is the receipt's event); an idempotency key makes a repeated scan return
-the first receipt and write nothing. A refusal writes nothing: no receipt, no move, no counter."""
+the first receipt and write nothing. A refusal writes nothing: no receipt, no move, no counter.
+
+Every receipt also ensures, in its transaction, an active putaway task for what it brought in
+(receiving.services.putaway_tasks.create_tasks_for_receipt): the LPN's one task, shared by every
+scan onto that LPN. Its proposal is made now and made again when an operator starts the task,
+so a task created at the first scan is directed by the LPN's whole contents."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from receiving.exceptions import NotPermitted, OverReceipt, ReceiptRefused
 from receiving.models import OPEN_FOR_RECEIVING, Asn, AsnLine, AsnStatus, Receipt
 from receiving.selectors import dock_location_for, policy_for
 from receiving.services.asn import lock_asn, transition
+from receiving.services.putaway_tasks import create_tasks_for_receipt
 from receiving.services.scan import ScannedItem, lot_for, lpn_for, resolve_item, warehouse_today
 from wms.idempotency.services import run_once
 
@@ -204,6 +210,8 @@ def receive_scan(
         )
         if locked.status == AsnStatus.EXPECTED:
             transition(locked, AsnStatus.RECEIVING, user)
+        # In the receipt's transaction: goods at the dock always have a putaway task to do.
+        create_tasks_for_receipt(user, receipt)
         return receipt
 
     payload = {
@@ -274,6 +282,7 @@ def blind_receive(
         )
         Receipt.objects.filter(pk=receipt.pk).update(stock_move=move, created_at=move.created_at)
         receipt.stock_move, receipt.created_at = move, move.created_at
+        create_tasks_for_receipt(user, receipt)
         return receipt
 
     payload = {

@@ -21,6 +21,9 @@ RECEIVING_ROUTES = {
     "/api/v1/asns/{pk}/discrepancies.csv": {"get"},
     "/api/v1/lpns/{pk}/label": {"get"},
     "/api/v1/locations/{pk}/label": {"get"},
+    "/api/v1/putaway-tasks": {"get"},
+    "/api/v1/putaway-tasks/{pk}": {"get"},
+    "/api/v1/putaway-tasks/{pk}/complete": {"post"},
 }
 
 
@@ -86,6 +89,8 @@ def test_openapi_lists_the_receiving_routes(acme: Any) -> None:
         assert set(paths[path]) == methods, path
     receipts = paths["/api/v1/asns/{pk}/receipts"]["post"]
     assert [p["name"] for p in receipts["parameters"] if p["in"] == "header"] == ["Idempotency-Key"]
+    complete = paths["/api/v1/putaway-tasks/{pk}/complete"]["post"]
+    assert [p["name"] for p in complete["parameters"] if p["in"] == "header"] == ["Idempotency-Key"]
     assert (
         "application/pdf" in paths["/api/v1/lpns/{pk}/label"]["get"]["responses"]["200"]["content"]
     )

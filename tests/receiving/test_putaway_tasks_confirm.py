@@ -12,7 +12,7 @@ from django.db.models import Sum
 from inventory.exceptions import LocationRefused
 from inventory.models import Balance, Location, Reason, StockMove
 from inventory.services import ledger
-from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken
+from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken, WrongLocation
 from receiving.models import PutawayStatus, PutawayTask, Receipt
 from receiving.services import putaway_tasks
 from wms.exceptions import InvalidTransition
@@ -85,7 +85,7 @@ def test_wrong_location_is_refused_and_nothing_moves(
 ) -> None:
     moves_before = StockMove.objects.count()
 
-    with pytest.raises(NotPermitted) as refused:
+    with pytest.raises(WrongLocation) as refused:
         putaway_tasks.confirm_putaway(operator, started, "A-01-02")
 
     assert refused.value.message == (
