@@ -1,7 +1,8 @@
 """The receiving REST routes under /api/v1/ (mounted by wms.api by dotted path): ASNs, receipts
-against them (the API twin of a scan), close-out, putaway tasks and label downloads. Routes are
-thin: look the object up in the user's scope (404 outside it), check the permission (403,
-nothing written), call one service, answer with a schema.
+against them (the API twin of a scan), close-out, receipts without an ASN (blind receiving,
+managers only), putaway tasks and label downloads. Routes are thin: look the object up in the
+user's scope (404 outside it), check the permission (403, nothing written), call one service,
+answer with a schema.
 
 Who may do what: admins and managers everything; a client user creates, confirms and reads their
 own client's ASNs (a 3PL's client announcing its inbound goods); operators read and receive
@@ -27,6 +28,7 @@ from receiving.schemas import (
     AsnLineIn,
     AsnOut,
     AsnQuery,
+    BlindReceiptIn,
     DiscrepancyOut,
     LocationLabelQuery,
     LpnLabelQuery,
@@ -207,20 +209,21 @@ def discrepancies_csv(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Receipts ---------------------------------------------------------------------------------
 
 
-def _receipt_target(user: Any, asn: Asn, payload: ReceiptIn) -> tuple[str | Product, Lpn | None]:
-    """What the receipt names (a code, or a product of the ASN's client) and the LPN it goes
-    onto, each looked up in the user's scope; unknown references are field errors (422)."""
-    refs = References(user)
+def _receipt_target(
+    refs: References, client: Client, warehouse_id: int, payload: ReceiptIn
+) -> tuple[str | Product, Lpn | None]:
+    """What the receipt names (a code, or a product of the client) and the LPN it goes onto,
+    each looked up in the user's scope; unknown references are field errors (422)."""
     item: str | Product | None = payload.code
     if payload.product_id is not None:
-        item = inventory_selectors.get_product_for_user(user, payload.product_id)
+        item = inventory_selectors.get_product_for_user(refs.user, payload.product_id)
         if item is None:
             refs.fail("product_id", f"No product {payload.product_id}.")
     elif payload.sku is not None:
-        item = inventory_selectors.find_product_for_user(user, asn.client.code, payload.sku)
+        item = inventory_selectors.find_product_for_user(refs.user, client.code, payload.sku)
         if item is None:
-            refs.fail("sku", f"No product “{payload.sku}” of {asn.client.code}.")
-    lpn = refs.lpn(asn.warehouse_id, payload.lpn) if payload.lpn else None
+            refs.fail("sku", f"No product “{payload.sku}” of {client.code}.")
+    lpn = refs.lpn(warehouse_id, payload.lpn) if payload.lpn else None
     refs.check()
     assert item is not None
     return item, lpn
@@ -240,9 +243,45 @@ def create_receipt(
     user = user_of(request)
     asn = _asn(user, pk)
     require(user, "receiving.receive", asn)
-    item, lpn = _receipt_target(user, asn, payload)
+    item, lpn = _receipt_target(References(user), asn.client, asn.warehouse_id, payload)
     receipt = services.receive_scan(
         asn=asn,
+        code_or_product=item,
+        user=user,
+        quantity=payload.quantity,
+        lot_number=payload.lot,
+        expiry=payload.expiry,
+        lpn=lpn,
+        damaged=payload.status == "damaged",
+        idempotency_key=idempotency_key,
+    )
+    receipt.line = selectors.line_after_receipt(receipt)
+    return Status(201, receipt)
+
+
+@router.post(
+    "/blind-receipts",
+    response={201: ReceiptOut},
+    summary="Receive without an ASN (blind receiving; managers only)",
+)
+def create_blind_receipt(
+    request: HttpRequest, payload: BlindReceiptIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Receives goods nobody announced onto an LPN at the warehouse's dock, under the same scan,
+    lot and expiry rules as a receipt against an ASN; `asn_id` and `line` are null. Managers and
+    admins only (403, nothing written). Send an Idempotency-Key: a repeat returns the first
+    receipt and writes nothing; the same key with a different body is refused (409)."""
+    user = user_of(request)
+    require(user, "receiving.receive_blind")
+    refs = References(user)
+    warehouse = refs.warehouse(payload.warehouse)
+    client = refs.client(payload.client)
+    refs.check()
+    assert warehouse is not None and client is not None
+    item, lpn = _receipt_target(refs, client, warehouse.pk, payload)
+    receipt = services.blind_receive(
+        warehouse=warehouse,
+        client=client,
         code_or_product=item,
         user=user,
         quantity=payload.quantity,

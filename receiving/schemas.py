@@ -136,6 +136,15 @@ class ReceiptIn(Input):
         return self
 
 
+class BlindReceiptIn(ReceiptIn):
+    """Goods that arrived without an ASN (managers only): the warehouse received into and the
+    client they belong to by code, then one scan as for an ASN (`sku` and `product_id` name a
+    product of that client; `lpn` an LPN of that warehouse)."""
+
+    warehouse: str = Field(min_length=1, max_length=32, description="Warehouse code.")
+    client: str = Field(min_length=1, max_length=32, description="Client code.")
+
+
 class LineCounters(Schema):
     id: int
     expected_qty: int

@@ -319,13 +319,14 @@ def get_floor_asn(user: Any, pk: int) -> Asn | None:
     return get_asn_for_user(user, pk)
 
 
-def receiving_lpn(asn: Asn, pk: int | None) -> Lpn | None:
-    """The LPN remembered for the receive page, if it is still in the ASN's warehouse and at a
-    dock or not yet placed; one that was put away starts a new LPN instead."""
+def receiving_lpn(warehouse_id: int, pk: int | None) -> Lpn | None:
+    """The LPN remembered for a receive page (with or without an ASN), if it is still in the
+    warehouse received into and at a dock or not yet placed; one that was put away starts a new
+    LPN instead."""
     if not pk:
         return None
     return (
-        Lpn.objects.filter(pk=pk, warehouse_id=asn.warehouse_id)
+        Lpn.objects.filter(pk=pk, warehouse_id=warehouse_id)
         .filter(Q(location__isnull=True) | Q(location__kind=LocationKind.DOCK))
         .first()
     )

@@ -1,9 +1,12 @@
 """Receiving pages. Desktop (managers and admins): the ASN list, create by form or CSV, detail with
 receipts, mark expected, cancel and close (each confirmed first) and the discrepancy CSV.
-Handheld (floor staff): choose or scan an ASN, then scan goods against it."""
+Handheld (floor staff): choose or scan an ASN, then scan goods against it; managers may also
+choose a client and scan goods that came without an ASN (blind receiving)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from rules.contrib.views import permission_required
 
+from inventory import selectors as inventory_selectors
+from inventory.models import Client, Warehouse
 from inventory.views_floor import active_warehouse
 from receiving import forms, selectors, services
-from receiving.models import Asn, AsnStatus
+from receiving.models import Asn, AsnStatus, Receipt
 from receiving.services import AsnLineSpec
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
@@ -25,7 +30,9 @@ from wms.http import AuthedRequest
 PAGE_SIZE = 50
 MANAGE = "receiving.manage_asn"
 FLOOR = "wms.use_floor"
+BLIND = ("wms.use_floor", "receiving.receive_blind")
 LPN_KEY = "receiving_lpn_pk"
+BLIND_LPN_KEY = "receiving_blind_lpn_pk"
 SENT_LPN_KEY = "receiving_sent_lpn"
 REMEMBERED_KEYS = 50
 
@@ -211,7 +218,7 @@ def receive_asn(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "asn": asn,
         "lines": selectors.asn_lines(asn),
-        "lpn": selectors.receiving_lpn(asn, request.session.get(LPN_KEY)),
+        "lpn": selectors.receiving_lpn(asn.warehouse_id, request.session.get(LPN_KEY)),
         "fields": forms.ReceiveScanForm(),
     }
     return render(request, "receiving/floor/receive.html", context)
@@ -226,23 +233,25 @@ def receive_new_lpn(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("receive_asn", pk=_floor_asn_or_404(request, pk).pk)
 
 
-def _lpn_for_scan(request: AuthedRequest, asn: Asn, key: str) -> Any:
-    """The LPN this scan goes onto: the current one, except that a repeat of a key sends the
-    LPN its first try was sent with, so the repeat matches it and counts once."""
+def _lpn_for_scan(request: AuthedRequest, warehouse_id: int, lpn_key: str, key: str) -> Any:
+    """The LPN this scan goes onto: the current one (kept in the session under `lpn_key`),
+    except that a repeat of a key sends the LPN its first try was sent with, so the repeat
+    matches it and counts once."""
     sent: dict[str, int | None] = request.session.get(SENT_LPN_KEY, {})
-    lpn_pk = sent[key] if key in sent else request.session.get(LPN_KEY)
+    lpn_pk = sent[key] if key in sent else request.session.get(lpn_key)
     if key:
         sent[key] = lpn_pk
         request.session[SENT_LPN_KEY] = dict(list(sent.items())[-REMEMBERED_KEYS:])
-    return selectors.receiving_lpn(asn, lpn_pk)
+    return selectors.receiving_lpn(warehouse_id, lpn_pk)
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_POST
-def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One scan against the ASN. Always 200 with a result line (htmx does not swap 4xx)."""
-    asn = _floor_asn_or_404(request, pk)
+def _scan_and_receive(
+    request: AuthedRequest, warehouse_id: int, lpn_key: str, receive: Callable[..., Receipt]
+) -> HttpResponse:
+    """One handheld receiving scan, with or without an ASN: reads the scan box and its fields,
+    calls `receive` (a receipt service with its ASN, or warehouse and client, already bound)
+    onto the page's current LPN, and answers with one result line. Always 200 (htmx does not
+    swap 4xx)."""
     form = forms.ReceiveScanForm(request.POST)
     code = request.POST.get("code", "").strip()
     if not form.is_valid():
@@ -250,14 +259,13 @@ def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(request, "handheld/_scan_result.html", context)
     data = form.cleaned_data
     try:
-        receipt = services.receive_scan(
-            asn=asn,
+        receipt = receive(
             code_or_product=data["code"],
             user=request.user,
             quantity=data["quantity"],
             lot_number=data["lot"] or None,
             expiry=data["expiry"],
-            lpn=_lpn_for_scan(request, asn, data["idempotency_key"]),
+            lpn=_lpn_for_scan(request, warehouse_id, lpn_key, data["idempotency_key"]),
             damaged=data["damaged"],
             idempotency_key=data["idempotency_key"] or None,
         )
@@ -265,6 +273,79 @@ def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
         context = {"ok": False, "code": code, "message": exc.message}
         return render(request, "handheld/_scan_result.html", context)
     if receipt.lpn_id:
-        request.session[LPN_KEY] = receipt.lpn_id
+        request.session[lpn_key] = receipt.lpn_id
     context = {"code": code, "receipt": receipt, "line": selectors.line_after_receipt(receipt)}
     return render(request, "receiving/floor/_receipt_result.html", context)
+
+
+@login_required
+@permission_required(FLOOR, raise_exception=True)
+@require_POST
+def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One scan against the ASN."""
+    asn = _floor_asn_or_404(request, pk)
+    receive = partial(services.receive_scan, asn=asn)
+    return _scan_and_receive(request, asn.warehouse_id, LPN_KEY, receive)
+
+
+# --- Handheld blind receiving (no ASN; managers) ------------------------------------------------
+
+
+def _blind_client_or_404(request: AuthedRequest, client_pk: int) -> tuple[Warehouse, Client]:
+    """The active warehouse and the client in scope that blind receiving takes goods for."""
+    warehouse = active_warehouse(request)
+    client = inventory_selectors.get_client_for_user(request.user, client_pk)
+    if warehouse is None or client is None:
+        raise Http404("No such client, or no warehouse to receive into.")
+    return warehouse, client
+
+
+def _blind_lpn_key(client: Client) -> str:
+    """Each client's blind receipts keep their own current LPN: clients never share a pallet."""
+    return f"{BLIND_LPN_KEY}:{client.pk}"
+
+
+@login_required
+@permission_required(BLIND, raise_exception=True)
+@require_GET
+def receive_blind_home(request: AuthedRequest) -> HttpResponse:
+    """Choose the client whose goods arrived without an ASN."""
+    warehouse = active_warehouse(request)
+    clients = inventory_selectors.clients_for_user(request.user) if warehouse else []
+    context = {"warehouse": warehouse, "clients": clients}
+    return render(request, "receiving/floor/blind_home.html", context)
+
+
+@login_required
+@permission_required(BLIND, raise_exception=True)
+@require_GET
+def receive_blind(request: AuthedRequest, client_pk: int) -> HttpResponse:
+    warehouse, client = _blind_client_or_404(request, client_pk)
+    lpn_pk = request.session.get(_blind_lpn_key(client))
+    context = {
+        "warehouse": warehouse,
+        "client": client,
+        "lpn": selectors.receiving_lpn(warehouse.pk, lpn_pk),
+        "fields": forms.ReceiveScanForm(),
+    }
+    return render(request, "receiving/floor/blind.html", context)
+
+
+@login_required
+@permission_required(BLIND, raise_exception=True)
+@require_POST
+def receive_blind_new_lpn(request: AuthedRequest, client_pk: int) -> HttpResponse:
+    _, client = _blind_client_or_404(request, client_pk)
+    request.session.pop(_blind_lpn_key(client), None)
+    messages.success(request, "The next scan starts a new LPN.")
+    return redirect("receive_blind", client_pk=client.pk)
+
+
+@login_required
+@permission_required(BLIND, raise_exception=True)
+@require_POST
+def receive_blind_scan(request: AuthedRequest, client_pk: int) -> HttpResponse:
+    """One scan of goods without an ASN, into the active warehouse's dock."""
+    warehouse, client = _blind_client_or_404(request, client_pk)
+    receive = partial(services.blind_receive, warehouse=warehouse, client=client)
+    return _scan_and_receive(request, warehouse.pk, _blind_lpn_key(client), receive)

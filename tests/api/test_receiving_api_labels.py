@@ -18,6 +18,7 @@ RECEIVING_ROUTES = {
     "/api/v1/asns/{pk}/cancel": {"post"},
     "/api/v1/asns/{pk}/close": {"post"},
     "/api/v1/asns/{pk}/receipts": {"post"},
+    "/api/v1/blind-receipts": {"post"},
     "/api/v1/asns/{pk}/discrepancies.csv": {"get"},
     "/api/v1/lpns/{pk}/label": {"get"},
     "/api/v1/locations/{pk}/label": {"get"},
