@@ -36,11 +36,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from tests.bench import ledger, provisioning
+    from tests.bench import cartonization, ledger, provisioning
 
     print(f"FluxVantage benchmarks on {urlsplit(url).hostname or 'socket'} (db {BENCH_DB})")
     provisioning.run()
     ledger.run()
+    cartonization.run()
     return 0
 
 
