@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from inventory.models import Balance, Location, Reservation
@@ -24,15 +23,6 @@ class BalanceKey:
     lot_id: int | None
     lpn_id: int | None
     status: str
-
-    def q(self) -> Q:
-        return Q(
-            location_id=self.location_id,
-            product_id=self.product_id,
-            lot_id=self.lot_id,
-            lpn_id=self.lpn_id,
-            status=self.status,
-        )
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
         return (self.location_id, self.product_id, self.lot_id or 0, self.lpn_id or 0, self.status)

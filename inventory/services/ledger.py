@@ -22,14 +22,12 @@ from inventory.models import (
 from inventory.services.posting import (
     Leg,
     ledger_service,
-    load_moves,
-    move_ids,
+    moves_once,
     pk_or_none,
     post_legs,
     virtual_location,
 )
 from inventory.services.reservations import consume, release, reserve
-from wms.idempotency.services import run_once
 
 __all__ = [
     "adjust",
@@ -84,14 +82,12 @@ def receive(
         "status": status,
         "reference": [reference_type, reference_id],
     }
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.receive",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )[0]
 
 
@@ -144,14 +140,12 @@ def move(
         "status": status,
         "reason": reason,
     }
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.move",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )[0]
 
 
@@ -214,14 +208,12 @@ def move_lpn(
         return moves
 
     payload = {"lpn": lpn.pk, "to": to_location.pk, "reason": reason}
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.move_lpn",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )
 
 
@@ -274,14 +266,12 @@ def adjust(
         "reason_code": reason_code,
         "note": note,
     }
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.adjust",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )[0]
 
 
@@ -329,12 +319,10 @@ def change_status(
         "to": to_status,
         "reason_code": reason_code,
     }
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.change_status",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )[0]

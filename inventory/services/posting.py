@@ -32,6 +32,7 @@ from inventory.models import (
     Product,
     StockMove,
 )
+from wms.idempotency.services import run_once
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -353,6 +354,27 @@ def load_moves(ids: list[int]) -> list[StockMove]:
         StockMove.objects.filter(pk__in=ids)
         .select_related("product", "lot", "from_location", "to_location", "from_lpn", "to_lpn")
         .order_by("pk")
+    )
+
+
+def moves_once(
+    *,
+    user: Any,
+    key: str | None,
+    scope: str,
+    payload: dict[str, Any],
+    action: Callable[[], list[StockMove]],
+) -> list[StockMove]:
+    """Runs a stock service's posting once per idempotency key: the moves' ids are stored, and a
+    repeat loads the same moves instead of posting again."""
+    return run_once(
+        user=user,
+        key=key,
+        scope=scope,
+        payload=payload,
+        action=action,
+        dump=move_ids,
+        load=load_moves,
     )
 
 

@@ -29,12 +29,10 @@ from inventory.models import (
 from inventory.services.posting import (
     Leg,
     ledger_service,
-    load_moves,
-    move_ids,
+    moves_once,
     pk_or_none,
     post_legs,
 )
-from wms.idempotency.services import run_once
 
 
 @ledger_service
@@ -216,12 +214,10 @@ def consume(
         "to_lpn": pk_or_none(to_lpn),
         "reason": reason,
     }
-    return run_once(
+    return moves_once(
         user=user,
         key=idempotency_key,
         scope="stock.consume",
         payload=payload,
         action=act,
-        dump=move_ids,
-        load=load_moves,
     )[0]
