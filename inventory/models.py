@@ -28,6 +28,10 @@ class Client(models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=120)
     is_active = models.BooleanField(default=True)
+    min_shelf_life_days = models.PositiveIntegerField(
+        default=0,
+        help_text="Lots expiring sooner than this many days from today are never allocated.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -445,6 +449,41 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.pk}"
+
+
+class CountRequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    COUNTING = "counting", "Counting"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CountRequest(models.Model):
+    """A request to count one bin (optionally one product there), e.g. after a short pick found
+    less than the ledger says. Cycle counting works these off."""
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=CountRequestStatus.choices, default=CountRequestStatus.REQUESTED
+    )
+    reason = models.CharField(max_length=200)
+    reference_type = models.CharField(max_length=32, blank=True)
+    reference_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["warehouse", "status"])]
+
+    def __str__(self) -> str:
+        return f"count {self.location_id} ({self.status})"
 
 
 class LedgerCheck(models.Model):

@@ -27,9 +27,17 @@ from inventory.services.posting import (
     post_legs,
     virtual_location,
 )
-from inventory.services.reservations import consume, release, reserve
+from inventory.services.reservations import (
+    Grant,
+    consume,
+    release,
+    release_many,
+    reserve,
+    reserve_set,
+)
 
 __all__ = [
+    "Grant",
     "adjust",
     "change_status",
     "consume",
@@ -37,7 +45,9 @@ __all__ = [
     "move_lpn",
     "receive",
     "release",
+    "release_many",
     "reserve",
+    "reserve_set",
     "virtual_location",
 ]
 

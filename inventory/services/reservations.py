@@ -3,8 +3,12 @@ Lock order: balance, then reservation (inventory.locks)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +20,7 @@ from inventory.exceptions import (
     NotAllocatable,
     ReservationRefused,
 )
+from inventory.locks import Allocatable
 from inventory.models import (
     Balance,
     InventoryStatus,
@@ -221,3 +226,103 @@ def consume(
         payload=payload,
         action=act,
     )[0]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Part of an allocation plan: reserve `quantity` of a locked balance for `reference_id`."""
+
+    balance_id: int
+    quantity: int
+    reference_id: str
+
+
+Plan = Callable[[list[Allocatable]], list[Grant]]
+
+
+@ledger_service
+def reserve_set(
+    *,
+    warehouse_id: int,
+    product_ids: Iterable[int],
+    plan: Plan,
+    reference_type: str,
+    exclude_location_ids: Iterable[int] = (),
+) -> list[Reservation]:
+    """Set-based allocation: locks every allocatable balance of the products at once (one
+    statement, primary-key order), asks `plan` which of them to reserve for which references,
+    checks the plan against the locked free quantities and writes it in three statements. Two
+    callers allocating the same stock queue on the balance locks; neither can over-allocate.
+    The caller's document event (e.g. order.allocated) records the reservations."""
+    candidates = locks.lock_allocatable(
+        warehouse_id, product_ids, exclude_location_ids=exclude_location_ids
+    )
+    grants = [g for g in plan(candidates) if g.quantity]
+    free = {c.balance_id: c.available for c in candidates}
+    taken: dict[int, int] = defaultdict(int)
+    for grant in grants:
+        if grant.quantity < 0 or grant.balance_id not in free:
+            raise NotAllocatable(f"Balance {grant.balance_id} is not allocatable here.")
+        taken[grant.balance_id] += grant.quantity
+    for balance_id, quantity in taken.items():
+        if quantity > free[balance_id]:
+            raise InsufficientStock(
+                f"Plan reserves {quantity} of balance {balance_id}; {free[balance_id]} free."
+            )
+    if not grants:
+        return []
+    _add_allocated(taken)
+    now = timezone.now()
+    return Reservation.objects.bulk_create(
+        [
+            Reservation(
+                balance_id=g.balance_id,
+                quantity=g.quantity,
+                original_quantity=g.quantity,
+                reference_type=reference_type,
+                reference_id=g.reference_id,
+                created_at=now,
+                updated_at=now,
+            )
+            for g in grants
+        ]
+    )
+
+
+def _add_allocated(delta: dict[int, int]) -> None:
+    """One UPDATE for many balances (rows already locked by the caller)."""
+    if not delta:
+        return
+    table = Balance._meta.db_table
+    ids = list(delta)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} b SET allocated = b.allocated + d.qty, updated_at = now() "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::int[]) AS d(id, qty) WHERE b.id = d.id",
+            [ids, [delta[i] for i in ids]],
+        )
+
+
+@ledger_service
+def release_many(*, reservation_ids: Sequence[int], user: Any = None) -> int:
+    """Gives back everything the active reservations among `reservation_ids` still hold (a
+    cancelled order, a wave taken back). Locks balances then reservations, each in pk order.
+    Returns the units released."""
+    balance_ids = Reservation.objects.filter(
+        pk__in=reservation_ids, status=ReservationStatus.ACTIVE
+    ).values_list("balance_id", flat=True)
+    locks.lock_balance_pks(list(balance_ids))
+    held = [
+        r
+        for r in locks.lock_reservations(reservation_ids).values()
+        if r.status == ReservationStatus.ACTIVE and r.quantity > 0
+    ]
+    delta: dict[int, int] = defaultdict(int)
+    for r in held:
+        delta[r.balance_id] -= r.quantity
+    _add_allocated(delta)
+    released = sum(r.quantity for r in held)
+    Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
+        quantity=0, status=ReservationStatus.RELEASED, updated_at=timezone.now()
+    )
+    return released

@@ -44,6 +44,7 @@ TENANT_APPS = [
     "wms.idempotency",
     "inventory",
     "receiving",
+    "picking",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

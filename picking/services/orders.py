@@ -1,0 +1,309 @@
+"""Orders: create (idempotent on client plus reference), status changes through the one
+transition table, cancel. Each public function is the outermost transaction and writes its event
+row in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from inventory.events import emit
+from inventory.models import Client, Event, Product, Reservation, ReservationStatus, Warehouse
+from inventory.services import ledger
+from picking.exceptions import DuplicateOrder, OrderRefused
+from picking.models import (
+    ORDER_LINE_REF,
+    ORDER_TRANSITIONS,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PickLine,
+    PickLineStatus,
+    ServiceLevel,
+)
+from wms.exceptions import InvalidTransition
+
+EVENT_TYPES: dict[str, str] = {
+    OrderStatus.ALLOCATED: "order.allocated",
+    OrderStatus.PARTIALLY_ALLOCATED: "order.allocated",
+    OrderStatus.BACKORDERED: "order.backordered",
+    OrderStatus.RELEASED: "order.released",
+    OrderStatus.PICKING: "order.picking_started",
+    OrderStatus.PICKED: "order.picked",
+    OrderStatus.PACKED: "order.packed",
+    OrderStatus.SHIPPED: "order.shipped",
+    OrderStatus.CANCELLED: "order.cancelled",
+}
+MAX_LINES = 1000
+
+
+@dataclass(frozen=True)
+class ShipTo:
+    name: str
+    street1: str
+    city: str
+    postal_code: str
+    country: str = "US"
+    company: str = ""
+    street2: str = ""
+    state: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class OrderLineSpec:
+    """One line of a new order, as a form, CSV row or API body gives it."""
+
+    product: Product
+    quantity: int
+
+
+def lock_order(order: Order | int) -> Order:
+    """The order's row, locked FOR UPDATE and freshly read."""
+    pk = order if isinstance(order, int) else order.pk
+    return Order.objects.select_for_update().select_related("client", "warehouse").get(pk=pk)
+
+
+def check_transition(order: Order, to_status: str) -> None:
+    allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
+    if to_status not in allowed:
+        can = (
+            f"it can become {' or '.join(sorted(allowed))}"
+            if allowed
+            else "it can no longer change"
+        )
+        raise InvalidTransition(
+            f"Order {order.reference} is {order.status} and cannot become {to_status}; {can}."
+        )
+
+
+def transition(
+    order: Order, to_status: str, user: Any, *, payload: dict[str, Any] | None = None
+) -> Order:
+    """Moves a (locked) order to `to_status` if ORDER_TRANSITIONS allows it and writes the
+    status's event in the caller's transaction; raises InvalidTransition otherwise."""
+    check_transition(order, to_status)
+    order.status = to_status
+    order.updated_at = timezone.now()
+    order.save(update_fields=["status", "updated_at"])
+    emit(
+        EVENT_TYPES[to_status],
+        client_id=order.client_id,
+        warehouse_id=order.warehouse_id,
+        payload={"order_id": order.pk, "reference": order.reference, "status": to_status}
+        | (payload or {}),
+        user=user,
+    )
+    return order
+
+
+def bulk_transition(
+    orders: Iterable[Order], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
+) -> None:
+    """The set-based form of `transition` for locked orders: two statements for any number."""
+    changed = [o for o in orders if o.status != to_status or to_status in _REPEATABLE]
+    if not changed:
+        return
+    for order in changed:
+        check_transition(order, to_status)
+    now = timezone.now()
+    Order.objects.filter(pk__in=[o.pk for o in changed]).update(status=to_status, updated_at=now)
+    Event.objects.bulk_create(
+        [
+            Event(
+                type=EVENT_TYPES[to_status],
+                client_id=o.client_id,
+                warehouse_id=o.warehouse_id,
+                payload={"order_id": o.pk, "reference": o.reference, "status": to_status}
+                | payloads.get(o.pk, {}),
+                user=user if getattr(user, "pk", None) else None,
+                created_at=now,
+            )
+            for o in changed
+        ]
+    )
+    for order in changed:
+        order.status = to_status
+
+
+# A retried allocation that changes an allocated order's reservations reports it again.
+_REPEATABLE = frozenset({OrderStatus.PARTIALLY_ALLOCATED})
+
+
+def _digest(lines: Sequence[OrderLineSpec]) -> str:
+    body = json.dumps([[line.product.pk, line.quantity] for line in lines])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check(client: Client, warehouse: Warehouse, lines: Sequence[OrderLineSpec]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not client.is_active:
+        errors["client"] = [f"Client {client.code} is inactive."]
+    if not warehouse.is_active:
+        errors["warehouse"] = [f"Warehouse {warehouse.code} is inactive."]
+    if not lines:
+        errors["lines"] = ["An order needs at least one line."]
+    if len(lines) > MAX_LINES:
+        errors["lines"] = [f"An order takes at most {MAX_LINES} lines; got {len(lines)}."]
+    for n, line in enumerate(lines, start=1):
+        quantity = line.quantity
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            errors[f"lines.{n}.quantity"] = [
+                f"Line {n}: quantity must be a whole number above zero; got {quantity!r}."
+            ]
+        if line.product.client_id != client.pk:
+            errors[f"lines.{n}.product"] = [
+                f"Line {n}: SKU {line.product.sku} belongs to another client."
+            ]
+        elif not line.product.is_active:
+            errors[f"lines.{n}.product"] = [f"Line {n}: SKU {line.product.sku} is inactive."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise OrderRefused(first, field_errors=errors)
+
+
+def create_order(
+    *,
+    client: Client,
+    warehouse: Warehouse,
+    reference: str,
+    ship_to: ShipTo,
+    lines: Sequence[OrderLineSpec],
+    user: Any,
+    carrier_service: str = "",
+    service_level: str = ServiceLevel.STANDARD,
+    priority: int = 5,
+    ship_by: dt.date | None = None,
+    deliver_by: dt.date | None = None,
+) -> tuple[Order, bool]:
+    """Creates an order, or returns the existing one when the client's reference is repeated
+    with the same lines (`created` False). The same reference with other lines is refused:
+    orders are never merged."""
+    reference = reference.strip()
+    if not reference:
+        raise OrderRefused(
+            "The order needs the client's reference.",
+            field_errors={"reference": ["Enter the client's order reference."]},
+        )
+    if not 1 <= priority <= 9:
+        raise OrderRefused(
+            f"Priority runs from 1 (most urgent) to 9; got {priority}.",
+            field_errors={"priority": ["Enter a priority from 1 to 9."]},
+        )
+    _check(client, warehouse, lines)
+    digest = _digest(lines)
+    existing = Order.objects.filter(client=client, reference=reference).first()
+    if existing is not None:
+        return _repeat(existing, digest), False
+    try:
+        with transaction.atomic():
+            return _insert(
+                client,
+                warehouse,
+                reference,
+                ship_to,
+                lines,
+                user,
+                digest,
+                carrier_service=carrier_service,
+                service_level=service_level,
+                priority=priority,
+                ship_by=ship_by,
+                deliver_by=deliver_by,
+            ), True
+    except IntegrityError:
+        # A concurrent request with the same reference won the insert.
+        existing = Order.objects.get(client=client, reference=reference)
+        return _repeat(existing, digest), False
+
+
+def _repeat(existing: Order, digest: str) -> Order:
+    if existing.content_digest != digest:
+        raise DuplicateOrder(
+            f"Order {existing.reference} already exists for {existing.client.name} with other "
+            "lines; use a new reference (orders are never merged).",
+            field_errors={"reference": ["This reference is taken by an order with other lines."]},
+        )
+    return existing
+
+
+def _insert(
+    client: Client,
+    warehouse: Warehouse,
+    reference: str,
+    ship_to: ShipTo,
+    lines: Sequence[OrderLineSpec],
+    user: Any,
+    digest: str,
+    **fields: Any,
+) -> Order:
+    order = Order.objects.create(
+        client=client,
+        warehouse=warehouse,
+        reference=reference,
+        content_digest=digest,
+        total_units=sum(line.quantity for line in lines),
+        line_count=len(lines),
+        created_by=user if getattr(user, "pk", None) else None,
+        **{f"ship_to_{k}": v for k, v in asdict(ship_to).items()},
+        **fields,
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=order, line_number=n, product=line.product, quantity=line.quantity)
+            for n, line in enumerate(lines, start=1)
+        ]
+    )
+    emit(
+        "order.created",
+        client_id=client.pk,
+        warehouse_id=warehouse.pk,
+        payload={
+            "order_id": order.pk,
+            "reference": reference,
+            "lines": [
+                {"line": n, "sku": line.product.sku, "quantity": line.quantity}
+                for n, line in enumerate(lines, start=1)
+            ],
+        },
+        user=user,
+    )
+    return order
+
+
+@transaction.atomic
+def cancel_order(order: Order, user: Any) -> Order:
+    """Cancels an order and gives back everything reserved for it. Refused once packed: the
+    goods are in a box. Units already picked stay where they were put (a tote or staging) for a
+    manager to put back; the event lists them."""
+    order = lock_order(order)
+    check_transition(order, OrderStatus.CANCELLED)
+    lines = list(order.lines.select_for_update().order_by("pk"))
+    line_refs = [str(line.pk) for line in lines]
+    reservation_ids = list(
+        Reservation.objects.filter(
+            reference_type=ORDER_LINE_REF,
+            reference_id__in=line_refs,
+            status=ReservationStatus.ACTIVE,
+        ).values_list("pk", flat=True)
+    )
+    released = ledger.release_many(reservation_ids=reservation_ids, user=user)
+    OrderLine.objects.filter(order=order).update(allocated_qty=0)
+    PickLine.objects.filter(order=order, status=PickLineStatus.OPEN).update(
+        status=PickLineStatus.CANCELLED
+    )
+    picked = sum(line.picked_qty for line in lines)
+    return transition(
+        order,
+        OrderStatus.CANCELLED,
+        user,
+        payload={"released_units": released, "picked_units_to_put_back": picked},
+    )

@@ -1,0 +1,562 @@
+"""The floor's side of picking: hand out task lists, confirm picks with scans that prove them,
+report shorts. Every confirmation consumes its reservation through the ledger (a move from the
+bin to the tote or staging place) in the same transaction as the pick line, order line and
+event, and carries an idempotency key: a repeated scan returns the first result."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from inventory.events import emit
+from inventory.models import (
+    Balance,
+    InventoryStatus,
+    Lpn,
+    LpnKind,
+    ProductBarcode,
+)
+from inventory.services import counts, ledger
+from picking.exceptions import NotYourList, PickRefused
+from picking.models import (
+    PICK_LINE_REF,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PickLine,
+    PickLineStatus,
+    PickList,
+    PickListOrder,
+    PickListStatus,
+    WaveStatus,
+)
+from picking.services.allocation import reserve_for_lines
+from picking.services.orders import transition
+from picking.services.waves import transition_wave
+from wms.idempotency.services import run_once
+
+
+@transaction.atomic
+def next_pick_list(
+    user: Any, warehouse_ids: Iterable[int], zone_ids: Iterable[int] = ()
+) -> PickList | None:
+    """The operator's current list, or the most urgent waiting one in their warehouses (and
+    zones, if given), assigned to them. SKIP LOCKED: two operators asking at once never get the
+    same list."""
+    current = (
+        PickList.objects.filter(assigned_to=user, status=PickListStatus.IN_PROGRESS)
+        .order_by("started_at")
+        .first()
+    )
+    if current is not None:
+        return current
+    waiting = PickList.objects.filter(
+        status=PickListStatus.RELEASED,
+        assigned_to__isnull=True,
+        warehouse_id__in=list(warehouse_ids),
+    )
+    zones = list(zone_ids)
+    if zones:
+        waiting = waiting.filter(Q(zone_id__in=zones) | Q(zone__isnull=True))
+    pick_list = (
+        waiting.select_for_update(skip_locked=True).order_by("priority", "created_at", "pk").first()
+    )
+    if pick_list is None:
+        return None
+    pick_list.assigned_to = user
+    pick_list.status = PickListStatus.IN_PROGRESS
+    pick_list.started_at = timezone.now()
+    pick_list.save(update_fields=["assigned_to", "status", "started_at"])
+    wave = pick_list.wave
+    if wave.status == WaveStatus.RELEASED:
+        transition_wave(
+            type(wave).objects.select_for_update().get(pk=wave.pk), WaveStatus.IN_PROGRESS, user
+        )
+    emit(
+        "picklist.assigned",
+        client_id=None,
+        warehouse_id=pick_list.warehouse_id,
+        payload={"pick_list_id": pick_list.pk, "number": pick_list.number, "user_id": user.pk},
+        user=user,
+    )
+    return pick_list
+
+
+@dataclass(frozen=True)
+class PickResult:
+    pick_line_id: int
+    picked: int
+    remaining: int
+    short: int = 0
+    reallocated: int = 0
+    tote: str = ""
+    list_done: bool = False
+    message: str = ""
+
+
+def _dump(result: PickResult) -> dict[str, Any]:
+    return dataclasses.asdict(result)
+
+
+def _load(stored: dict[str, Any]) -> PickResult:
+    return PickResult(**stored)
+
+
+def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
+    line = PickLine.objects.filter(pk=pick_line_id).only("pick_list_id").first()
+    if line is None:
+        raise PickRefused(f"No pick line {pick_line_id}.", code="not_found")
+    pick_list = (
+        PickList.objects.select_for_update()
+        .select_related("staging_location")
+        .get(pk=line.pick_list_id)
+    )
+    if pick_list.assigned_to_id != user.pk:
+        who = "nobody yet" if pick_list.assigned_to_id is None else "another operator"
+        raise NotYourList(
+            f"Pick list {pick_list.number} is assigned to {who}; ask for your own work."
+        )
+    if pick_list.status != PickListStatus.IN_PROGRESS:
+        raise PickRefused(
+            f"Pick list {pick_list.number} is {pick_list.get_status_display().lower()}."
+        )
+    locked = (
+        PickLine.objects.select_for_update(of=("self",))
+        .select_related("location", "product", "lot", "lpn", "order")
+        .get(pk=pick_line_id)
+    )
+    if locked.status != PickLineStatus.OPEN:
+        raise PickRefused(f"This pick is already {locked.status}.")
+    return pick_list, locked
+
+
+def _check_bin(line: PickLine, location_code: str) -> None:
+    code = (location_code or "").strip()
+    if code.lower() not in {line.location.barcode.lower(), line.location.code.lower()}:
+        raise PickRefused(
+            f"Wrong bin: expected {line.location.code}, scanned {code or 'nothing'}.",
+            code="wrong_location",
+            field_errors={"location": [f"Go to {line.location.code}."]},
+        )
+
+
+def _check_item(line: PickLine, item_code: str) -> None:
+    """The scan must name the line's product (a barcode of it or its SKU), or its LPN."""
+    code = (item_code or "").strip()
+    if line.lpn is not None and code.lower() == line.lpn.code.lower():
+        return
+    if code.lower() == line.product.sku.lower():
+        return
+    if ProductBarcode.objects.filter(product=line.product, barcode=code).exists():
+        return
+    lpn = Lpn.objects.filter(code__iexact=code, warehouse_id=line.location.warehouse_id).first()
+    if lpn is not None:
+        reserved = Balance.objects.filter(lpn=lpn, allocated__gt=0).exists()
+        why = "holds stock reserved for another order" if reserved else "is not the one to pick"
+        raise PickRefused(
+            f"LPN {lpn.code} {why}; expected {line.lpn.code if line.lpn else line.product.sku}.",
+            code="wrong_item",
+        )
+    other = (
+        ProductBarcode.objects.filter(barcode=code, client_id=line.product.client_id)
+        .select_related("product")
+        .first()
+    )
+    scanned = f"{other.product.sku}" if other else (code or "nothing")
+    raise PickRefused(
+        f"Wrong item: expected {line.product.sku} ({line.product.name}), scanned {scanned}.",
+        code="wrong_item",
+        field_errors={"item": [f"Scan {line.product.sku}."]},
+    )
+
+
+def _check_lot(line: PickLine, lot_number: str) -> None:
+    if line.lot is None:
+        return
+    lot = (lot_number or "").strip()
+    if lot != line.lot.number:
+        raise PickRefused(
+            f"Wrong lot: expected {line.lot.number}, scanned {lot or 'no lot'}.",
+            code="wrong_lot",
+            field_errors={"lot": [f"Take lot {line.lot.number}."]},
+        )
+
+
+def _tote_for(pick_list: PickList, line: PickLine, tote_code: str) -> Lpn | None:
+    """Cluster carts: the order's tote (bound at its first pick to an empty tote)."""
+    if not pick_list.uses_totes:
+        return None
+    slot = (
+        PickListOrder.objects.select_for_update(of=("self",))
+        .select_related("tote")
+        .get(pick_list=pick_list, order_id=line.order_id)
+    )
+    code = (tote_code or "").strip()
+    if slot.tote is not None:
+        if code.lower() != slot.tote.code.lower():
+            raise PickRefused(
+                f"Wrong tote: order {line.order.reference} goes in tote {slot.tote.code} "
+                f"(slot {slot.slot_letter}); scanned {code or 'nothing'}.",
+                code="wrong_tote",
+            )
+        return slot.tote
+    if not code:
+        raise PickRefused(
+            f"Scan an empty tote for order {line.order.reference} (slot {slot.slot_letter}).",
+            code="wrong_tote",
+        )
+    tote = Lpn.objects.filter(code__iexact=code, warehouse_id=pick_list.warehouse_id).first()
+    if tote is None or tote.kind != LpnKind.TOTE:
+        raise PickRefused(f"{code} is not a tote of this warehouse.", code="wrong_tote")
+    taken = (
+        PickListOrder.objects.filter(tote=tote)
+        .exclude(pick_list__status__in=[PickListStatus.DONE, PickListStatus.CANCELLED])
+        .select_related("order")
+        .first()
+    )
+    if taken is not None:
+        raise PickRefused(
+            f"Tote {tote.code} already holds order {taken.order.reference}; take an empty one.",
+            code="wrong_tote",
+        )
+    if Balance.objects.filter(lpn=tote, on_hand__gt=0).exists():
+        raise PickRefused(f"Tote {tote.code} is not empty; take an empty one.", code="wrong_tote")
+    slot.tote = tote
+    slot.save(update_fields=["tote"])
+    return tote
+
+
+def confirm_pick(
+    *,
+    user: Any,
+    pick_line_id: int,
+    location_code: str,
+    item_code: str,
+    quantity: int | None = None,
+    lot_number: str = "",
+    tote_code: str = "",
+    idempotency_key: str | None = None,
+) -> PickResult:
+    """Confirms a pick proven by scans of the bin, the item (or LPN), the lot and, on a cluster
+    cart, the order's tote. Refused with what was expected when any scan is wrong or the
+    quantity is more than is left; nothing is written then."""
+    payload = {
+        "line": pick_line_id,
+        "location": location_code,
+        "item": item_code,
+        "quantity": quantity,
+        "lot": lot_number,
+        "tote": tote_code,
+    }
+
+    @transaction.atomic
+    def act() -> PickResult:
+        pick_list, line = _locked_line(user, pick_line_id)
+        _check_bin(line, location_code)
+        _check_item(line, item_code)
+        _check_lot(line, lot_number)
+        qty = line.remaining if quantity is None else quantity
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
+            raise PickRefused(
+                f"Pick a whole number above zero; got {qty!r}.", code="invalid_quantity"
+            )
+        if qty > line.remaining:
+            raise PickRefused(
+                f"Too many: {line.remaining} left to pick here; you entered {qty}.",
+                code="too_many",
+                field_errors={"quantity": [f"At most {line.remaining}."]},
+            )
+        tote = _tote_for(pick_list, line, tote_code)
+        _take(user, pick_list, line, qty, tote)
+        done = _finish_if_done(user, pick_list)
+        return PickResult(
+            pick_line_id=line.pk,
+            picked=qty,
+            remaining=line.remaining,
+            tote=tote.code if tote else "",
+            list_done=done,
+            message=f"Picked {qty} x {line.product.sku}" + (f" into {tote.code}" if tote else ""),
+        )
+
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="pick.confirm",
+        payload=payload,
+        action=act,
+        dump=_dump,
+        load=_load,
+    )
+
+
+def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | None) -> None:
+    """Consumes `qty` of the line's reservation into the tote or staging place and moves the
+    counters of the pick line, order line and order."""
+    ledger.consume(
+        user=user,
+        reservation_id=line.reservation_id,
+        quantity=qty,
+        to_location=pick_list.staging_location,
+        to_lpn=tote,
+        reference_type=PICK_LINE_REF,
+        reference_id=str(line.pk),
+    )
+    line.picked_qty += qty
+    line.picked_by = user
+    line.picked_at = timezone.now()
+    if line.remaining == 0:
+        line.status = PickLineStatus.PICKED
+    line.save(update_fields=["picked_qty", "picked_by", "picked_at", "status"])
+    order_line = OrderLine.objects.select_for_update().get(pk=line.order_line_id)
+    order_line.allocated_qty -= qty
+    order_line.picked_qty += qty
+    order_line.save(update_fields=["allocated_qty", "picked_qty"])
+    emit(
+        "pick.confirmed",
+        client_id=line.order.client_id,
+        warehouse_id=pick_list.warehouse_id,
+        payload={
+            "pick_line_id": line.pk,
+            "pick_list": pick_list.number,
+            "order_id": line.order_id,
+            "order": line.order.reference,
+            "sku": line.product.sku,
+            "lot": line.lot.number if line.lot else None,
+            "from": line.location.code,
+            "to": pick_list.staging_location.code,
+            "tote": tote.code if tote else None,
+            "quantity": qty,
+        },
+        user=user,
+    )
+    _advance_order(user, line.order_id)
+
+
+def _advance_order(user: Any, order_id: int) -> None:
+    """released → picking at the first pick; → picked when no line waits for stock or a pick."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status not in (OrderStatus.RELEASED, OrderStatus.PICKING):
+        return
+    lines = list(OrderLine.objects.filter(order=order))
+    waiting = sum(line.allocated_qty + line.open_qty for line in lines)
+    picked = sum(line.picked_qty for line in lines)
+    if waiting == 0:
+        transition(
+            order,
+            OrderStatus.PICKED,
+            user,
+            payload={"picked_units": picked, "short_units": sum(line.short_qty for line in lines)},
+        )
+    elif order.status == OrderStatus.RELEASED and picked > 0:
+        transition(order, OrderStatus.PICKING, user)
+
+
+def _finish_if_done(user: Any, pick_list: PickList) -> bool:
+    if pick_list.lines.filter(status=PickLineStatus.OPEN).exists():
+        return False
+    pick_list.status = PickListStatus.DONE
+    pick_list.finished_at = timezone.now()
+    pick_list.save(update_fields=["status", "finished_at"])
+    emit(
+        "picklist.done",
+        client_id=None,
+        warehouse_id=pick_list.warehouse_id,
+        payload={"pick_list_id": pick_list.pk, "number": pick_list.number},
+        user=user,
+    )
+    wave = type(pick_list.wave).objects.select_for_update().get(pk=pick_list.wave_id)
+    unfinished = wave.pick_lists.exclude(status__in=[PickListStatus.DONE, PickListStatus.CANCELLED])
+    if wave.status in (WaveStatus.RELEASED, WaveStatus.IN_PROGRESS) and not unfinished.exists():
+        transition_wave(wave, WaveStatus.DONE, user)
+    return True
+
+
+def short_pick(
+    *,
+    user: Any,
+    pick_line_id: int,
+    location_code: str,
+    found_quantity: int,
+    item_code: str = "",
+    lot_number: str = "",
+    tote_code: str = "",
+    idempotency_key: str | None = None,
+) -> PickResult:
+    """The bin holds less than the pick needs. Picks what is there (`found_quantity`, scans as
+    for a confirm), puts the missing units on hold and asks for a count of the bin, then
+    reallocates the rest of the order line from other bins: new pick lines join this list. What
+    cannot be found anywhere is marked short."""
+    payload = {
+        "line": pick_line_id,
+        "location": location_code,
+        "found": found_quantity,
+        "item": item_code,
+        "lot": lot_number,
+        "tote": tote_code,
+    }
+
+    @transaction.atomic
+    def act() -> PickResult:
+        pick_list, line = _locked_line(user, pick_line_id)
+        _check_bin(line, location_code)
+        found = found_quantity
+        if not isinstance(found, int) or isinstance(found, bool) or found < 0:
+            raise PickRefused(
+                f"Enter how many are there (0 or more); got {found!r}.", code="invalid_quantity"
+            )
+        if found >= line.remaining:
+            raise PickRefused(
+                f"{found} is not short: {line.remaining} are to be picked here; "
+                "confirm the pick instead.",
+                code="not_short",
+            )
+        tote = None
+        if found:
+            _check_item(line, item_code)
+            _check_lot(line, lot_number)
+            tote = _tote_for(pick_list, line, tote_code)
+            _take(user, pick_list, line, found, tote)
+        missing = line.remaining
+        ledger.release(reservation_id=line.reservation_id, quantity=missing, user=user)
+        _hold_missing(user, line)
+        counts.request_count(
+            location=line.location,
+            product=line.product,
+            reason=f"Short pick: {missing} of {line.product.sku} not found by {user}",
+            reference_type=PICK_LINE_REF,
+            reference_id=str(line.pk),
+            user=user,
+        )
+        order_line = OrderLine.objects.select_for_update().get(pk=line.order_line_id)
+        order_line.allocated_qty -= missing
+        order_line.save(update_fields=["allocated_qty"])
+        order = Order.objects.get(pk=line.order_id)
+        reservations = reserve_for_lines(
+            pick_list.warehouse_id,
+            [order_line],
+            {order.pk: order},
+            exclude_location_ids=[line.location_id],
+        )
+        reallocated = sum(r.quantity for r in reservations)
+        _append_lines(pick_list, line, reservations)
+        short = missing - reallocated
+        if short:
+            OrderLine.objects.filter(pk=order_line.pk).update(
+                short_qty=order_line.short_qty + short
+            )
+        line.short_qty = missing
+        line.status = PickLineStatus.SHORT
+        line.save(update_fields=["short_qty", "status"])
+        emit(
+            "pick.short",
+            client_id=order.client_id,
+            warehouse_id=pick_list.warehouse_id,
+            payload={
+                "pick_line_id": line.pk,
+                "order": order.reference,
+                "sku": line.product.sku,
+                "location": line.location.code,
+                "found": found,
+                "missing": missing,
+                "reallocated": reallocated,
+                "short": short,
+            },
+            user=user,
+        )
+        _advance_order(user, order.pk)
+        done = _finish_if_done(user, pick_list)
+        if reallocated:
+            message = (
+                f"Short {missing} at {line.location.code}; {reallocated} found elsewhere "
+                "and added to your list."
+            )
+        else:
+            message = f"Short {missing} at {line.location.code}; none elsewhere, the line is short."
+        return PickResult(
+            pick_line_id=line.pk,
+            picked=found,
+            remaining=0,
+            short=short,
+            reallocated=reallocated,
+            tote=tote.code if tote else "",
+            list_done=done,
+            message=message,
+        )
+
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        scope="pick.short",
+        payload=payload,
+        action=act,
+        dump=_dump,
+        load=_load,
+    )
+
+
+def _hold_missing(user: Any, line: PickLine) -> None:
+    """The operator found the bin short and took what was there, so the free units the ledger
+    still shows for this balance are not there: they go on hold until the bin is counted, and
+    no other order is promised them. Units reserved for other orders stay; their own picks will
+    find them short."""
+    balance = Balance.objects.filter(
+        location=line.location,
+        product=line.product,
+        lot=line.lot,
+        lpn=line.lpn,
+        status=InventoryStatus.AVAILABLE,
+    ).first()
+    hold = balance.available if balance else 0
+    if hold > 0:
+        ledger.change_status(
+            user=user,
+            product=line.product,
+            location=line.location,
+            quantity=hold,
+            from_status=InventoryStatus.AVAILABLE,
+            to_status=InventoryStatus.HOLD,
+            lot=line.lot,
+            lpn=line.lpn,
+            reason_code="short_pick",
+        )
+
+
+def _append_lines(pick_list: PickList, after: PickLine, reservations: list[Any]) -> None:
+    if not reservations:
+        return
+    balances = {
+        b.pk: b
+        for b in Balance.objects.filter(pk__in=[r.balance_id for r in reservations]).select_related(
+            "location"
+        )
+    }
+    last = max(pick_list.lines.values_list("sequence", flat=True), default=0)
+    PickLine.objects.bulk_create(
+        [
+            PickLine(
+                pick_list=pick_list,
+                order_line_id=after.order_line_id,
+                order_id=after.order_id,
+                reservation_id=r.pk,
+                location_id=balances[r.balance_id].location_id,
+                product_id=balances[r.balance_id].product_id,
+                lot_id=balances[r.balance_id].lot_id,
+                lpn_id=balances[r.balance_id].lpn_id,
+                sequence=last + n,
+                quantity=r.quantity,
+            )
+            for n, r in enumerate(
+                sorted(
+                    reservations,
+                    key=lambda r: (balances[r.balance_id].location.pick_sequence, r.pk),
+                ),
+                start=1,
+            )
+        ]
+    )
