@@ -10,6 +10,8 @@ NAV = [
     ("Locations", "/inventory/locations/", "inventory.view_master_data"),
     ("Receiving", "/receiving/", "receiving.manage_asn"),
     ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
+    ("Orders", "/outbound/orders/", "picking.view_orders"),
+    ("Waves", "/outbound/waves/", "picking.manage_waves"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

@@ -113,6 +113,16 @@ rules.add_perm("receiving.manage_putaway", staff)
 rules.add_perm("receiving.print_labels", floor_staff & in_scope)
 rules.add_perm("receiving.print_location_labels", staff)
 rules.add_perm("receiving.view_history", staff)
+# Picking: managers run orders and waves; a client user creates and cancels its own client's
+# orders (checked on the order); floor staff pick in their warehouses.
+rules.add_perm("picking.view_orders", staff)
+rules.add_perm("picking.view_order", (staff | is_client_user) & in_scope)
+rules.add_perm("picking.create_order", (staff | is_client_user) & in_scope)
+rules.add_perm("picking.cancel_order", (staff | is_client_user) & in_scope)
+rules.add_perm("picking.allocate", staff)
+rules.add_perm("picking.manage_waves", staff)
+rules.add_perm("picking.view_pick_monitor", staff)
+rules.add_perm("picking.pick", floor_staff & in_scope)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

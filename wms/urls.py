@@ -38,11 +38,13 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("floor/receive/", include("receiving.urls_floor")),
     path("floor/putaway/", include("receiving.urls_putaway")),
+    path("floor/pick/", include("picking.urls_floor")),
     path("floor/", include("inventory.urls_floor")),
     path("receiving/putaway/", include("receiving.urls_putaway_desk")),
     path("inventory/", include("inventory.urls")),
     path("receiving/", include("receiving.urls")),
     path("labels/", include("receiving.urls_labels")),
+    path("outbound/", include("picking.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,5 @@
+"""REST routes for orders, waves and pick tasks."""
+
+from ninja import Router
+
+router = Router(tags=["picking"])
