@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "inventory.nightly_ledger_check",
         "schedule": crontab(hour=2, minute=30),
     },
+    "retry-backorders": {
+        "task": "picking.retry_backorders",
+        "schedule": 120.0,
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
