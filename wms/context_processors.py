@@ -10,6 +10,7 @@ NAV = [
     ("Locations", "/inventory/locations/", "inventory.view_master_data"),
     ("Receiving", "/receiving/", "receiving.manage_asn"),
     ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
+    ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

@@ -113,6 +113,11 @@ rules.add_perm("receiving.manage_putaway", staff)
 rules.add_perm("receiving.print_labels", floor_staff & in_scope)
 rules.add_perm("receiving.print_location_labels", staff)
 rules.add_perm("receiving.view_history", staff)
+# Shipping: managers and admins keep the catalog (box types, packaging materials, carrier
+# accounts); floor staff pack in their warehouses. Everyone with API access reads box types.
+rules.add_perm("shipping.view_catalog", staff)
+rules.add_perm("shipping.manage_catalog", staff)
+rules.add_perm("shipping.pack", floor_staff & in_scope)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

@@ -43,6 +43,7 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("receiving/", include("receiving.urls")),
     path("labels/", include("receiving.urls_labels")),
+    path("shipping/", include("shipping.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
