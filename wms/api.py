@@ -142,3 +142,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Each app's routes, by dotted path so that wms imports no app.
 api.add_router("/", "inventory.api.router")
 api.add_router("/", "receiving.api.router")
+api.add_router("/", "shipping.api.router")

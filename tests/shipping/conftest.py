@@ -53,3 +53,13 @@ def carrier_settings(settings: Any, easypost_fake: FakeEasyPost) -> FakeEasyPost
     settings.EASYPOST_API_BASE = easypost_fake.api_base
     settings.EASYPOST_TIMEOUT = 1
     return easypost_fake
+
+
+# The API tests' bearer clients, shared rather than copied (pytest finds fixtures by name).
+from tests.api import conftest as api_world  # noqa: E402
+
+api_as = api_world.api_as
+admin_api = api_world.admin_api
+manager_api = api_world.manager_api
+operator_api = api_world.operator_api
+client_api = api_world.client_api
