@@ -12,6 +12,10 @@ from shipping.models import BoxType
 from shipping.services import catalog
 from tests.api.conftest import error_of
 
+SHIPPING_ROUTES = {
+    "/api/v1/box-types": {"get", "post"},
+    "/api/v1/box-types/{pk}": {"get", "patch"},
+}
 BODY = {
     "code": "BOX-M",
     "name": "Medium box",
@@ -202,5 +206,6 @@ def test_bad_patch_is_refused_and_changes_nothing(manager_api: Any) -> None:
 
 def test_box_types_are_in_the_openapi_document(manager_api: Any) -> None:
     paths = manager_api.http.get("/api/v1/openapi.json").json()["paths"]
-    assert sorted(m for m in paths["/api/v1/box-types"]) == ["get", "post"]
-    assert sorted(m for m in paths["/api/v1/box-types/{pk}"]) == ["get", "patch"]
+    assert {path: set(paths[path]) for path in SHIPPING_ROUTES} == SHIPPING_ROUTES
+    parameters = paths["/api/v1/box-types"]["post"]["parameters"]
+    assert [p["name"] for p in parameters if p["in"] == "header"] == ["Idempotency-Key"]
