@@ -356,3 +356,90 @@ def test_cleanup_finishes_when_the_output_pipe_is_gone(data_dir: Path) -> None:
 
     assert process.wait(timeout=15) == 128 + signal.SIGINT
     assert not devstack.port_answers("127.0.0.1", port)
+
+
+# --- carriers: the fake EasyPost that `make run` starts ---------------------------------------
+
+
+def test_easypost_plan_follows_the_key_and_the_base() -> None:
+    base = "http://127.0.0.1:9/v2"
+    assert devstack.easypost_plan(Config.from_env({})) == "fake"
+    assert devstack.easypost_plan(Config.from_env({"EASYPOST_API_KEY": "EZAK_live"})) == "real"
+    assert devstack.easypost_plan(Config.from_env({"EASYPOST_API_BASE": base})) == "given"
+    both = Config.from_env({"EASYPOST_API_KEY": "k", "EASYPOST_API_BASE": base})
+    assert devstack.easypost_plan(both) == "given"
+
+
+@pytest.mark.parametrize(
+    "env", [{"EASYPOST_API_KEY": "EZAK_live"}, {"EASYPOST_API_BASE": "http://127.0.0.1:9/v2"}]
+)
+def test_real_or_given_easypost_starts_nothing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    def no_child(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nothing may start")
+
+    monkeypatch.setattr(devstack, "Child", no_child)
+    with contextlib.ExitStack() as stack:
+        assert devstack.easypost_env(config_for(data_dir, **env), stack) == {}
+
+
+def test_run_starts_the_fake_easypost_on_loopback_for_the_children_and_stops_it(
+    data_dir: Path,
+) -> None:
+    import easypost
+
+    with contextlib.ExitStack() as stack:
+        env = devstack.easypost_env(config_for(data_dir), stack)
+        base = env["EASYPOST_API_BASE"]
+        port = int(base.split(":")[2].split("/")[0])
+        assert base == f"http://127.0.0.1:{port}/v2"
+        assert env["EASYPOST_API_KEY"] == devstack.FAKE_EASYPOST_KEY
+        client = easypost.EasyPostClient(env["EASYPOST_API_KEY"], api_base=base, timeout=5)
+        shipment = client.shipment.create(
+            from_address={"name": "DC", "street1": "1 Dock Rd", "city": "Reno", "zip": "89501"},
+            to_address={"name": "Ada", "street1": "2 Oak St", "city": "Austin", "zip": "78701"},
+            parcel={"length": 10, "width": 8, "height": 4, "weight": 12},
+        )
+        assert len(shipment.rates) == 6
+        stranger = easypost.EasyPostClient("EZTK_other", api_base=base, timeout=5)
+        with pytest.raises(easypost.errors.UnauthorizedError):
+            stranger.shipment.retrieve(shipment.id)
+    assert not devstack.port_answers("127.0.0.1", port)
+
+
+FAKE_EASYPOST_COMMAND = textwrap.dedent(
+    """
+    import contextlib, sys, time
+    from wms import devstack
+
+    def slow(config, stack, args):
+        print(devstack.easypost_env(config, stack)["EASYPOST_API_BASE"], flush=True)
+        time.sleep(60)
+        return 0
+
+    devstack.COMMANDS["run"] = slow
+    sys.exit(devstack.main(["run"]))
+    """
+)
+
+
+def test_ctrl_c_stops_the_fake_easypost(data_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EASYPOST_")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", FAKE_EASYPOST_COMMAND],
+        env={**env, "FV_DATA_DIR": str(data_dir)},
+        cwd=REPO_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = iter(process.stdout.readline, "")
+    base = next(line for line in lines if line.startswith("http://127.0.0.1:"))
+    port = int(base.strip().split(":")[2].split("/")[0])
+    assert devstack.port_answers("127.0.0.1", port)
+
+    process.send_signal(signal.SIGINT)
+
+    assert process.wait(timeout=15) == 128 + signal.SIGINT
+    assert not devstack.port_answers("127.0.0.1", port)

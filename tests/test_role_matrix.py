@@ -24,6 +24,12 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/users/{subject}/tokens/": (OK, DENIED, DENIED, DENIED, SIGN_IN),
     "/admin/": (OK, DENIED, DENIED, DENIED, SIGN_IN),
     "/admin/accounts/user/": (OK, DENIED, DENIED, DENIED, SIGN_IN),
+    "/shipping/boxes/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/boxes/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/materials/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/materials/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/carriers/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/carriers/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

@@ -143,3 +143,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/", "inventory.api.router")
 api.add_router("/", "receiving.api.router")
 api.add_router("/", "picking.api.router")
+api.add_router("/", "shipping.api.router")

@@ -12,6 +12,7 @@ NAV = [
     ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
     ("Orders", "/outbound/orders/", "picking.view_orders"),
     ("Waves", "/outbound/waves/", "picking.manage_waves"),
+    ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

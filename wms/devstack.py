@@ -18,6 +18,9 @@ Redis: REDIS_URL, else 127.0.0.1:6379 if it answers (env FV_REDIS_PROBE=host:por
 probe); `test` and `bench` start a private redis-server when none answers, `run` falls back to
 eager Celery. Everything this process starts, it stops on exit, Ctrl-C and SIGTERM included.
 Env FV_DB_NAME names the database (default `fluxvantage`); FV_DATA_DIR moves .data.
+Carriers (`run` only): EASYPOST_API_KEY without EASYPOST_API_BASE means the real EasyPost; an
+EASYPOST_API_BASE is used as given; otherwise the fake EasyPost (shipping.easypost_fake) starts
+on a free loopback port and the web and worker processes get its base and key.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ DEFAULT_REDIS_PROBE = "127.0.0.1:6379"
 # they never shadow a real server that starts later.
 PRIVATE_PG_PORT = 54329
 PRIVATE_REDIS_PORT = 63799
+PRIVATE_EASYPOST_PORT = 18733
+# The key the web and worker processes send to the fake, which accepts only it.
+FAKE_EASYPOST_KEY = "EZTK_devstack_fake"
 PG_SUPERUSER = "postgres"
 # The demo tenant that `manage.py seed_demo` creates (tenants/management/commands/seed_demo.py and
 # inventory/demo.py); repeated here only to print the banner.
@@ -95,6 +101,8 @@ class Config:
     redis_probe: tuple[str, int]
     db_name: str
     use_pg_binaries: bool
+    easypost_api_key: str | None = None
+    easypost_api_base: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> Config:
@@ -106,6 +114,8 @@ class Config:
             redis_probe=parse_host_port(environ.get("FV_REDIS_PROBE") or DEFAULT_REDIS_PROBE),
             db_name=environ.get("FV_DB_NAME") or "fluxvantage",
             use_pg_binaries=environ.get("FV_NO_PG_BINARIES", "") in {"", "0"},
+            easypost_api_key=environ.get("EASYPOST_API_KEY") or None,
+            easypost_api_base=environ.get("EASYPOST_API_BASE") or None,
         )
 
 
@@ -620,6 +630,42 @@ def _stop_child(child: Child) -> None:
     child.stop()
 
 
+# --- carriers ----------------------------------------------------------------------------------
+
+
+def easypost_plan(config: Config) -> str:
+    """ "real" (a key without a base: EasyPost itself), "given" (a base from the environment,
+    used as it is) or "fake" (start shipping.easypost_fake on loopback)."""
+    if config.easypost_api_base:
+        return "given"
+    return "real" if config.easypost_api_key else "fake"
+
+
+def easypost_env(config: Config, stack: contextlib.ExitStack) -> dict[str, str]:
+    """What the Django children need to reach a carrier API: nothing for "real" and "given" (they
+    read the environment), the fake's base and key for "fake", whose stop `stack` registers."""
+    plan = easypost_plan(config)
+    if plan == "real":
+        say("carriers: EASYPOST_API_KEY without EASYPOST_API_BASE: the real EasyPost API")
+        return {}
+    if plan == "given":
+        say(f"carriers: EasyPost API at {config.easypost_api_base} (EASYPOST_API_BASE)")
+        return {}
+    port = free_port(PRIVATE_EASYPOST_PORT)
+    argv = [sys.executable, "-m", "shipping.easypost_fake", "--port", str(port),
+            "--api-key", FAKE_EASYPOST_KEY]  # fmt: skip
+    child = Child("fake EasyPost", argv, os.environ)
+    stack.callback(_stop_child, child)
+    deadline = time.monotonic() + 10
+    while not port_answers("127.0.0.1", port):
+        if child.poll() is not None or time.monotonic() > deadline:
+            raise DevstackError("the fake EasyPost server (shipping.easypost_fake) did not start")
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}/v2"
+    say(f"carriers: fake EasyPost on {base} (labels are not real postage)")
+    return {"EASYPOST_API_BASE": base, "EASYPOST_API_KEY": FAKE_EASYPOST_KEY}
+
+
 # --- system packages ---------------------------------------------------------------------------
 
 
@@ -703,6 +749,8 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
     database_url = find_database(config, stack, create=True)
     redis_url = find_redis(config, stack, start_private=False)
     env = django_env("wms.settings.dev", database_url, redis_url)
+    # Started before the Django children, so the stack stops it after them.
+    env.update(easypost_env(config, stack))
     port = os.environ.get("PORT", "8000")
     manage(stack, env, "setup_platform")
     manage(stack, env, "seed_demo")
@@ -733,6 +781,7 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
         f"                password {DEMO_PASSWORD}\n"
         f"  Public site:  http://localhost:{port}/  (landing page and sign-up)\n"
         f"  Tasks:        {tasks}\n"
+        f"  Carriers:     {env.get('EASYPOST_API_BASE', 'https://api.easypost.com/v2')}\n"
         "  Ctrl-C stops everything devstack started.\n"
     )
     # Only the web server ends the run; a worker or beat that dies is reported, not fatal, so

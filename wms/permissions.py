@@ -123,6 +123,11 @@ rules.add_perm("picking.allocate", staff)
 rules.add_perm("picking.manage_waves", staff)
 rules.add_perm("picking.view_pick_monitor", staff)
 rules.add_perm("picking.pick", floor_staff & in_scope)
+# Shipping: managers and admins keep the catalog (box types, packaging materials, carrier
+# accounts); floor staff pack in their warehouses. Everyone with API access reads box types.
+rules.add_perm("shipping.view_catalog", staff)
+rules.add_perm("shipping.manage_catalog", staff)
+rules.add_perm("shipping.pack", floor_staff & in_scope)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("receiving/", include("receiving.urls")),
     path("labels/", include("receiving.urls_labels")),
     path("outbound/", include("picking.urls")),
+    path("shipping/", include("shipping.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -45,6 +45,7 @@ TENANT_APPS = [
     "inventory",
     "receiving",
     "picking",
+    "shipping",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -193,6 +194,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # The GS1 company prefix in the SSCCs printed on LPN labels (the default is GS1's example prefix).
 GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "0614141")
+
+# EasyPost (shipping.carrier). Without a key nothing is rated or bought; `make run` points these at
+# the loopback fake (shipping.easypost_fake) unless a key is given without a base.
+EASYPOST_API_KEY = os.environ.get("EASYPOST_API_KEY", "")
+EASYPOST_API_BASE = os.environ.get("EASYPOST_API_BASE") or "https://api.easypost.com/v2"
+EASYPOST_TIMEOUT = int(os.environ.get("EASYPOST_TIMEOUT", "20"))  # seconds, per request
 
 LOGGING = {
     "version": 1,

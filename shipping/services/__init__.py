@@ -1,0 +1,1 @@
+"""Every write of shipping. `catalog`: box types, packaging materials, carrier accounts."""
