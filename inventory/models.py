@@ -167,6 +167,9 @@ class Product(models.Model):
     inner_qty = models.PositiveIntegerField(null=True, blank=True, help_text="Eaches per inner.")
     case_qty = models.PositiveIntegerField(null=True, blank=True, help_text="Eaches per case.")
     pallet_qty = models.PositiveIntegerField(null=True, blank=True, help_text="Eaches per pallet.")
+    ships_in_own_container = models.BooleanField(
+        default=False, help_text="Ships alone, in its own packaging (never packed with others)."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

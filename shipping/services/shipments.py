@@ -1,0 +1,70 @@
+"""Carrier shipments: one per closed carton. `open_shipment` writes the row and sends the rating
+task after commit; the task (shipping.tasks.rate_shipment) asks EasyPost for rates, chooses by
+the client's rule and buys the label. Status changes go through SHIPMENT_TRANSITIONS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import current_app
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inventory.events import emit
+from shipping.models import SHIPMENT_TRANSITIONS, Carton, Shipment
+from wms.exceptions import InvalidTransition
+
+# Sent by name: shipping.tasks imports this module.
+RATE_TASK = "shipping.rate_shipment"
+
+
+def send_rating(shipment_id: int) -> None:
+    """Sends the rating task once the caller's transaction commits, to this tenant's schema
+    (captured now: an on_commit callback would read whatever schema is current at commit)."""
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    transaction.on_commit(
+        lambda: current_app.send_task(
+            RATE_TASK, args=[shipment_id], headers={"_schema_name": schema}
+        )
+    )
+
+
+def open_shipment(carton: Carton, user: Any) -> Shipment:
+    """The shipment of a closed carton, in rating, with its rating task sent after commit.
+    Runs in the caller's transaction (closing the carton)."""
+    shipment = Shipment.objects.create(
+        carton=carton,
+        order_id=carton.order_id,
+        warehouse_id=carton.warehouse_id,
+        client_id=carton.client_id,
+    )
+    emit(
+        "shipment.opened",
+        client_id=carton.client_id,
+        warehouse_id=carton.warehouse_id,
+        payload={"shipment_id": shipment.pk, "carton_id": carton.pk, "order_id": carton.order_id},
+        user=user,
+    )
+    send_rating(shipment.pk)
+    return shipment
+
+
+def transition(shipment: Shipment, to_status: str, user: Any = None, **payload: Any) -> Shipment:
+    """Moves a (locked) shipment along SHIPMENT_TRANSITIONS and writes `shipment.<status>`."""
+    allowed = SHIPMENT_TRANSITIONS.get(shipment.status, frozenset())
+    if to_status not in allowed:
+        raise InvalidTransition(
+            f"Shipment {shipment.pk} is {shipment.get_status_display().lower()} and cannot "
+            f"become {to_status.replace('_', ' ')}."
+        )
+    shipment.status = to_status
+    shipment.updated_at = timezone.now()
+    shipment.save(update_fields=["status", "updated_at"])
+    emit(
+        f"shipment.{to_status}",
+        client_id=shipment.client_id,
+        warehouse_id=shipment.warehouse_id,
+        payload={"shipment_id": shipment.pk, "order_id": shipment.order_id} | payload,
+        user=user,
+    )
+    return shipment
