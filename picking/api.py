@@ -11,7 +11,6 @@ own client's orders and sees no waves or pick tasks; operators work the pick tas
 warehouses (and may not create, read or allocate orders)."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
-from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
@@ -181,23 +180,13 @@ def allocate_order(request: HttpRequest, pk: int) -> Any:
 
 
 def _wave(user: Any, pk: int, message: str = "") -> Wave:
+    """The wave in the user's scope with what WaveOut shows loaded (404 outside the scope)."""
     wave = found(selectors.get_wave_for_user(user, pk), f"No wave {pk}.")
-    wave.orders_refs = [o.reference for o in selectors.wave_orders(wave)]  # type: ignore[attr-defined]
+    wave.order_refs = [o.reference for o in selectors.wave_orders(wave)]  # type: ignore[attr-defined]
     wave.progress = selectors.wave_progress(wave)  # type: ignore[attr-defined]
     wave.lists = list(selectors.wave_pick_lists(wave))  # type: ignore[attr-defined]
     wave.message = message  # type: ignore[attr-defined]
     return wave
-
-
-def _wave_out(wave: Wave) -> dict[str, Any]:
-    out = WaveSummaryOut.from_orm(wave).model_dump()
-    progress = wave.progress  # type: ignore[attr-defined]
-    return out | {
-        "orders": wave.orders_refs,  # type: ignore[attr-defined]
-        "progress": asdict(progress) | {"percent_done": progress.percent_done},
-        "pick_lists": wave.lists,  # type: ignore[attr-defined]
-        "message": wave.message,  # type: ignore[attr-defined]
-    }
 
 
 def _wave_orders(refs: References, user: Any, warehouse: Warehouse, payload: WaveIn) -> list[int]:
@@ -245,7 +234,7 @@ def create_wave_route(request: HttpRequest, payload: WaveIn) -> Any:
         pick_method=payload.pick_method,
         filters=filters,
     )
-    return Status(201, _wave_out(_wave(user, created.wave.pk, created.allocation.summary)))
+    return Status(201, (_wave(user, created.wave.pk, created.allocation.summary)))
 
 
 @router.get("/waves", response=list[WaveSummaryOut], summary="Waves, newest first")
@@ -263,7 +252,7 @@ def list_waves(request: HttpRequest, status: str = "", warehouse: str = "") -> A
 def get_wave(request: HttpRequest, pk: int) -> Any:
     user = user_of(request)
     require(user, "picking.manage_waves")
-    return _wave_out(_wave(user, pk))
+    return _wave(user, pk)
 
 
 def _staging(refs: References, wave: Wave, code: str | None) -> Location | None:
@@ -312,7 +301,7 @@ def release_wave_route(
         dump=lambda text: text,
         load=lambda text: str(text),
     )
-    return _wave_out(_wave(user, pk, message))
+    return _wave(user, pk, message)
 
 
 # --- Pick tasks -------------------------------------------------------------------------------

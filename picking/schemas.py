@@ -6,6 +6,7 @@ base as the inventory API (JSON integers, no unknown fields)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -298,6 +299,24 @@ class WaveOut(WaveSummaryOut):
     progress: ProgressOut
     pick_lists: list[PickListOut]
     message: str = ""
+
+    # Set on the wave by picking.api (selectors.wave_orders, wave_progress, wave_pick_lists).
+    @staticmethod
+    def resolve_orders(obj: Any) -> list[str]:
+        return list(obj.order_refs)
+
+    @staticmethod
+    def resolve_progress(obj: Any) -> dict[str, Any]:
+        progress = obj.progress
+        return asdict(progress) | {"percent_done": progress.percent_done}
+
+    @staticmethod
+    def resolve_pick_lists(obj: Any) -> list[Any]:
+        return list(obj.lists)
+
+    @staticmethod
+    def resolve_message(obj: Any) -> str:
+        return str(getattr(obj, "message", ""))
 
 
 # --- Pick tasks -------------------------------------------------------------------------------
