@@ -16,6 +16,20 @@ from tests.picking import conftest as world
 
 pytestmark = pytest.mark.django_db
 
+# Every outbound route and its methods (the OpenAPI test leaves these to this module).
+PICKING_ROUTES = {
+    "/api/v1/orders": {"get", "post"},
+    "/api/v1/orders/{pk}": {"get"},
+    "/api/v1/orders/{pk}/cancel": {"post"},
+    "/api/v1/orders/{pk}/allocate": {"post"},
+    "/api/v1/waves": {"get", "post"},
+    "/api/v1/waves/{pk}": {"get"},
+    "/api/v1/waves/{pk}/release": {"post"},
+    "/api/v1/pick-tasks": {"get"},
+    "/api/v1/pick-tasks/{pk}/confirm": {"post"},
+    "/api/v1/pick-tasks/{pk}/short": {"post"},
+}
+
 wh = world.wh
 zone_a = world.zone_a
 zone_b = world.zone_b
@@ -286,3 +300,14 @@ def test_only_managers_allocate(
     response = client_api.post(f"/orders/{order.pk}/allocate", {})
     assert response.status_code == 403
     assert written() == before
+
+
+def test_openapi_lists_every_outbound_route_with_its_idempotency_key(acme: Any) -> None:
+    from django.test import Client as HttpClient
+
+    paths = HttpClient(HTTP_HOST="acme.localhost").get("/api/v1/openapi.json").json()["paths"]
+    listed = {path: set(methods) for path, methods in paths.items() if path in PICKING_ROUTES}
+    assert listed == PICKING_ROUTES
+    for path in ("/pick-tasks/{pk}/confirm", "/pick-tasks/{pk}/short", "/waves/{pk}/release"):
+        params = paths[f"/api/v1{path}"]["post"].get("parameters", [])
+        assert "Idempotency-Key" in [p["name"] for p in params if p["in"] == "header"], path
