@@ -68,6 +68,7 @@ def _activate(slug: str) -> Any:
 TENANT_TABLE_PREFIXES = (
     "inventory_",
     "receiving_",
+    "picking_",
     "shipping_",
     "accounts_",
     "idempotency_",

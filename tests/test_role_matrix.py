@@ -30,6 +30,15 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/materials/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/carriers/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/carriers/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/orders/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/orders/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/orders/import/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/orders/import/template.csv": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/plan/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/rules/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/rules/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/monitor/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

@@ -1,0 +1,473 @@
+"""Outbound desk pages, mounted at /outbound/ (managers and admins): the order list with filters
+and bulk actions (allocate, cancel, create wave), order create by form or CSV, order detail with
+allocations, picks and events; wave planning, the wave list and a wave's page with its release
+form and live progress; wave rules; the pick monitor. Each POST calls one service; refusals
+become messages or form errors and change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from rules.contrib.views import permission_required
+
+from picking import csv_io, forms, selectors
+from picking.models import OPEN_FOR_ALLOCATION, Order, OrderStatus, Wave, WaveRule, WaveStatus
+from picking.services.allocation import allocate_orders
+from picking.services.orders import cancel_order, create_order
+from picking.services.wave_rules import delete_wave_rule, save_wave_rule
+from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, release_wave
+from wms.exceptions import DomainError
+from wms.http import AuthedRequest
+from wms.permissions import require
+
+PAGE_SIZE = 50
+VIEW = "picking.view_orders"
+CREATE = "picking.create_order"
+ALLOCATE = "picking.allocate"
+WAVES = "picking.manage_waves"
+MONITOR = "picking.view_pick_monitor"
+PREVIEW_SIZE = 20
+
+
+def _order_or_404(request: AuthedRequest, pk: int) -> Order:
+    order = selectors.get_order_for_user(request.user, pk)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def _wave_or_404(request: AuthedRequest, pk: int) -> Wave:
+    wave = selectors.get_wave_for_user(request.user, pk)
+    if wave is None:
+        raise Http404("No such wave.")
+    return wave
+
+
+def _selected(request: AuthedRequest) -> list[Order]:
+    """The checked orders, as far as they lie in the user's scope."""
+    ids = [int(pk) for pk in request.POST.getlist("order") if pk.isdigit()]
+    return list(selectors.orders_for_user(request.user).filter(pk__in=ids))
+
+
+# --- Orders ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def order_list(request: AuthedRequest) -> HttpResponse:
+    filters = forms.OrderFilterForm(request.user, request.GET)
+    rows = selectors.orders_for_user(request.user, filters.order_filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "carriers": selectors.carrier_services(request.user),
+    }
+    name = "picking/desk/order_list.html#table" if request.htmx else "picking/desk/order_list.html"
+    return render(request, name, context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_POST
+def order_bulk(request: AuthedRequest) -> HttpResponse:
+    """The list's bulk actions on the checked orders: allocate, cancel (asks first), wave."""
+    action = request.POST.get("action", "")
+    orders = _selected(request)
+    if not orders:
+        messages.error(request, "Check at least one order first.")
+        return redirect("order_list")
+    if action == "allocate":
+        require(request.user, ALLOCATE)
+        result = allocate_orders([o.pk for o in orders], request.user)
+        messages.success(request, f"Allocation: {result.summary}")
+        return redirect("order_list")
+    if action == "cancel":
+        query = "&".join(f"order={o.pk}" for o in orders)
+        return redirect(f"{reverse('order_bulk_cancel')}?{query}")
+    if action == "wave":
+        return _wave_from_orders(request, orders)
+    messages.error(request, f"Unknown action “{action}”.")
+    return redirect("order_list")
+
+
+def _wave_from_orders(request: AuthedRequest, orders: list[Order]) -> HttpResponse:
+    require(request.user, WAVES)
+    warehouses = {o.warehouse_id for o in orders}
+    if len(warehouses) != 1:
+        messages.error(request, "A wave ships from one warehouse; check orders of one warehouse.")
+        return redirect("order_list")
+    try:
+        created = create_wave(
+            warehouse=orders[0].warehouse,
+            order_ids=[o.pk for o in orders],
+            user=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("order_list")
+    messages.success(request, f"{created.wave} planned. Allocation: {created.allocation.summary}")
+    return redirect("wave_detail", pk=created.wave.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def order_bulk_cancel(request: AuthedRequest) -> HttpResponse:
+    """GET lists the orders to cancel and changes nothing; POST cancels each one it may and
+    names the refusals (a packed order, one of another client)."""
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [int(pk) for pk in source.getlist("order") if pk.isdigit()]
+    orders = list(selectors.orders_for_user(request.user).filter(pk__in=ids))
+    if not orders:
+        messages.error(request, "Check at least one order first.")
+        return redirect("order_list")
+    if request.method == "GET":
+        return render(request, "picking/desk/order_cancel.html", {"orders": orders})
+    cancelled, refused = [], []
+    for order in orders:
+        if not request.user.has_perm("picking.cancel_order", order):
+            refused.append(f"{order.reference}: you may not cancel it")
+            continue
+        try:
+            cancel_order(order, request.user)
+        except DomainError as exc:
+            refused.append(f"{order.reference}: {exc.message}")
+        else:
+            cancelled.append(order.reference)
+    if cancelled:
+        messages.success(request, f"Cancelled {len(cancelled)}: {', '.join(cancelled)}.")
+    for refusal in refused:
+        messages.error(request, f"Not cancelled: {refusal}")
+    return redirect("order_list")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@permission_required(CREATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def order_create(request: AuthedRequest) -> HttpResponse:
+    form = forms.OrderForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.order_kwargs()
+        if not request.user.has_perm(
+            CREATE, Order(client=kwargs["client"], warehouse=kwargs["warehouse"])
+        ):
+            form.add_error("client", "You may not order for this client.")
+        else:
+            try:
+                order, created = create_order(**kwargs, user=request.user)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                note = "Saved" if created else "This order already existed; nothing changed:"
+                messages.success(request, f"{note} {order} with {order.line_count} line(s).")
+                return redirect("order_detail", pk=order.pk)
+    return render(request, "picking/desk/order_form.html", {"form": form})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@permission_required(CREATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def order_import(request: AuthedRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    form = forms.OrderImportForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    result = None
+    if posted and form.is_valid():
+        result = csv_io.import_orders(
+            form.cleaned_data["file"],
+            request.user,
+            lambda order: request.user.has_perm(CREATE, order),
+        )
+        if result.ok:
+            messages.success(request, result.summary())
+            return redirect("order_list")
+    context = {"form": form, "result": result, "columns": csv_io.COLUMNS}
+    return render(request, "picking/desk/order_import.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def order_import_template(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(csv_io.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders-template.csv"'
+    return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    context = {
+        "detail": selectors.order_detail(order),
+        "order": order,
+        "can_allocate": order.status in OPEN_FOR_ALLOCATION,
+        "can_cancel": order.status not in (OrderStatus.PACKED, OrderStatus.SHIPPED)
+        and order.status != OrderStatus.CANCELLED,
+    }
+    return render(request, "picking/desk/order_detail.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks and changes nothing; POST cancels the order (refused once packed)."""
+    order = _order_or_404(request, pk)
+    if not request.user.has_perm("picking.cancel_order", order):
+        raise Http404("No such order.")
+    if request.method == "GET":
+        return render(request, "picking/desk/order_cancel.html", {"orders": [order], "one": order})
+    try:
+        cancel_order(order, request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{order} is cancelled; its reserved stock is free again.")
+    return redirect("order_detail", pk=order.pk)
+
+
+@login_required
+@permission_required(ALLOCATE, raise_exception=True)
+@require_POST
+def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    result = allocate_orders([order.pk], request.user)
+    messages.success(request, f"Allocation: {result.summary}")
+    return redirect("order_detail", pk=order.pk)
+
+
+# --- Waves -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_GET
+def wave_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    rows = selectors.waves_for_user(
+        request.user, status=status if status in WaveStatus.values else ""
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": WaveStatus.choices}
+    return render(request, "picking/desk/wave_list.html", context)
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def wave_plan(request: AuthedRequest) -> HttpResponse:
+    """GET filters open orders and previews them; POST creates a wave of the matching orders
+    (the most urgent `max_orders`), allocating them."""
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = forms.WavePlanForm(request.user, data)
+    context: dict[str, Any] = {"form": form, "max_orders": MAX_WAVE_ORDERS}
+    if data is not None and form.is_valid():
+        warehouse = form.cleaned_data["warehouse"]
+        filters = form.wave_filters()
+        matching = selectors.open_orders(warehouse, filters)
+        limit = form.cleaned_data["max_orders"]
+        if request.method == "POST":
+            ids = list(matching.values_list("pk", flat=True)[:limit])
+            try:
+                created = create_wave(
+                    warehouse=warehouse,
+                    order_ids=ids,
+                    user=request.user,
+                    pick_method=form.cleaned_data["pick_method"],
+                    filters=filters,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                summary = created.allocation.summary
+                messages.success(request, f"{created.wave} planned. Allocation: {summary}")
+                return redirect("wave_detail", pk=created.wave.pk)
+        count = matching.count()
+        context |= {
+            "count": count,
+            "taking": min(count, limit),
+            "preview": list(matching[:PREVIEW_SIZE]),
+        }
+    return render(request, "picking/desk/wave_plan.html", context)
+
+
+def _wave_context(wave: Wave) -> dict[str, Any]:
+    return {
+        "wave": wave,
+        "progress": selectors.wave_progress(wave),
+        "live": selectors.wave_is_live(wave),
+        "pick_lists": list(selectors.wave_pick_lists(wave)),
+    }
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_GET
+def wave_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    wave = _wave_or_404(request, pk)
+    context = _wave_context(wave) | {
+        "orders": list(selectors.wave_orders(wave)),
+        "allocation": selectors.wave_allocation_summary(wave),
+        "release_form": forms.WaveReleaseForm(
+            wave.warehouse_id,
+            initial={
+                "pick_method": wave.pick_method,
+                "orders_per_cart": wave.orders_per_cart,
+                "staging_location": wave.staging_location,
+            },
+        ),
+    }
+    return render(request, "picking/desk/wave_detail.html", context)
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_GET
+def wave_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The progress block alone, for htmx polling while pickers work."""
+    wave = _wave_or_404(request, pk)
+    return render(request, "picking/desk/wave_detail.html#progress", _wave_context(wave))
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_POST
+def wave_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    wave = _wave_or_404(request, pk)
+    form = forms.WaveReleaseForm(wave.warehouse_id, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("wave_detail", pk=wave.pk)
+    try:
+        released = release_wave(
+            wave,
+            request.user,
+            pick_method=form.cleaned_data["pick_method"],
+            orders_per_cart=form.cleaned_data["orders_per_cart"],
+            staging_location=form.cleaned_data["staging_location"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = f"Released {released.released_orders} orders on {len(released.pick_lists)} lists."
+        if released.held_back:
+            held = ", ".join(o.reference for o in released.held_back)
+            text += f" Held back, not fully allocated: {held}."
+        messages.success(request, text)
+    return redirect("wave_detail", pk=wave.pk)
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def wave_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks and changes nothing; POST takes the planned wave back."""
+    wave = _wave_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "picking/desk/wave_cancel.html", {"wave": wave})
+    try:
+        cancel_wave(wave, request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{wave} is cancelled; its orders keep their allocations.")
+    return redirect("wave_detail", pk=wave.pk)
+
+
+# --- Wave rules --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_GET
+def wave_rule_list(request: AuthedRequest) -> HttpResponse:
+    rules = selectors.wave_rules_for_user(request.user)
+    return render(request, "picking/desk/rule_list.html", {"rules": rules})
+
+
+def _rule_page(request: AuthedRequest, rule: WaveRule | None) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if rule is not None:
+        initial = forms.WaveRuleForm.initial_from(rule.warehouse, rule.filters) | {
+            "name": rule.name,
+            "pick_method": rule.pick_method,
+            "release_immediately": rule.release_immediately,
+            "max_orders": rule.max_orders,
+            "interval_minutes": rule.interval_minutes,
+            "is_active": rule.is_active,
+        }
+    form = forms.WaveRuleForm(request.user, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_wave_rule(rule, request.user, **form.rule_fields())
+        except (DomainError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved wave rule {saved}.")
+            return redirect("wave_rule_list")
+    return render(request, "picking/desk/rule_form.html", {"form": form, "rule": rule})
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def wave_rule_create(request: AuthedRequest) -> HttpResponse:
+    return _rule_page(request, None)
+
+
+def _rule_or_404(request: AuthedRequest, pk: int) -> WaveRule:
+    rule = selectors.get_wave_rule_for_user(request.user, pk)
+    if rule is None:
+        raise Http404("No such wave rule.")
+    return rule
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def wave_rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _rule_page(request, _rule_or_404(request, pk))
+
+
+@login_required
+@permission_required(WAVES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def wave_rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    rule = _rule_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "picking/desk/rule_delete.html", {"rule": rule})
+    delete_wave_rule(rule, request.user)
+    messages.success(request, f"Deleted wave rule {rule.name}.")
+    return redirect("wave_rule_list")
+
+
+# --- Pick monitor ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MONITOR, raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def pick_monitor(request: AuthedRequest) -> HttpResponse:
+    """Who is picking what, and how fast; refreshes itself every few seconds."""
+    context = {"monitor": selectors.pick_monitor(request.user), "now": timezone.now()}
+    name = "picking/desk/monitor.html#board" if request.htmx else "picking/desk/monitor.html"
+    return render(request, name, context)
