@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0006_count_requests_shelf_life'),
+        ("inventory", "0006_count_requests_shelf_life"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='ships_in_own_container',
-            field=models.BooleanField(default=False, help_text='Ships alone, in its own packaging (never packed with others).'),
+            model_name="product",
+            name="ships_in_own_container",
+            field=models.BooleanField(
+                default=False,
+                help_text="Ships alone, in its own packaging (never packed with others).",
+            ),
         ),
     ]
