@@ -143,7 +143,7 @@ def _step_context(pick_list: PickList, scanned: Scanned | None) -> dict[str, Any
         "line": line,
         "scanned": scanned,
         "picked_units": sum(ln.picked_qty for ln in lines),
-        "short_units": sum(ln.short_qty for ln in lines),
+        "short_lines": sum(ln.status == PickLineStatus.SHORT for ln in lines),
     }
     if line is None:
         return context

@@ -255,6 +255,7 @@ def test_short_pick_reallocates_from_another_bin_and_the_new_line_joins_the_list
     assert handheld.response["HX-Redirect"] == f"/floor/pick/{cluster.pk}/"
     done = http.get(f"/floor/pick/{cluster.pk}/").content.decode()
     assert f"Pick list {cluster.number} is done" in done
+    assert "5 units picked; 1 bin reported short, a count is requested." in done
     assert "Picked 1 x MUG into TOTE-001" in done
     assert "Get more work" in done
     assert 'id="scan-input"' not in done
@@ -380,3 +381,17 @@ def test_client_users_and_operators_of_other_warehouses_are_kept_out(
     assert http.get(f"/floor/pick/{cluster.pk}/").status_code == 404
     cluster.refresh_from_db()
     assert (cluster.assigned_to, cluster.status) == (None, PickListStatus.RELEASED)
+
+
+def test_a_step_scan_costs_a_fixed_handful_of_queries(
+    http_for: Any, operator: Any, cluster: PickList, django_assert_max_num_queries: Any
+) -> None:
+    http = http_for(operator)
+    get_work(http)
+    handheld = Handheld(http, cluster)
+    # Session, user, warehouses, list, line, lines, slots and the barcode check, whatever the
+    # list's length (the test settings also count each search_path switch, about half of these).
+    with django_assert_max_num_queries(20):
+        handheld.scan("B-A-01")
+    with django_assert_max_num_queries(24):
+        handheld.scan("0009998887776")
