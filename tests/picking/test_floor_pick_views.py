@@ -395,3 +395,34 @@ def test_a_step_scan_costs_a_fixed_handful_of_queries(
         handheld.scan("B-A-01")
     with django_assert_max_num_queries(24):
         handheld.scan("0009998887776")
+
+
+def test_asking_for_work_in_a_zone_hands_out_that_zones_list(
+    http_for: Any,
+    operator: Any,
+    wh: Any,
+    bins: Any,
+    zone_b: Any,
+    staging: Any,
+    mug: Any,
+    lamp: Any,
+    put: Any,
+    order_for: Any,
+    manager: Any,
+) -> None:
+    put(lamp, bins["A-01"], 5)
+    put(mug, bins["B-01"], 5)
+    order = order_for("SO-1", (lamp, 1), (mug, 1))
+    wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
+    lists = release_wave(wave, manager, pick_method="zone").pick_lists
+    in_b = next(pl for pl in lists if pl.zone_id == zone_b.pk)
+    http = http_for(operator)
+    home = http.get("/floor/pick/").content.decode()
+    assert f'<option value="{zone_b.pk}">ZB</option>' in home
+
+    response = http.post("/floor/pick/work/", {"zone": str(zone_b.pk)})
+    assert response["Location"] == f"/floor/pick/{in_b.pk}/"
+    assert (
+        '<p class="pick-bin" id="pick-bin">B-01</p>'
+        in http.get(response["Location"]).content.decode()
+    )
