@@ -188,6 +188,16 @@ def _check_lot(line: PickLine, lot_number: str) -> None:
         )
 
 
+SCAN_CHECKS = {"bin": _check_bin, "item": _check_item, "lot": _check_lot}
+
+
+def check_scan(line: PickLine, step: str, code: str) -> None:
+    """Checks one scan of a pick ("bin", "item" or "lot") before the pick is confirmed, for a
+    handheld that asks step by step. Reads only; raises PickRefused with what was expected.
+    confirm_pick and short_pick check every scan again under their locks."""
+    SCAN_CHECKS[step](line, code)
+
+
 def _tote_for(pick_list: PickList, line: PickLine, tote_code: str) -> Lpn | None:
     """Cluster carts: the order's tote (bound at its first pick to an empty tote)."""
     if not pick_list.uses_totes:
