@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "picking.retry_backorders",
         "schedule": 120.0,
     },
+    "run-wave-rules": {
+        "task": "picking.run_wave_rules",
+        "schedule": 60.0,
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
