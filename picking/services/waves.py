@@ -103,6 +103,10 @@ def create_wave(
         raise WaveRefused(f"A wave takes at most {MAX_WAVE_ORDERS} orders; got {len(ids)}.")
     if pick_method not in PickMethod.values:
         raise WaveRefused(f"Unknown pick method {pick_method!r}.")
+    # Two waves created at once in one warehouse read the same last number and the second
+    # insert failed on the unique number. The warehouse row, locked without key (stock moves'
+    # foreign-key checks are not blocked), numbers them one after the other.
+    list(Warehouse.objects.select_for_update(no_key=True).filter(pk=warehouse.pk).values("pk"))
     # Tuples, not instances: allocate_orders reads the orders again (already locked, so cheap).
     orders = list(
         Order.objects.select_for_update()
