@@ -272,21 +272,49 @@ def reserve_set(
     if not grants:
         return []
     _add_allocated(taken)
+    return _insert_reservations(grants, reference_type)
+
+
+def _insert_reservations(grants: list[Grant], reference_type: str) -> list[Reservation]:
+    """One INSERT ... SELECT FROM unnest for all grants; the rows come back in input order. A
+    wave reserves thousands at once, and bulk_create spent longer compiling the statement than
+    the database took to run it."""
     now = timezone.now()
-    return Reservation.objects.bulk_create(
-        [
-            Reservation(
-                balance_id=g.balance_id,
-                quantity=g.quantity,
-                original_quantity=g.quantity,
-                reference_type=reference_type,
-                reference_id=g.reference_id,
-                created_at=now,
-                updated_at=now,
-            )
-            for g in grants
-        ]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Reservation._meta.db_table} (balance_id, quantity, "  # noqa: S608
+            "original_quantity, reference_type, reference_id, status, created_at, updated_at) "
+            "SELECT d.balance_id, d.qty, d.qty, %s, d.ref, %s, %s, %s "
+            "FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS d(balance_id, qty, ref) "
+            "RETURNING id",
+            [
+                reference_type,
+                ReservationStatus.ACTIVE,
+                now,
+                now,
+                [g.balance_id for g in grants],
+                [g.quantity for g in grants],
+                [g.reference_id for g in grants],
+            ],
+        )
+        pks = [row[0] for row in cursor.fetchall()]
+    # Instances as a query would return them (saved, not "adding"), without a second query.
+    fields = [f.attname for f in Reservation._meta.concrete_fields]
+    rows = []
+    for pk, g in zip(pks, grants, strict=True):
+        values = {
+            "id": pk,
+            "balance_id": g.balance_id,
+            "quantity": g.quantity,
+            "original_quantity": g.quantity,
+            "reference_type": reference_type,
+            "reference_id": g.reference_id,
+            "status": ReservationStatus.ACTIVE,
+            "created_at": now,
+            "updated_at": now,
+        }
+        rows.append(Reservation.from_db(connection.alias, fields, [values[f] for f in fields]))
+    return rows
 
 
 def _add_allocated(delta: dict[int, int]) -> None:

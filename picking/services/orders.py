@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from inventory.events import emit
@@ -108,30 +108,39 @@ def transition(
 def bulk_transition(
     orders: Iterable[Order], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
 ) -> None:
-    """The set-based form of `transition` for locked orders: two statements for any number."""
+    """The set-based form of `transition` for locked orders: one statement for any number. The
+    status change and the event rows are written together in SQL (a CTE): building thousands of
+    Event instances in Python cost more than the database's work for a wave."""
     changed = [o for o in orders if o.status != to_status or to_status in _REPEATABLE]
     if not changed:
         return
     for order in changed:
         check_transition(order, to_status)
     now = timezone.now()
-    Order.objects.filter(pk__in=[o.pk for o in changed]).update(status=to_status, updated_at=now)
-    Event.objects.bulk_create(
-        [
-            Event(
-                type=EVENT_TYPES[to_status],
-                client_id=o.client_id,
-                warehouse_id=o.warehouse_id,
-                payload={"order_id": o.pk, "reference": o.reference, "status": to_status}
-                | payloads.get(o.pk, {}),
-                user=user if getattr(user, "pk", None) else None,
-                created_at=now,
-            )
-            for o in changed
-        ]
-    )
+    extra = json.dumps({str(pk): payload for pk, payload in payloads.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH changed AS (UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s "  # noqa: S608
+            "WHERE id = ANY(%s) RETURNING id, client_id, warehouse_id, reference) "
+            f"INSERT INTO {Event._meta.db_table} "
+            "(type, client_id, warehouse_id, payload, user_id, created_at) "
+            "SELECT %s, c.client_id, c.warehouse_id, jsonb_build_object('order_id', c.id, "
+            "'reference', c.reference, 'status', %s) || COALESCE(%s::jsonb -> c.id::text, '{}'), "
+            "%s, %s FROM changed c ORDER BY c.id",
+            [
+                to_status,
+                now,
+                [o.pk for o in changed],
+                EVENT_TYPES[to_status],
+                to_status,
+                extra,
+                user.pk if getattr(user, "pk", None) else None,
+                now,
+            ],
+        )
     for order in changed:
         order.status = to_status
+        order.updated_at = now
 
 
 # A retried allocation that changes an allocated order's reservations reports it again.

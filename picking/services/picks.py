@@ -34,6 +34,7 @@ from picking.models import (
     PickList,
     PickListOrder,
     PickListStatus,
+    Wave,
     WaveStatus,
 )
 from picking.services.allocation import reserve_for_lines
@@ -73,11 +74,12 @@ def next_pick_list(
     pick_list.status = PickListStatus.IN_PROGRESS
     pick_list.started_at = timezone.now()
     pick_list.save(update_fields=["assigned_to", "status", "started_at"])
-    wave = pick_list.wave
-    if wave.status == WaveStatus.RELEASED:
-        transition_wave(
-            type(wave).objects.select_for_update().get(pk=wave.pk), WaveStatus.IN_PROGRESS, user
-        )
+    # The status is read again under the wave's row lock: two operators taking the wave's first
+    # two lists at once both saw it released, and the second failed the transition.
+    if pick_list.wave.status == WaveStatus.RELEASED:
+        wave = Wave.objects.select_for_update().get(pk=pick_list.wave_id)
+        if wave.status == WaveStatus.RELEASED:
+            transition_wave(wave, WaveStatus.IN_PROGRESS, user)
     emit(
         "picklist.assigned",
         client_id=None,

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from inventory.events import emit
 from inventory.models import (
+    Balance,
     Event,
     Location,
     LocationKind,
@@ -30,8 +31,10 @@ from picking.models import (
     OrderLine,
     OrderStatus,
     PickLine,
+    PickLineStatus,
     PickList,
     PickListOrder,
+    PickListStatus,
     PickMethod,
     Wave,
     WaveStatus,
@@ -100,15 +103,25 @@ def create_wave(
         raise WaveRefused(f"A wave takes at most {MAX_WAVE_ORDERS} orders; got {len(ids)}.")
     if pick_method not in PickMethod.values:
         raise WaveRefused(f"Unknown pick method {pick_method!r}.")
-    orders = list(Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    problems = [f"order {pk} does not exist" for pk in set(ids) - {o.pk for o in orders}]
-    for order in orders:
-        if order.warehouse_id != warehouse.pk:
-            problems.append(f"{order.reference} ships from another warehouse")
-        elif order.status not in OPEN_FOR_ALLOCATION:
-            problems.append(f"{order.reference} is {order.get_status_display().lower()}")
-        elif order.wave_id is not None:
-            problems.append(f"{order.reference} is already in a wave")
+    # Two waves created at once in one warehouse read the same last number and the second
+    # insert failed on the unique number. The warehouse row, locked without key (stock moves'
+    # foreign-key checks are not blocked), numbers them one after the other.
+    list(Warehouse.objects.select_for_update(no_key=True).filter(pk=warehouse.pk).values("pk"))
+    # Tuples, not instances: allocate_orders reads the orders again (already locked, so cheap).
+    orders = list(
+        Order.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "reference", "warehouse_id", "status", "wave_id")
+    )
+    problems = [f"order {pk} does not exist" for pk in set(ids) - {o[0] for o in orders}]
+    for _, reference, warehouse_id, status, wave_id in orders:
+        if warehouse_id != warehouse.pk:
+            problems.append(f"{reference} ships from another warehouse")
+        elif status not in OPEN_FOR_ALLOCATION:
+            problems.append(f"{reference} is {OrderStatus(status).label.lower()}")
+        elif wave_id is not None:
+            problems.append(f"{reference} is already in a wave")
     if problems:
         raise WaveRefused("Not added to a wave: " + "; ".join(problems[:10]) + ".")
     wave = Wave.objects.create(
@@ -171,27 +184,21 @@ class _Task:
 
 
 def _tasks(order_ids: Sequence[int]) -> list[_Task]:
-    lines = dict(OrderLine.objects.filter(order_id__in=order_ids).values_list("pk", "order_id"))
-    rows = Reservation.objects.filter(
-        reference_type=ORDER_LINE_REF,
-        reference_id__in=[str(pk) for pk in lines],
-        status=ReservationStatus.ACTIVE,
-    ).values_list(
-        "pk",
-        "quantity",
-        "reference_id",
-        "balance__location_id",
-        "balance__location__zone_id",
-        "balance__location__pick_sequence",
-        "balance__location__code",
-        "balance__product_id",
-        "balance__lot_id",
-        "balance__lpn_id",
+    """The orders' active reservations with where they are, in one statement (a wave's worth of
+    rows read as tuples, not model instances)."""
+    sql = (
+        "SELECT r.id, r.quantity, ol.id, ol.order_id, b.location_id, l.zone_id, "  # noqa: S608
+        "l.pick_sequence, l.code, b.product_id, b.lot_id, b.lpn_id "
+        f"FROM {OrderLine._meta.db_table} ol "
+        f"JOIN {Reservation._meta.db_table} r ON r.reference_type = %s "
+        "AND r.reference_id = ol.id::text AND r.status = %s "
+        f"JOIN {Balance._meta.db_table} b ON b.id = r.balance_id "
+        f"JOIN {Location._meta.db_table} l ON l.id = b.location_id "
+        "WHERE ol.order_id = ANY(%s) ORDER BY r.id"
     )
-    return [
-        _Task(pk, qty, int(ref), lines[int(ref)], loc, zone, seq, code, product, lot, lpn)
-        for pk, qty, ref, loc, zone, seq, code, product, lot, lpn in rows
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ORDER_LINE_REF, ReservationStatus.ACTIVE, list(order_ids)])
+        return [_Task(*row) for row in cursor.fetchall()]
 
 
 @transaction.atomic
@@ -292,44 +299,89 @@ def _build_lists(
                 priority=min(o.priority for o in group_orders),
             )
         )
-    PickList.objects.bulk_create(lists)
-    slots: list[PickListOrder] = []
-    lines: list[PickLine] = []
+    _insert_lists(lists)
+    slots: list[tuple[int, int, int]] = []
+    lines: list[tuple[int, _Task, int]] = []
     for pick_list, (_, group_orders, group_tasks) in zip(lists, groups, strict=True):
-        slots += [
-            PickListOrder(pick_list=pick_list, order=o, slot=s)
-            for s, o in enumerate(group_orders, start=1)
-        ]
-        for seq, task in enumerate(
-            sorted(group_tasks, key=lambda t: (t.walk, t.order_id)), start=1
-        ):
-            lines.append(
-                PickLine(
-                    pick_list=pick_list,
-                    order_line_id=task.order_line_id,
-                    order_id=task.order_id,
-                    reservation_id=task.reservation_id,
-                    location_id=task.location_id,
-                    product_id=task.product_id,
-                    lot_id=task.lot_id,
-                    lpn_id=task.lpn_id,
-                    sequence=seq,
-                    quantity=task.quantity,
-                )
-            )
-    PickListOrder.objects.bulk_create(slots)
-    PickLine.objects.bulk_create(lines, batch_size=5000)
-    Event.objects.bulk_create(
-        [
-            Event(
-                type="picklist.released",
-                warehouse_id=wave.warehouse_id,
-                payload={"pick_list_id": pl.pk, "number": pl.number, "wave": wave.number},
-            )
-            for pl in lists
-        ]
-    )
+        slots += [(pick_list.pk, o.pk, s) for s, o in enumerate(group_orders, start=1)]
+        walk = sorted(group_tasks, key=lambda t: (t.walk, t.order_id))
+        lines += [(pick_list.pk, task, seq) for seq, task in enumerate(walk, start=1)]
+    _insert_slots_and_lines(slots, lines)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Event._meta.db_table} "  # noqa: S608
+            "(type, client_id, warehouse_id, payload, user_id, created_at) "
+            "SELECT 'picklist.released', NULL, p.warehouse_id, jsonb_build_object("
+            "'pick_list_id', p.id, 'number', p.number, 'wave', %s), NULL, %s "
+            f"FROM {PickList._meta.db_table} p WHERE p.id = ANY(%s) ORDER BY p.id",
+            [wave.number, timezone.now(), [pl.pk for pl in lists]],
+        )
     return lists
+
+
+# A wave of 10,000 lines makes thousands of lists, slots and lines: they are written with
+# INSERT ... SELECT FROM unnest (rows come back in input order) because bulk_create spent
+# longer building and compiling model instances than the database took to store them.
+
+
+def _insert_lists(lists: list[PickList]) -> None:
+    if not lists:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PickList._meta.db_table} (wave_id, warehouse_id, zone_id, method, "  # noqa: S608
+            "number, status, staging_location_id, assigned_to_id, priority, created_at) "
+            "SELECT %s, %s, d.zone_id, %s, d.number, %s, %s, NULL, d.priority, %s "
+            "FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS d(zone_id, number, priority) "
+            "RETURNING id",
+            [
+                lists[0].wave_id,
+                lists[0].warehouse_id,
+                lists[0].method,
+                PickListStatus.RELEASED,
+                lists[0].staging_location_id,
+                lists[0].created_at,
+                [pl.zone_id for pl in lists],
+                [pl.number for pl in lists],
+                [pl.priority for pl in lists],
+            ],
+        )
+        for pick_list, (pk,) in zip(lists, cursor.fetchall(), strict=True):
+            pick_list.pk = pk
+            pick_list._state.adding = False
+            pick_list._state.db = connection.alias
+
+
+def _insert_slots_and_lines(
+    slots: list[tuple[int, int, int]], lines: list[tuple[int, _Task, int]]
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PickListOrder._meta.db_table} (pick_list_id, order_id, slot) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[])",
+            [[s[0] for s in slots], [s[1] for s in slots], [s[2] for s in slots]],
+        )
+        cursor.execute(
+            f"INSERT INTO {PickLine._meta.db_table} (pick_list_id, order_line_id, order_id, "  # noqa: S608
+            "reservation_id, location_id, product_id, lot_id, lpn_id, sequence, quantity, "
+            "picked_qty, short_qty, status) "
+            "SELECT d.*, 0, 0, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::int[], "
+            "%s::int[]) AS d",
+            [
+                PickLineStatus.OPEN,
+                [pk for pk, _, _ in lines],
+                [t.order_line_id for _, t, _ in lines],
+                [t.order_id for _, t, _ in lines],
+                [t.reservation_id for _, t, _ in lines],
+                [t.location_id for _, t, _ in lines],
+                [t.product_id for _, t, _ in lines],
+                [t.lot_id for _, t, _ in lines],
+                [t.lpn_id for _, t, _ in lines],
+                [seq for _, _, seq in lines],
+                [t.quantity for _, t, _ in lines],
+            ],
+        )
 
 
 @transaction.atomic

@@ -1,7 +1,11 @@
 """`make bench`: performance figures, each beside a baseline measured in the same run.
 
-Runs against its own database (<server>/fluxvantage_bench, recreated each run) on the server
-that DATABASE_URL names, so figures never mix with a dev or test database."""
+Runs against its own database (<server>/fluxvantage_bench, recreated each run; env BENCH_DB
+names another, so parallel checkouts never share one) on the server that DATABASE_URL names,
+so figures never mix with a dev or test database.
+
+    python -m tests.bench                  # every benchmark
+    python -m tests.bench picking ledger   # only these, in this order"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import os
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "fluxvantage_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "fluxvantage_bench")
+BENCHES = ("provisioning", "ledger", "cartonization", "picking")
 
 
 def _bench_database_url() -> str:
@@ -27,7 +32,23 @@ def _recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
-def main() -> int:
+def _prepare_public_schema() -> None:
+    """What the provisioning benchmark does first; needed when it is not selected."""
+    from django.core.management import call_command
+
+    from tenants import services
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    services.ensure_public_tenant()
+    services.ensure_template_tenant()
+
+
+def main(argv: list[str]) -> int:
+    selected = argv or list(BENCHES)
+    unknown = [name for name in selected if name not in BENCHES]
+    if unknown:
+        print(f"Unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}.")
+        return 2
     url = _bench_database_url()
     _recreate_database(url)
     os.environ["DATABASE_URL"] = url
@@ -36,14 +57,21 @@ def main() -> int:
     import django
 
     django.setup()
-    from tests.bench import cartonization, ledger, provisioning
+    from tests.bench import cartonization, ledger, picking, provisioning
 
     print(f"FluxVantage benchmarks on {urlsplit(url).hostname or 'socket'} (db {BENCH_DB})")
-    provisioning.run()
-    ledger.run()
-    cartonization.run()
+    if "provisioning" not in selected:
+        _prepare_public_schema()
+    runs = {
+        "provisioning": provisioning.run,
+        "ledger": ledger.run,
+        "cartonization": cartonization.run,
+        "picking": picking.run,
+    }
+    for name in selected:
+        runs[name]()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -138,7 +138,9 @@ def _moves_per_second() -> float:
     return total / SECONDS
 
 
-def _pgbench_tps() -> float | None:
+def _pgbench_tps(clients: int = WORKERS, seconds: int = SECONDS) -> float | None:
+    """pgbench TPC-B with `clients` clients for `seconds` on the bench database (the baseline
+    other benchmarks in this run compare against too)."""
     if shutil.which("pgbench") is None:
         print("  pgbench not found (Debian package postgresql-client): no baseline")
         return None
@@ -157,13 +159,13 @@ def _pgbench_tps() -> float | None:
     env = {**os.environ, "PGPASSWORD": url.password or ""}
     dbname = url.path.lstrip("/")
     subprocess.run(
-        ["pgbench", "-i", "-q", "-s", str(WORKERS), *args, dbname],
+        ["pgbench", "-i", "-q", "-s", str(clients), *args, dbname],
         check=True,
         env=env,
         capture_output=True,
     )
     result = subprocess.run(
-        ["pgbench", "-c", str(WORKERS), "-j", "2", "-T", str(SECONDS), "-n", *args, dbname],
+        ["pgbench", "-c", str(clients), "-j", "2", "-T", str(seconds), "-n", *args, dbname],
         check=True,
         env=env,
         capture_output=True,
