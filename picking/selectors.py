@@ -580,11 +580,12 @@ class OperatorRate:
     first_pick_at: dt.datetime
     last_pick_at: dt.datetime
     current_list: str = ""
+    as_of: dt.datetime | None = None
 
     @property
     def shift_rate(self) -> float:
-        """Lines per hour since the operator's first pick today."""
-        now = timezone.now()
+        """Lines per hour since the operator's first pick today (up to `as_of`)."""
+        now = self.as_of or timezone.now()
         hours = max((now - self.first_pick_at).total_seconds() / 3600, MIN_SHIFT_HOURS)
         return round(self.lines_today / hours, 1)
 
@@ -646,6 +647,7 @@ def operator_rates(
             first_pick_at=row["first"],
             last_pick_at=row["last"],
             current_list=current.get(row["picked_by"], ""),
+            as_of=now,
         )
         for row in stats
     ]

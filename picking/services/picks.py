@@ -111,7 +111,10 @@ def _load(stored: dict[str, Any]) -> PickResult:
 
 
 def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
-    line = PickLine.objects.filter(pk=pick_line_id).only("pick_list_id").first()
+    """Locks the pick list, then the line's order, then the line: the order before anything
+    the ledger locks, as cancel_order does, so a pick racing a cancel queues instead of
+    deadlocking, and a pick for an order cancelled meanwhile is refused."""
+    line = PickLine.objects.filter(pk=pick_line_id).only("pick_list_id", "order_id").first()
     if line is None:
         raise PickRefused(f"No pick line {pick_line_id}.", code="not_found")
     pick_list = (
@@ -128,11 +131,18 @@ def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
         raise PickRefused(
             f"Pick list {pick_list.number} is {pick_list.get_status_display().lower()}."
         )
+    order = Order.objects.select_for_update().get(pk=line.order_id)
+    if order.status == OrderStatus.CANCELLED:
+        raise PickRefused(
+            f"Order {order.reference} was cancelled; leave the goods where they are.",
+            code="order_cancelled",
+        )
     locked = (
         PickLine.objects.select_for_update(of=("self",))
-        .select_related("location", "product", "lot", "lpn", "order")
+        .select_related("location", "product", "lot", "lpn")
         .get(pk=pick_line_id)
     )
+    locked.order = order
     if locked.status != PickLineStatus.OPEN:
         raise PickRefused(f"This pick is already {locked.status}.")
     return pick_list, locked

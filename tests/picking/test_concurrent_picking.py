@@ -270,3 +270,59 @@ def test_the_same_pick_confirmed_twice_at_once_moves_once(committed_tenant: Any)
     assert StockMove.objects.filter(reason="pick", reference_id=str(other.pk)).count() == 1
     assert StockMove.objects.filter(reason="pick").count() == 2
     _assert_ledger_clean(committed_tenant)
+
+
+def test_picks_racing_a_cancel_of_their_order_never_deadlock(committed_tenant: Any) -> None:
+    """An operator confirms the lines of a two-line order while a manager cancels it, many
+    times over. Picks lock the order before the ledger, as cancel does, so they queue: each
+    round either the pick lands first (and cancel then releases the rest) or the cancel does
+    (and the pick is refused as cancelled). Never a deadlock or a half-done state."""
+    from picking.exceptions import PickRefused
+    from picking.services.orders import cancel_order
+
+    data = _setup({"P1": 50, "P2": 50})
+    operator = data["operators"][0]
+    from picking.services.picks import PickResult
+
+    for round_ in range(6):
+        order_pk = _orders(data, f"RACE{round_}", 1, 2)[0]
+        wave = create_wave(
+            warehouse=data["warehouse"], order_ids=[order_pk], user=data["manager"]
+        ).wave
+        release_wave(wave, data["manager"])
+        pick_list = next_pick_list(operator, [data["warehouse"].pk])
+        assert pick_list is not None
+        line = pick_list.lines.select_related("location").get()
+
+        def pick(line: Any = line) -> str:
+            try:
+                result: PickResult = confirm_pick(
+                    user=operator,
+                    pick_line_id=line.pk,
+                    location_code=line.location.code,
+                    item_code="HOT",
+                    quantity=1,
+                )
+                return f"picked {result.picked}"
+            except PickRefused as refused:
+                return refused.code
+
+        def cancel(order_pk: int = order_pk) -> str:
+            cancel_order(Order.objects.get(pk=order_pk), data["manager"])
+            return "cancelled"
+
+        results, errors = _run_at_once(committed_tenant, [pick, cancel])
+        assert errors == []
+        assert results[1] == "cancelled"
+        assert results[0] in {"picked 1", "order_cancelled", "pick_refused"}
+        assert Order.objects.get(pk=order_pk).status == OrderStatus.CANCELLED
+        assert not Reservation.objects.filter(
+            status=ReservationStatus.ACTIVE, reference_id=str(line.order_line_id)
+        ).exists()
+        # Another round's list must not wait behind this one: finish it.
+        PickLine.objects.filter(pk=line.pk)
+        pick_list.refresh_from_db()
+        if pick_list.status == "in_progress":
+            pick_list.status = "cancelled"
+            pick_list.save(update_fields=["status"])
+    _assert_ledger_clean(committed_tenant)

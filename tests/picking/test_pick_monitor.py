@@ -61,8 +61,9 @@ def test_lists_show_assignee_and_lines_done(manager: Any, operator: Any, picking
 def test_operator_rates_over_the_last_hour_and_the_day(
     manager: Any, operator: Any, picking: Any
 ) -> None:
-    # An earlier pick today, two hours ago, counts for the day but not the last hour.
-    now = timezone.now()
+    # An earlier pick today, two hours before "now", counts for the day but not the last hour.
+    # "Now" is noon today, so the test means the same at any time of day.
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
     PickLine.objects.filter(picked_by=operator).update(picked_at=now - dt.timedelta(hours=2))
     second = picking.lines.filter(picked_by__isnull=True).get()
     confirm_pick(
@@ -71,7 +72,8 @@ def test_operator_rates_over_the_last_hour_and_the_day(
         location_code=second.location.code,
         item_code=second.product.sku,
     )
-    [rate] = operator_rates(manager, now=timezone.now())
+    PickLine.objects.filter(pk=second.pk).update(picked_at=now - dt.timedelta(minutes=10))
+    [rate] = operator_rates(manager, now=now)
     assert (rate.email, rate.lines_last_hour, rate.lines_today) == (operator.email, 1, 2)
     assert rate.shift_rate == pytest.approx(1.0, abs=0.05)
 
