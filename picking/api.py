@@ -18,12 +18,14 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from inventory.api.common import IdempotencyKey, Page, References, found, user_of
-from inventory.models import Client, Location, Warehouse
+from inventory.models import Client, Location, Warehouse, Zone
 from picking import selectors
 from picking.exceptions import WaveRefused
 from picking.models import Order, PickLine, Wave
 from picking.schemas import (
     AllocationResultOut,
+    NextWorkIn,
+    NextWorkOut,
     OrderIn,
     OrderOut,
     OrderQuery,
@@ -40,10 +42,11 @@ from picking.schemas import (
 )
 from picking.services.allocation import allocate_orders
 from picking.services.orders import OrderLineSpec, ShipTo, cancel_order, create_order
-from picking.services.picks import PickResult, confirm_pick, short_pick
+from picking.services.picks import PickResult, confirm_pick, next_pick_list, short_pick
 from picking.services.waves import create_wave, release_wave
+from wms.exceptions import DomainError
 from wms.idempotency.services import run_once
-from wms.permissions import require
+from wms.permissions import require, warehouse_ids_for
 
 router = Router(tags=["picking"])
 
@@ -322,6 +325,50 @@ def list_pick_tasks(request: HttpRequest, filters: Query[PickTaskQuery]) -> Any:
     return selectors.pick_lines_for_user(
         user, pick_list=filters.pick_list, status=filters.status or "", mine=filters.mine
     )
+
+
+@router.post("/pick-tasks/next", response=NextWorkOut, summary="Take the next pick list")
+def next_work(request: HttpRequest, payload: NextWorkIn) -> Any:
+    """Assigns you the most urgent waiting pick list in the warehouse (and zones), or returns
+    the list you are already working; two pickers asking at once never get the same list.
+    `pick_list` is null when nothing is waiting."""
+    user = user_of(request)
+    require(user, "picking.pick")
+    mine = warehouse_ids_for(user) if user.role == "operator" else None
+    if payload.warehouse:
+        warehouse = Warehouse.objects.filter(code__iexact=payload.warehouse).first()
+        if warehouse is None or (mine is not None and warehouse.pk not in mine):
+            raise DomainError(
+                f"No warehouse {payload.warehouse} of yours.",
+                code="invalid",
+                field_errors={"warehouse": ["Unknown warehouse."]},
+            )
+        ids = [warehouse.pk]
+    elif mine is not None and len(mine) == 1:
+        ids = list(mine)
+    else:
+        raise DomainError(
+            "Say which warehouse you pick in.",
+            code="invalid",
+            field_errors={"warehouse": ["Required when you work in several warehouses."]},
+        )
+    zones = list(
+        Zone.objects.filter(warehouse_id__in=ids, code__in=payload.zones).values_list(
+            "pk", flat=True
+        )
+    )
+    if len(zones) != len(set(payload.zones)):
+        raise DomainError(
+            "Unknown zone code.", code="invalid", field_errors={"zones": ["Unknown zone code."]}
+        )
+    pick_list = next_pick_list(user, ids, zones)
+    if pick_list is None:
+        return {"pick_list": None, "method": None, "tasks": []}
+    tasks = list(selectors.pick_lines_for_user(user, pick_list=pick_list.number, status="open"))
+    codes = selectors.tote_codes(tasks)
+    for task in tasks:
+        task.tote_code = codes.get((task.pick_list_id, task.order_id), "")  # type: ignore[attr-defined]
+    return {"pick_list": pick_list.number, "method": pick_list.method, "tasks": tasks}
 
 
 def _result(user: Any, result: PickResult) -> dict[str, Any]:

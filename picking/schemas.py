@@ -435,3 +435,16 @@ class PickResultOut(Schema):
     list_done: bool
     message: str
     task: PickTaskOut
+
+
+class NextWorkIn(Schema):
+    warehouse: str | None = Field(
+        default=None, description="Warehouse code; defaults to your only warehouse."
+    )
+    zones: list[str] = Field(default_factory=list, description="Zone codes you will pick in.")
+
+
+class NextWorkOut(Schema):
+    pick_list: str | None
+    method: str | None
+    tasks: list[PickTaskOut]

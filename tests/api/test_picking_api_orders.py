@@ -26,6 +26,7 @@ PICKING_ROUTES = {
     "/api/v1/waves/{pk}": {"get"},
     "/api/v1/waves/{pk}/release": {"post"},
     "/api/v1/pick-tasks": {"get"},
+    "/api/v1/pick-tasks/next": {"post"},
     "/api/v1/pick-tasks/{pk}/confirm": {"post"},
     "/api/v1/pick-tasks/{pk}/short": {"post"},
 }

@@ -198,3 +198,35 @@ def test_short_pick_reports_the_bin_short(
     assert (body["picked"], body["short"], body["reallocated"]) == (1, 1, 0)
     assert body["task"]["status"] == "short"
     assert "none elsewhere" in body["message"]
+
+
+def test_an_api_picker_takes_the_next_list_and_two_never_share_one(
+    operator_api: Any, api_as: Any, operator: Any, pick_list: Any, east: Any
+) -> None:
+    first = operator_api.post("/pick-tasks/next", {})
+    assert first.status_code == 200
+    body = first.json()
+    assert body["pick_list"] == pick_list.number
+    assert [(t["location"], t["sku"]) for t in body["tasks"]] == [("A-01", "LAMP"), ("A-02", "MUG")]
+    assert all(t["assigned_to"] == operator.email for t in body["tasks"])
+    # Asking again resumes the same list; a colleague finds nothing waiting.
+    assert operator_api.post("/pick-tasks/next", {}).json()["pick_list"] == pick_list.number
+    colleague = UserFactory(role="operator", email="colleague@acme.test")
+    colleague.warehouses.set([east])
+    assert api_as(colleague).post("/pick-tasks/next", {}).json() == {
+        "pick_list": None,
+        "method": None,
+        "tasks": [],
+    }
+
+
+def test_next_work_refuses_an_unknown_zone_or_warehouse_and_assigns_nothing(
+    operator_api: Any, pick_list: Any
+) -> None:
+    bad_zone = operator_api.post("/pick-tasks/next", {"zones": ["NOPE"]})
+    assert bad_zone.status_code == 400
+    assert error_of(bad_zone)["field_errors"] == {"zones": ["Unknown zone code."]}
+    bad_wh = operator_api.post("/pick-tasks/next", {"warehouse": "WEST"})
+    assert bad_wh.status_code == 400
+    pick_list.refresh_from_db()
+    assert pick_list.assigned_to_id is None
