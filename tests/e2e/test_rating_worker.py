@@ -93,7 +93,7 @@ def shipment_row(stack: LiveStack, pk: int) -> dict[str, Any]:
     schema = schema_of(stack)
     columns = ("status", "easypost_id", "tracking_code", "attempts", "label_pdf", "carrier")
     rows = stack.sql(
-        f'SELECT {", ".join(columns)} FROM "{schema}".shipping_shipment WHERE id = %s',  # noqa: S608
+        f'SELECT {", ".join(columns)} FROM "{schema}".shipping_shipment WHERE id = %s',
         [pk],
     )
     return dict(zip(columns, rows[0], strict=True))
