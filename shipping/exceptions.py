@@ -51,3 +51,10 @@ class CarrierRejected(CarrierError):
     @property
     def is_address_failure(self) -> bool:
         return self.carrier_code.startswith("ADDRESS.")
+
+
+class ShipmentRefused(ConflictError):
+    """A shipment action refused by its state: shipping a carton without a bought label, voiding
+    a shipped one, a manifest with nothing to put on it. The message says what was expected."""
+
+    code = "shipment_refused"

@@ -39,6 +39,9 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/outbound/waves/rules/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/rules/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/monitor/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/manifests/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

@@ -39,6 +39,7 @@ urlpatterns = [
     path("floor/receive/", include("receiving.urls_floor")),
     path("floor/putaway/", include("receiving.urls_putaway")),
     path("floor/pick/", include("picking.urls_floor")),
+    path("floor/ship/", include("shipping.urls_floor_ship")),
     path("floor/", include("inventory.urls_floor")),
     path("receiving/putaway/", include("receiving.urls_putaway_desk")),
     path("inventory/", include("inventory.urls")),
@@ -46,6 +47,9 @@ urlpatterns = [
     path("labels/", include("receiving.urls_labels")),
     path("outbound/", include("picking.urls")),
     path("shipping/", include("shipping.urls")),
+    # /shipping/shipments/… and /shipping/manifests/…
+    path("shipping/", include("shipping.urls_shipments")),
+    path("webhooks/", include("shipping.urls_webhooks")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,203 @@
+"""The shipments and manifests REST routes under /api/v1/ (mounted by wms.api by dotted path).
+Managers and admins only (shipping.manage_shipments; 403 and nothing written otherwise): list and
+read shipments (rates with the chosen one marked, tracking, state, attention message), retry one
+that needs attention (optionally with a corrected ship-to), void a bought label, download the
+label, create and download manifests. Refusals are the JSON error envelope (409
+shipment_refused, 422 carrier_rejected with EasyPost's message, 503 carrier_unavailable).
+
+POSTs take an Idempotency-Key. Void and manifest call EasyPost, which must never happen inside a
+database transaction, so their key is looked up first and recorded after the call."""
+
+# No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from inventory.api.common import IdempotencyKey, Page, References, found, staff_user
+from shipping import selectors_shipments as selectors
+from shipping.models import Manifest, Shipment
+from shipping.schemas_shipments import (
+    ManifestIn,
+    ManifestOut,
+    RetryIn,
+    ShipmentOut,
+    ShipmentQuery,
+    ShipmentSummaryOut,
+)
+from shipping.services import dispatch, rating
+from wms.idempotency.models import IdempotencyRecord
+from wms.idempotency.services import IdempotencyConflict, fingerprint_of, run_once
+
+router = Router(tags=["shipping"])
+MANAGE = "shipping.manage_shipments"
+
+
+def _shipment(user: Any, pk: int) -> Shipment:
+    return found(selectors.get_shipment_for_user(user, pk), f"No shipment {pk}.")
+
+
+def once_around_network(
+    user: Any,
+    key: str | None,
+    scope: str,
+    payload: dict[str, Any],
+    action: Callable[[], int],
+) -> int:
+    """Runs an action that calls EasyPost at most once per Idempotency-Key, without holding a
+    transaction over the call: a stored result is replayed; otherwise the action runs and its
+    result (a primary key) is recorded afterwards. A concurrent repeat is refused by the
+    service's own state checks (a label voided twice, a day manifested twice)."""
+    if key:
+        record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
+        if record is not None:
+            if record.fingerprint != fingerprint_of(scope, payload):
+                raise IdempotencyConflict(
+                    f"Idempotency key “{key}” was already used for a different request "
+                    f"({record.scope}). Use a new key for a new request."
+                )
+            return int(record.result or 0)
+    pk = action()
+    run_once(
+        user=user, key=key, scope=scope, payload=payload, action=lambda: pk, dump=int, load=int
+    )
+    return pk
+
+
+@router.get("/shipments", response=list[ShipmentSummaryOut], summary="Shipments, attention first")
+@paginate(Page)
+def list_shipments(request: HttpRequest, filters: Query[ShipmentQuery]) -> Any:
+    user = staff_user(request, MANAGE)
+    return selectors.shipments_for_user(user, **filters.model_dump())
+
+
+@router.get("/shipments/{pk}", response=ShipmentOut, summary="A shipment with its rates")
+def get_shipment(request: HttpRequest, pk: int) -> Any:
+    return _shipment(staff_user(request, MANAGE), pk)
+
+
+@router.post("/shipments/{pk}/retry", response=ShipmentOut, summary="Rate a shipment again")
+def retry_shipment_route(
+    request: HttpRequest,
+    pk: int,
+    payload: RetryIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Sends a shipment that needs attention (or was voided) back to rating; the rating task
+    runs after commit. With `ship_to`, the order's address is corrected first. Any other state
+    is 409 shipment_refused and nothing changes."""
+    user = staff_user(request, MANAGE)
+    shipment = _shipment(user, pk)
+    ship_to = payload.ship_to if payload else None
+    address = rating.AddressFix(**ship_to.model_dump()) if ship_to else None
+    run_once(
+        user=user,
+        key=idempotency_key,
+        scope="api.shipment.retry",
+        payload={"shipment": pk, "body": payload.model_dump(mode="json") if payload else None},
+        action=lambda: rating.retry_shipment(shipment, user, address).pk,
+        dump=int,
+        load=int,
+    )
+    return _shipment(user, pk)
+
+
+@router.post("/shipments/{pk}/void", response=ShipmentOut, summary="Void (refund) a label")
+def void_shipment_route(
+    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Asks EasyPost for the postage back and marks the shipment voided. Refused once shipped
+    (409 shipment_refused); EasyPost's own refusal is 422 carrier_rejected."""
+    user = staff_user(request, MANAGE)
+    shipment = _shipment(user, pk)
+    once_around_network(
+        user,
+        idempotency_key,
+        "api.shipment.void",
+        {"shipment": pk},
+        lambda: rating.void_label(shipment, user).pk,
+    )
+    return _shipment(user, pk)
+
+
+@router.get(
+    "/shipments/{pk}/label",
+    summary="The label as PDF or ZPL",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The label file",
+                "content": {"application/pdf": {}, "application/zpl": {}},
+            }
+        }
+    },
+)
+def shipment_label(
+    request: HttpRequest, pk: int, format: Literal["pdf", "zpl"] = "pdf"
+) -> HttpResponse:
+    user = staff_user(request, MANAGE)
+    shipment = _shipment(user, pk)
+    stored = bool(shipment.label_pdf if format == "pdf" else shipment.label_zpl)
+    found(stored or None, f"Shipment {pk} has no {format.upper()} label.")
+    return label_response(shipment, format)
+
+
+def label_response(shipment: Shipment, fmt: str) -> HttpResponse:
+    """The stored label file as a download (shared with the desk pages)."""
+    name = f"label-{shipment.tracking_code or shipment.pk}.{fmt}"
+    if fmt == "pdf":
+        response = HttpResponse(bytes(shipment.label_pdf or b""), content_type="application/pdf")
+    else:
+        response = HttpResponse(shipment.label_zpl, content_type="application/zpl; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@router.post("/manifests", response={201: ManifestOut}, summary="End-of-day manifest")
+def create_manifest_route(
+    request: HttpRequest, payload: ManifestIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """The EasyPost scan form of one carrier's shipments bought that day at one warehouse and
+    not yet on a manifest. None waiting is 409 shipment_refused, nothing written."""
+    user = staff_user(request, MANAGE)
+    refs = References(user)
+    warehouse = refs.warehouse(payload.warehouse)
+    refs.check()
+    assert warehouse is not None
+    pk = once_around_network(
+        user,
+        idempotency_key,
+        "api.manifest.create",
+        payload.model_dump(mode="json"),
+        lambda: dispatch.create_manifest(warehouse, payload.carrier, payload.date, user).pk,
+    )
+    return Status(201, Manifest.objects.select_related("warehouse").get(pk=pk))
+
+
+@router.get("/manifests", response=list[ManifestOut], summary="Manifests, newest first")
+@paginate(Page)
+def list_manifests(request: HttpRequest) -> Any:
+    return selectors.manifests_for_user(staff_user(request, MANAGE))
+
+
+@router.get(
+    "/manifests/{pk}/pdf",
+    summary="The manifest's scan form as PDF",
+    openapi_extra={
+        "responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}
+    },
+)
+def manifest_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request, MANAGE)
+    manifest = found(selectors.get_manifest_for_user(user, pk), f"No manifest {pk}.")
+    found(manifest.form_pdf or None, f"Manifest {pk} has no PDF.")
+    return manifest_response(manifest)
+
+
+def manifest_response(manifest: Manifest) -> HttpResponse:
+    response = HttpResponse(bytes(manifest.form_pdf or b""), content_type="application/pdf")
+    name = f"manifest-{manifest.carrier}-{manifest.date:%Y-%m-%d}-{manifest.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,0 +1,100 @@
+"""Reads of shipments and manifests for the desk pages, the ship dock and the API, scoped to the
+user's warehouses (operators) and client (client users)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from inventory.models import Location, LocationKind
+from shipping.models import Manifest, Shipment, ShipmentStatus
+from wms.accounts.models import Role
+from wms.permissions import warehouse_ids_for
+
+
+def _scoped(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
+    if user.role == Role.CLIENT:
+        rows = (
+            rows.filter(client_id=user.client_id) if hasattr(rows.model, "client") else rows.none()
+        )
+    return rows
+
+
+def shipments_for_user(
+    user: Any,
+    *,
+    status: str = "",
+    order: str = "",
+    carrier: str = "",
+    warehouse: str = "",
+) -> QuerySet[Shipment]:
+    """Shipments the user may see, those needing attention first, then newest. `order` is an
+    order reference (or id); `warehouse` a warehouse code."""
+    rows = _scoped(user, Shipment.objects.all()).select_related(
+        "order", "carton", "warehouse", "client", "manifest"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if order:
+        order = order.strip()
+        rows = (
+            rows.filter(order_id=int(order))
+            if order.isdigit()
+            else rows.filter(order__reference__iexact=order)
+        )
+    if carrier:
+        rows = rows.filter(carrier__iexact=carrier.strip())
+    if warehouse:
+        rows = rows.filter(warehouse__code__iexact=warehouse.strip())
+    attention_first = Case(
+        When(status=ShipmentStatus.NEEDS_ATTENTION, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return rows.defer("label_pdf", "label_zpl").order_by(attention_first, "-created_at", "-pk")
+
+
+def get_shipment_for_user(user: Any, pk: int) -> Shipment | None:
+    return (
+        _scoped(user, Shipment.objects.select_related("order", "carton", "warehouse"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def get_shipment_for_carton(user: Any, carton_id: int) -> Shipment | None:
+    return (
+        _scoped(user, Shipment.objects.select_related("order", "carton"))
+        .filter(carton_id=carton_id)
+        .first()
+    )
+
+
+def shipment_carriers(user: Any) -> list[str]:
+    rows = _scoped(user, Shipment.objects.exclude(carrier="")).values_list("carrier", flat=True)
+    return sorted(set(rows.distinct()))
+
+
+def manifests_for_user(user: Any) -> QuerySet[Manifest]:
+    rows = Manifest.objects.select_related("warehouse", "created_by").defer("form_pdf")
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
+    elif user.role == Role.CLIENT:
+        rows = rows.none()
+    return rows.order_by("-date", "carrier", "-pk")
+
+
+def get_manifest_for_user(user: Any, pk: int) -> Manifest | None:
+    return manifests_for_user(user).defer(None).filter(pk=pk).first()
+
+
+def ship_docks_for_user(user: Any) -> QuerySet[Location]:
+    rows = Location.objects.filter(kind=LocationKind.SHIP_DOCK, is_blocked=False)
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
+    elif user.role == Role.CLIENT:
+        rows = rows.none()
+    return rows.select_related("warehouse").order_by("warehouse__code", "code")

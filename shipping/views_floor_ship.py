@@ -1,0 +1,86 @@
+"""The handheld ship dock, /floor/ship/: choose the dock, then scan cartons onto the truck. Each
+scan is one call of dispatch.ship_carton; a refusal is a loud error line that says what was
+expected and what was scanned (always 200: htmx does not swap 4xx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+from rules.contrib.views import permission_required
+
+from shipping import selectors_shipments as selectors
+from shipping.services import dispatch
+from wms.exceptions import DomainError
+from wms.http import AuthedRequest
+from wms.idempotency.services import run_once
+
+DOCK_KEY = "ship_dock_pk"
+
+
+def _dock(request: AuthedRequest, pk: Any = None) -> Any:
+    docks = selectors.ship_docks_for_user(request.user)
+    chosen = pk or request.session.get(DOCK_KEY)
+    return docks.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+
+
+@login_required
+@permission_required("wms.use_floor", raise_exception=True)
+@require_GET
+def floor_ship(request: AuthedRequest) -> HttpResponse:
+    """Choose a dock (?dock=<pk> remembers it for the session), then the scan box."""
+    if request.GET.get("dock"):
+        dock = _dock(request, request.GET["dock"])
+        if dock is not None:
+            request.session[DOCK_KEY] = dock.pk
+    dock = _dock(request)
+    return render(
+        request,
+        "shipping/floor_ship.html",
+        {"dock": dock, "docks": selectors.ship_docks_for_user(request.user)},
+    )
+
+
+@login_required
+@permission_required("wms.use_floor", raise_exception=True)
+@require_POST
+def floor_ship_scan(request: AuthedRequest) -> HttpResponse:
+    code = request.POST.get("code", "").strip()
+    context: dict[str, Any] = {"code": code, "ok": False}
+    dock = _dock(request, request.POST.get("dock"))
+    if dock is None:
+        context["message"] = "Choose the ship dock you are loading at first."
+    elif not code:
+        context["message"] = "Nothing was scanned. Scan the carton's shipping label (its SSCC)."
+    elif not request.user.has_perm("shipping.ship", dock):
+        context["message"] = f"You may not load cartons at {dock.code}."
+    else:
+        try:
+            pk = run_once(
+                user=request.user,
+                key=request.POST.get("idempotency_key") or None,
+                scope="floor.ship",
+                payload={"code": code, "dock": dock.pk},
+                action=lambda: dispatch.ship_carton(request.user, code, dock).shipment.pk,
+                dump=int,
+                load=int,
+            )
+        except DomainError as exc:
+            context["message"] = exc.message
+        else:
+            shipment = selectors.get_shipment_for_user(request.user, pk)
+            order_done = bool(shipment and shipment.order.status == "shipped")
+            context.update(
+                ok=True,
+                message=(
+                    f"Loaded carton {shipment.carton.number} of order "
+                    f"{shipment.order.reference} ({shipment.carrier} {shipment.tracking_code})."
+                    + (" Order shipped." if order_done else "")
+                )
+                if shipment
+                else "Loaded.",
+            )
+    return render(request, "shipping/floor_ship_result.html", context)
