@@ -51,3 +51,10 @@ class CarrierRejected(CarrierError):
     @property
     def is_address_failure(self) -> bool:
         return self.carrier_code.startswith("ADDRESS.")
+
+
+class PackRefused(ConflictError):
+    """A scan or close at the pack station that does not match the order: a wrong item, lot or
+    box, an extra unit, a closed carton, a weight off the expected one. Nothing was written."""
+
+    code = "pack_refused"
