@@ -15,8 +15,17 @@ from picking import selectors as picking_selectors
 from picking.models import Order, OrderLine, OrderStatus, PickLine, PickListOrder
 from shipping import cartonize, selectors
 from shipping.exceptions import PackRefused
-from shipping.models import BoxType, Carton, CartonLine, CartonStatus, ShippingPolicy
+from shipping.models import (
+    BoxType,
+    Carton,
+    CartonLine,
+    CartonStatus,
+    Shipment,
+    ShipmentStatus,
+    ShippingPolicy,
+)
 from wms.accounts.models import Role
+from wms.permissions import warehouse_ids_for
 
 DEFAULT_WEIGHT_TOLERANCE_PERCENT = 10
 # Orders the pack station shows: ready to pack, or packed (to follow their shipments).
@@ -316,3 +325,40 @@ def proposal_for(order: Order) -> PackProposal:
         without_dimensions=sorted(without),
         box_types=boxes,
     )
+
+
+def cartons_for_user(user: Any) -> QuerySet[Carton]:
+    """Cartons in the user's scope: an operator's warehouses, a client user's client."""
+    rows = Carton.objects.select_related("order", "lpn", "box_type", "pack_station")
+    if user.role == Role.OPERATOR:
+        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
+    elif user.role == Role.CLIENT:
+        rows = rows.filter(client_id=user.client_id)
+    return rows
+
+
+def get_carton_for_user(user: Any, pk: int) -> Carton | None:
+    return cartons_for_user(user).filter(pk=pk).first()
+
+
+def order_cartons(order: Order) -> list[Carton]:
+    return list(
+        Carton.objects.filter(order=order)
+        .select_related("box_type", "lpn")
+        .prefetch_related("lines__product", "lines__lot")
+        .order_by("number")
+    )
+
+
+def order_shipments(order: Order) -> list[Shipment]:
+    return list(
+        Shipment.objects.filter(order=order).select_related("carton").order_by("carton__number")
+    )
+
+
+# A shipment in these states will change without anyone at the pack station doing anything.
+SHIPMENT_IN_FLIGHT = frozenset({ShipmentStatus.RATING, ShipmentStatus.RATED})
+
+
+def shipments_in_flight(shipments: list[Shipment]) -> bool:
+    return any(s.status in SHIPMENT_IN_FLIGHT for s in shipments)
