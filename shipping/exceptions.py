@@ -58,3 +58,10 @@ class PackRefused(ConflictError):
     box, an extra unit, a closed carton, a weight off the expected one. Nothing was written."""
 
     code = "pack_refused"
+
+
+class ShipmentRefused(ConflictError):
+    """A shipment action refused by its state: shipping a carton without a bought label, voiding
+    a shipped one, a manifest with nothing to put on it. The message says what was expected."""
+
+    code = "shipment_refused"

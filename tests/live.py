@@ -9,6 +9,7 @@ Redis DB 12 with a queue of its own, so concurrent runs never take each other's 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import secrets
 import signal
@@ -91,6 +92,14 @@ class LiveStack:
     log_dir: Path
     redis_url: str = REDIS_URL
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    stopped: set[str] = field(default_factory=set)  # children a test ended on purpose
+    # Extra environment for every child (e.g. the fake EasyPost's base and key).
+    extra_env: dict[str, str] = field(default_factory=dict)
+    # Seconds before Redis hands an unacknowledged task to another worker (None: kombu's hour).
+    # A short one also puts the run's broker keys under their own prefix: kombu's unacked
+    # sweep is per Redis DB, and must never hand back another run's task.
+    visibility_timeout: float | None = None
+    serve_web: bool = True
 
     @property
     def database_name(self) -> str:
@@ -107,6 +116,17 @@ class LiveStack:
     @property
     def worker_name(self) -> str:
         return f"fve2e-{self.run_id}@localhost"
+
+    @property
+    def broker_transport_options(self) -> dict[str, Any]:
+        if self.visibility_timeout is None:
+            return {}
+        return {
+            "visibility_timeout": self.visibility_timeout,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+            "global_keyprefix": f"{self.queue}:",
+        }
 
     @property
     def public_url(self) -> str:
@@ -135,6 +155,9 @@ class LiveStack:
             PYTHONPATH=str(REPO),
             PYTHONUNBUFFERED="1",
         )
+        if self.broker_transport_options:
+            env["FV_E2E_BROKER_TRANSPORT_OPTIONS"] = json.dumps(self.broker_transport_options)
+        env.update(self.extra_env)
         return env
 
     def manage(self, *args: str, timeout: float = 120) -> str:
@@ -184,7 +207,11 @@ class LiveStack:
             backend=self.redis_url,
             set_as_current=False,
         )
-        client.conf.update(task_default_queue=self.queue, task_always_eager=False)
+        client.conf.update(
+            task_default_queue=self.queue,
+            task_always_eager=False,
+            broker_transport_options=self.broker_transport_options,
+        )
         try:
             yield client
         finally:
@@ -233,22 +260,42 @@ class LiveStack:
         # seed_demo, the web server and the worker start together: neither server needs the demo
         # tenant to boot, and the three Python start-ups overlap.
         seed = self.spawn("seed_demo", [PYTHON, "manage.py", "seed_demo"])
+        if self.serve_web:
+            self.spawn(
+                "web", [PYTHON, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"]
+            )
+        self.start_worker(wait=False)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        self._wait(deadline, "seed_demo to finish", lambda: seed.poll() is not None)
+        if seed.returncode != 0:
+            raise LiveStackError(f"seed_demo exited {seed.returncode}")
+        if self.serve_web:
+            self._wait(deadline, "the web server to answer", self._web_is_up)
+        self.wait_for_worker(deadline)
+
+    def start_worker(self, name: str = "worker", *, wait: bool = True) -> None:
+        """Starts the run's worker (again, after a test killed it), under the same node name."""
+        self.stopped.discard(name)
         self.spawn(
-            "web", [PYTHON, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"]
-        )
-        self.spawn(
-            "worker",
+            name,
             [
                 CELERY, "-A", "wms", "worker", "-P", "solo", "-l", "info",
                 "-n", self.worker_name, "-Q", self.queue,
                 "--without-mingle", "--without-gossip", "--without-heartbeat",
             ],
         )  # fmt: skip
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        self._wait(deadline, "seed_demo to finish", lambda: seed.poll() is not None)
-        if seed.returncode != 0:
-            raise LiveStackError(f"seed_demo exited {seed.returncode}")
-        self._wait(deadline, "the web server to answer", self._web_is_up)
+        if wait:
+            self.wait_for_worker(time.monotonic() + STARTUP_TIMEOUT_SECONDS)
+
+    def kill_worker(self, name: str = "worker") -> None:
+        """SIGKILL to the worker's process group: no warm shutdown, its task stays unacked."""
+        process = self.processes[name]
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        self.stopped.add(name)
+
+    def wait_for_worker(self, deadline: float) -> None:
         with self.celery_client() as client:
             self._wait(
                 deadline,
@@ -267,11 +314,15 @@ class LiveStack:
                 f"_kombu.binding.{self.queue}",
                 f"_kombu.binding_permanent.{self.queue}",
             )
+            if self.broker_transport_options:
+                prefixed = list(client.scan_iter(match=f"{self.queue}:*"))
+                if prefixed:
+                    client.delete(*prefixed)
 
     def _wait(self, deadline: float, what: str, ready: Callable[[], bool]) -> None:
         while not ready():
             for name, process in self.processes.items():
-                if name != "seed_demo" and process.poll() is not None:
+                if name != "seed_demo" and name not in self.stopped and process.poll() is not None:
                     raise LiveStackError(f"{name} exited {process.returncode} waiting for {what}")
             if time.monotonic() > deadline:
                 raise LiveStackError(f"waited {STARTUP_TIMEOUT_SECONDS:.0f} s in vain for {what}")
@@ -315,14 +366,16 @@ def _stop_group(process: subprocess.Popen[bytes], grace_seconds: float = 10) -> 
 
 
 @contextmanager
-def running_live_stack(log_dir: Path) -> Iterator[LiveStack]:
+def running_live_stack(log_dir: Path, **options: Any) -> Iterator[LiveStack]:
     """Creates the database, starts the processes, yields the stack; always stops the processes
-    and drops the database. A failed start raises LiveStackError with the logs' tails."""
+    and drops the database. A failed start raises LiveStackError with the logs' tails. `options`
+    are LiveStack fields (extra_env, visibility_timeout, serve_web)."""
     stack = LiveStack(
         run_id=f"{os.getpid()}_{secrets.token_hex(3)}",
         port=free_port(),
         server_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         log_dir=log_dir,
+        **options,
     )
     try:
         try:

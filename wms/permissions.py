@@ -128,6 +128,10 @@ rules.add_perm("picking.pick", floor_staff & in_scope)
 rules.add_perm("shipping.view_catalog", staff)
 rules.add_perm("shipping.manage_catalog", staff)
 rules.add_perm("shipping.pack", floor_staff & in_scope)
+# Shipments: managers and admins see every shipment, retry, void and manifest; floor staff load
+# cartons onto the truck at the ship dock of their warehouses.
+rules.add_perm("shipping.manage_shipments", staff)
+rules.add_perm("shipping.ship", floor_staff & in_scope)
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

@@ -48,6 +48,7 @@ __all__ = [
     "release_many",
     "reserve",
     "reserve_set",
+    "ship_lpn",
     "virtual_location",
 ]
 
@@ -336,3 +337,67 @@ def change_status(
         payload=payload,
         action=act,
     )[0]
+
+
+@ledger_service
+def ship_lpn(
+    *,
+    user: Any,
+    lpn: Lpn,
+    reference_type: str = "",
+    reference_id: str = "",
+    idempotency_key: str | None = None,
+) -> list[StockMove]:
+    """Sends everything in an LPN (a packed carton) out of the building: one move per balance
+    from its location to the warehouse's customer location, reason ship; the LPN is then at no
+    location. Allocated stock is refused (it still belongs to an order's pick)."""
+
+    def act() -> list[StockMove]:
+        current = Lpn.objects.select_related("location").get(pk=lpn.pk)
+        if current.location is None:
+            raise LpnRefused(f"LPN {lpn.code} is not at any location: has it shipped already?")
+        contents = list(
+            Balance.objects.filter(lpn=current, location=current.location, on_hand__gt=0)
+            .select_related("product", "lot")
+            .order_by("pk")
+        )
+        if any(b.allocated for b in contents):
+            raise LpnRefused(f"LPN {lpn.code} holds stock allocated to orders; pick it first.")
+        customer = virtual_location(current.warehouse_id, LocationKind.CUSTOMER)
+        legs = [
+            Leg(
+                b.product,
+                b.lot,
+                b.on_hand,
+                current.location,
+                customer,
+                current,
+                None,
+                b.status,
+                b.status,
+            )
+            for b in contents
+        ]
+        moves = (
+            post_legs(
+                legs,
+                event_type="stock.shipped",
+                user=user,
+                reason=Reason.SHIP,
+                reference_type=reference_type,
+                reference_id=reference_id,
+            )
+            if legs
+            else []
+        )
+        Lpn.objects.filter(pk=lpn.pk).update(location=None)
+        return moves
+
+    payload = {"lpn": lpn.pk, "reference": [reference_type, reference_id]}
+    return moves_once(
+        user=user,
+        key=idempotency_key,
+        scope="stock.ship_lpn",
+        payload=payload,
+        action=act,
+    )

@@ -200,6 +200,13 @@ GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "0614141")
 EASYPOST_API_KEY = os.environ.get("EASYPOST_API_KEY", "")
 EASYPOST_API_BASE = os.environ.get("EASYPOST_API_BASE") or "https://api.easypost.com/v2"
 EASYPOST_TIMEOUT = int(os.environ.get("EASYPOST_TIMEOUT", "20"))  # seconds, per request
+# The shared secret of the EasyPost webhook (its HMAC signature); empty refuses every delivery.
+EASYPOST_WEBHOOK_SECRET = os.environ.get("EASYPOST_WEBHOOK_SECRET", "")
+# Rate shopping (shipping.tasks.rate_shipment): a 429, 5xx or timeout is retried after
+# base * 2**n seconds (capped), up to the maximum; then the shipment needs attention.
+SHIPPING_RATE_MAX_RETRIES = int(os.environ.get("SHIPPING_RATE_MAX_RETRIES", "6"))
+SHIPPING_RATE_RETRY_SECONDS = float(os.environ.get("SHIPPING_RATE_RETRY_SECONDS", "10"))
+SHIPPING_RATE_RETRY_MAX_SECONDS = float(os.environ.get("SHIPPING_RATE_RETRY_MAX_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,
