@@ -10,6 +10,7 @@ from django.test import Client as HttpClient
 from tests.api.test_picking_api_orders import PICKING_ROUTES
 from tests.api.test_receiving_api_labels import RECEIVING_ROUTES
 from tests.shipping.test_box_catalog_api import SHIPPING_ROUTES
+from tests.shipping.test_pack_api import PACK_ROUTES
 
 ROUTES = {
     "/api/v1/clients": {"get", "post"},
@@ -42,7 +43,13 @@ def openapi(acme: Any) -> dict[str, Any]:
 
 def test_openapi_lists_every_inventory_route_and_method(acme: Any) -> None:
     paths = openapi(acme)["paths"]
-    others = {"/api/v1/me", *RECEIVING_ROUTES, *SHIPPING_ROUTES, *PICKING_ROUTES}
+    others = {
+        "/api/v1/me",
+        *RECEIVING_ROUTES,
+        *SHIPPING_ROUTES,
+        *PICKING_ROUTES,
+        *PACK_ROUTES,
+    }
     listed = {path: set(methods) for path, methods in paths.items() if path not in others}
     assert listed == ROUTES
 
