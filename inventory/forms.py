@@ -235,6 +235,7 @@ class ProductForm(forms.ModelForm):
             "inner_qty",
             "case_qty",
             "pallet_qty",
+            "ships_in_own_container",
             "is_active",
         ]
         labels = {

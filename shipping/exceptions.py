@@ -53,6 +53,13 @@ class CarrierRejected(CarrierError):
         return self.carrier_code.startswith("ADDRESS.")
 
 
+class PackRefused(ConflictError):
+    """A scan or close at the pack station that does not match the order: a wrong item, lot or
+    box, an extra unit, a closed carton, a weight off the expected one. Nothing was written."""
+
+    code = "pack_refused"
+
+
 class ShipmentRefused(ConflictError):
     """A shipment action refused by its state: shipping a carton without a bought label, voiding
     a shipped one, a manifest with nothing to put on it. The message says what was expected."""

@@ -30,6 +30,8 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/materials/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/carriers/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/carriers/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/shipping/pack/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/pack/": (OK, OK, OK, DENIED, SIGN_IN),
     "/outbound/orders/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/orders/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/orders/import/": (OK, OK, DENIED, DENIED, SIGN_IN),

@@ -40,12 +40,22 @@ urlpatterns = [
     path("floor/putaway/", include("receiving.urls_putaway")),
     path("floor/pick/", include("picking.urls_floor")),
     path("floor/ship/", include("shipping.urls_floor_ship")),
+    path(
+        "floor/pack/",
+        include(("shipping.urls_pack", "pack"), namespace="pack_floor"),
+        {"surface": "floor"},
+    ),
     path("floor/", include("inventory.urls_floor")),
     path("receiving/putaway/", include("receiving.urls_putaway_desk")),
     path("inventory/", include("inventory.urls")),
     path("receiving/", include("receiving.urls")),
     path("labels/", include("receiving.urls_labels")),
     path("outbound/", include("picking.urls")),
+    path(
+        "shipping/pack/",
+        include(("shipping.urls_pack", "pack"), namespace="pack_desk"),
+        {"surface": "desk"},
+    ),
     path("shipping/", include("shipping.urls")),
     # /shipping/shipments/… and /shipping/manifests/…
     path("shipping/", include("shipping.urls_shipments")),

@@ -41,6 +41,7 @@ class ProductOut(Schema):
     inner_qty: int | None
     case_qty: int | None
     pallet_qty: int | None
+    ships_in_own_container: bool
     is_active: bool
     created_at: datetime.datetime
     barcodes: list[BarcodeOut]
@@ -81,6 +82,7 @@ class ProductFields(Input):
     inner_qty: StrictInt | None = Field(None, ge=1)
     case_qty: StrictInt | None = Field(None, ge=1)
     pallet_qty: StrictInt | None = Field(None, ge=1)
+    ships_in_own_container: bool = False
     is_active: bool = True
 
 
@@ -123,6 +125,7 @@ class ProductPatch(Patch):
     inner_qty: StrictInt | None = Field(None, ge=1)
     case_qty: StrictInt | None = Field(None, ge=1)
     pallet_qty: StrictInt | None = Field(None, ge=1)
+    ships_in_own_container: bool | None = Field(None)
     is_active: bool | None = Field(None)
     barcodes: list[BarcodeIn] | None = Field(
         None, description="Replaces all of the product's barcodes."

@@ -52,6 +52,7 @@ def test_manager_creates_a_product_with_barcodes(manager_api: Any, acme_outdoor:
         "inner_qty": None,
         "case_qty": 4,
         "pallet_qty": None,
+        "ships_in_own_container": False,
         "is_active": True,
         "created_at": body["created_at"],
         "barcodes": [

@@ -63,3 +63,19 @@ admin_api = api_world.admin_api
 manager_api = api_world.manager_api
 operator_api = api_world.operator_api
 client_api = api_world.client_api
+
+# The pack station's world (tests/shipping/pack_world.py), for the test_pack_* modules.
+from tests.shipping import pack_world  # noqa: E402
+
+pack_wh = pack_world.pack_wh
+pick_faces = pack_world.pick_faces
+staging = pack_world.staging
+station = pack_world.station
+pack_totes = pack_world.pack_totes
+mug = pack_world.mug
+lamp = pack_world.lamp
+balm = pack_world.balm
+balm_lots = pack_world.balm_lots
+boxes = pack_world.boxes
+stocked = pack_world.stocked
+picked_order = pack_world.picked_order
