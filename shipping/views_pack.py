@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -35,8 +34,9 @@ from wms.permissions import require
 
 PACK = "shipping.pack"
 STATION_KEY = "pack_station_id"
-# The shipment partial of the rating work (branch ship-rate), when present; else our own.
-SHIPMENT_PARTIALS = ["shipping/_shipment_status.html", "shipping/pack/_shipments.html"]
+# Every carton's shipment in one table that polls until each label is bought or needs a person
+# (shipping/_shipment_status.html is one shipment's box, for the shipment pages).
+SHIPMENT_PARTIAL = "shipping/pack/_shipments.html"
 
 
 def _ns(surface: str) -> str:
@@ -140,7 +140,7 @@ def _order_context(request: AuthedRequest, order: Order, surface: str) -> dict[s
         "ns": _ns(surface),
         "surface": surface,
         "form_key": uuid.uuid4().hex,
-        "shipment_partial": select_template(SHIPMENT_PARTIALS).template.name,
+        "shipment_partial": SHIPMENT_PARTIAL,
     }
 
 

@@ -72,6 +72,7 @@ with tenant_context(Tenant.objects.get(slug=args["tenant"])):
         lines=[OrderLineSpec(Product.objects.get(client=client, sku="ACM-0001"), 2),
                OrderLineSpec(Product.objects.get(client=client, sku="ACM-0002"), 1)],
         user=manager,
+        priority=1,  # ahead of the demo seed's released lists (priorities 3-7)
     )
     wave = create_wave(warehouse=east, order_ids=[order.pk], user=manager).wave
     release_wave(wave, manager, pick_method="cluster", orders_per_cart=4, staging_location=staging)

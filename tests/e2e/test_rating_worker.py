@@ -91,7 +91,16 @@ def make_shipment(stack: LiveStack, reference: str) -> int:
 
 def shipment_row(stack: LiveStack, pk: int) -> dict[str, Any]:
     schema = schema_of(stack)
-    columns = ("status", "easypost_id", "tracking_code", "attempts", "label_pdf", "carrier")
+    columns = (
+        "status",
+        "easypost_id",
+        "tracking_code",
+        "attempts",
+        "label_pdf",
+        "carrier",
+        "attention_message",
+        "rate_messages",
+    )
     rows = stack.sql(
         f'SELECT {", ".join(columns)} FROM "{schema}".shipping_shipment WHERE id = %s',
         [pk],
@@ -163,3 +172,45 @@ def test_worker_killed_after_buying_the_next_worker_records_the_purchase(
     assert row["attempts"] == 2  # the redelivered task ran once more and bought nothing
     assert row["tracking_code"] == fake.state.shipments[row["easypost_id"]]["tracking_code"]
     print(json.dumps(counters["requests"]))
+
+
+def test_a_timeout_is_retried_and_the_label_bought_once(
+    stack: LiveStack, fake: FakeEasyPost
+) -> None:
+    # The first create answers after the client's 2-second timeout; the retry goes through.
+    fake.control({"faults": [{"delay": 3.0, "path": "/shipments", "times": 1}]})
+    pk = make_shipment(stack, "E2E-TIMEOUT")
+    row = wait_for_status(stack, pk, "label_purchased")
+    assert row["attempts"] >= 2
+    assert fake.counters()["purchases"] == {row["easypost_id"]: 1}
+
+
+def test_an_invalid_address_needs_attention_with_easyposts_message(
+    stack: LiveStack, fake: FakeEasyPost
+) -> None:
+    fake.control({"invalid_address": True})
+    pk = make_shipment(stack, "E2E-ADDRESS")
+    row = wait_for_status(stack, pk, "needs_attention")
+    assert "Unable to verify address" in row["attention_message"]
+    assert fake.counters()["purchases"] == {}
+
+
+def test_a_carrier_rate_error_is_kept_and_another_carrier_is_bought(
+    stack: LiveStack, fake: FakeEasyPost
+) -> None:
+    fake.control({"rate_errors": {"USPS": "USPS is not answering"}})
+    pk = make_shipment(stack, "E2E-RATE-ERROR")
+    row = wait_for_status(stack, pk, "label_purchased")
+    assert row["carrier"] != "USPS"
+    assert "USPS is not answering" in json.dumps(row["rate_messages"])
+    assert fake.counters()["purchases"] == {row["easypost_id"]: 1}
+
+
+def test_no_rate_at_all_needs_attention_and_buys_nothing(
+    stack: LiveStack, fake: FakeEasyPost
+) -> None:
+    fake.control({"no_rates": True})
+    pk = make_shipment(stack, "E2E-NO-RATES")
+    row = wait_for_status(stack, pk, "needs_attention")
+    assert row["attention_message"]
+    assert fake.counters()["purchases"] == {}
