@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -72,7 +72,30 @@ def lock_order(order: Order | int) -> Order:
     return Order.objects.select_for_update().select_related("client", "warehouse").get(pk=pk)
 
 
-def check_transition(order: Order, to_status: str) -> None:
+class OrderLike(Protocol):
+    """What the status checks read of an order: a model instance, or a row a set-based service
+    read as a tuple (a wave's worth of Order instances cost more than the work itself)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @status.setter
+    def status(self, value: str) -> None: ...
+
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def updated_at(self) -> Any: ...
+
+    @updated_at.setter
+    def updated_at(self, value: Any) -> None: ...
+
+
+def check_transition(order: OrderLike, to_status: str) -> None:
     allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
     if to_status not in allowed:
         can = (
@@ -106,7 +129,7 @@ def transition(
 
 
 def bulk_transition(
-    orders: Iterable[Order], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
+    orders: Iterable[OrderLike], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
 ) -> None:
     """The set-based form of `transition` for locked orders: one statement for any number. The
     status change and the event rows are written together in SQL (a CTE): building thousands of
