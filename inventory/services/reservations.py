@@ -39,6 +39,7 @@ from inventory.services.posting import (
     pk_or_none,
     post_legs,
 )
+from wms.sqlarrays import int_array
 
 
 @ledger_service
@@ -321,8 +322,8 @@ def _insert_reservations(grants: list[Grant], reference_type: str) -> list[Reser
                 ReservationStatus.ACTIVE,
                 now,
                 now,
-                [g.balance_id for g in grants],
-                [g.quantity for g in grants],
+                int_array(g.balance_id for g in grants),
+                int_array(g.quantity for g in grants),
                 [g.reference_id for g in grants],
             ],
         )
@@ -356,7 +357,7 @@ def _add_allocated(delta: dict[int, int]) -> None:
         cursor.execute(
             f"UPDATE {table} b SET allocated = b.allocated + d.qty, updated_at = now() "  # noqa: S608
             "FROM unnest(%s::bigint[], %s::int[]) AS d(id, qty) WHERE b.id = d.id",
-            [ids, [delta[i] for i in ids]],
+            [int_array(ids), int_array(delta[i] for i in ids)],
         )
 
 

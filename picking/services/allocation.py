@@ -25,6 +25,7 @@ from picking.models import (
     OrderStatus,
 )
 from picking.services.orders import bulk_transition
+from wms.sqlarrays import int_array
 
 
 class OrderList(Sequence[Order]):
@@ -221,7 +222,7 @@ def reserve_for_lines(
                 f"UPDATE {OrderLine._meta.db_table} l "  # noqa: S608
                 "SET allocated_qty = l.allocated_qty + d.qty "
                 "FROM unnest(%s::bigint[], %s::int[]) AS d(id, qty) WHERE l.id = d.id",
-                [ids, [added[i] for i in ids]],
+                [int_array(ids), int_array(added[i] for i in ids)],
             )
         for line in open_lines:
             line.allocated_qty += added.get(line.pk, 0)

@@ -29,6 +29,7 @@ from picking.models import (
     ServiceLevel,
 )
 from wms.exceptions import InvalidTransition
+from wms.sqlarrays import int_array
 
 EVENT_TYPES: dict[str, str] = {
     OrderStatus.ALLOCATED: "order.allocated",
@@ -144,7 +145,7 @@ def bulk_transition(
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH changed AS (UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s "  # noqa: S608
-            "WHERE id = ANY(%s) RETURNING id, client_id, warehouse_id, reference) "
+            "WHERE id = ANY(%s::bigint[]) RETURNING id, client_id, warehouse_id, reference) "
             f"INSERT INTO {Event._meta.db_table} "
             "(type, client_id, warehouse_id, payload, user_id, created_at) "
             "SELECT %s, c.client_id, c.warehouse_id, jsonb_build_object('order_id', c.id, "
@@ -153,7 +154,7 @@ def bulk_transition(
             [
                 to_status,
                 now,
-                [o.pk for o in changed],
+                int_array(o.pk for o in changed),
                 EVENT_TYPES[to_status],
                 to_status,
                 extra,
