@@ -118,8 +118,13 @@ def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
     if ids is None:
         raise PickRefused(f"No pick line {pick_line_id}.", code="not_found")
     pick_list_id, order_id = ids
+    # of=("self",): a plain FOR UPDATE with select_related also locked the staging location's
+    # row, one row every pick of the warehouse shares, so all pickers queued on it until
+    # commit. Locations are locked by the ledger (inventory.locks) when capacity needs it.
     pick_list = (
-        PickList.objects.select_for_update().select_related("staging_location").get(pk=pick_list_id)
+        PickList.objects.select_for_update(of=("self",))
+        .select_related("staging_location")
+        .get(pk=pick_list_id)
     )
     if pick_list.assigned_to_id != user.pk:
         who = "nobody yet" if pick_list.assigned_to_id is None else "another operator"
