@@ -39,6 +39,7 @@ from inventory.services.posting import (
     pk_or_none,
     post_legs,
 )
+from wms.instances import saved_instance
 from wms.sqlarrays import int_array
 
 
@@ -329,22 +330,25 @@ def _insert_reservations(grants: list[Grant], reference_type: str) -> list[Reser
         )
         pks = [row[0] for row in cursor.fetchall()]
     # Instances as a query would return them (saved, not "adding"), without a second query.
-    fields = [f.attname for f in Reservation._meta.concrete_fields]
-    rows = []
-    for pk, g in zip(pks, grants, strict=True):
-        values = {
-            "id": pk,
-            "balance_id": g.balance_id,
-            "quantity": g.quantity,
-            "original_quantity": g.quantity,
-            "reference_type": reference_type,
-            "reference_id": g.reference_id,
-            "status": ReservationStatus.ACTIVE,
-            "created_at": now,
-            "updated_at": now,
-        }
-        rows.append(Reservation.from_db(connection.alias, fields, [values[f] for f in fields]))
-    return rows
+    alias = connection.alias
+    return [
+        saved_instance(
+            Reservation,
+            alias,
+            {
+                "id": pk,
+                "balance_id": g.balance_id,
+                "quantity": g.quantity,
+                "original_quantity": g.quantity,
+                "reference_type": reference_type,
+                "reference_id": g.reference_id,
+                "status": ReservationStatus.ACTIVE,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        for pk, g in zip(pks, grants, strict=True)
+    ]
 
 
 def _add_allocated(delta: dict[int, int]) -> None:
