@@ -11,6 +11,7 @@ own client's orders and sees no waves or pick tasks; operators work the pick tas
 warehouses (and may not create, read or allocate orders)."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -165,7 +166,7 @@ def allocate_order(request: HttpRequest, pk: int) -> Any:
     order = _order(user, pk)
     result = allocate_orders([order.pk], user)
 
-    def refs(orders: list[Order]) -> list[str]:
+    def refs(orders: Iterable[Order]) -> list[str]:
         return [o.reference for o in orders]
 
     return {

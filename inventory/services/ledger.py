@@ -30,6 +30,7 @@ from inventory.services.posting import (
 from inventory.services.reservations import (
     Grant,
     consume,
+    consume_in_transaction,
     release,
     release_many,
     reserve,
@@ -41,6 +42,7 @@ __all__ = [
     "adjust",
     "change_status",
     "consume",
+    "consume_in_transaction",
     "move",
     "move_lpn",
     "receive",

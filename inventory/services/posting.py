@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import psycopg.errors
 from django.db import OperationalError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from inventory import locks
@@ -62,6 +63,21 @@ def ledger_service(fn: Callable[P, T]) -> Callable[P, T]:
                 if not retryable or attempt == RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def in_callers_transaction(fn: Callable[P, T]) -> Callable[P, T]:
+    """The service body without a transaction (or savepoint) of its own, for a caller whose
+    transaction is always rolled back as a whole when the service raises: the caller never
+    catches the error inside it (confirm_pick, under its idempotency key's transaction). Saves
+    the SAVEPOINT and RELEASE round trips that ledger_service spends inside a transaction."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not transaction.get_connection().in_atomic_block:
+            raise TransactionManagementError(f"{fn.__name__} needs the caller's transaction.")
+        return fn(*args, **kwargs)
 
     return wrapper
 

@@ -33,11 +33,14 @@ from inventory.models import (
 )
 from inventory.services.posting import (
     Leg,
+    in_callers_transaction,
     ledger_service,
     moves_once,
     pk_or_none,
     post_legs,
 )
+from wms.instances import saved_instance
+from wms.sqlarrays import int_array
 
 
 @ledger_service
@@ -147,8 +150,7 @@ def release(*, reservation_id: int, quantity: int | None = None, user: Any = Non
     return reservation
 
 
-@ledger_service
-def consume(
+def _consume(
     *,
     user: Any,
     reservation_id: int,
@@ -184,33 +186,49 @@ def consume(
             b.status,
             consume_allocated=quantity,
         )
-        locked: list[Reservation] = []
 
-        def check_reservation() -> None:
+        def check_and_use_reservation() -> None:
             # The balance is locked now; the reservation comes next in the lock order, and is
-            # checked before anything changes (another picker may have used it meanwhile).
-            reservation = locks.lock_reservation(reservation_id)
-            assert reservation is not None
-            held = reservation.quantity if reservation.status == ReservationStatus.ACTIVE else 0
-            if not isinstance(quantity, int) or quantity <= 0 or quantity > held:
-                raise ReservationRefused(
-                    f"Reservation {reservation_id} holds {held}; "
-                    f"{quantity!r} cannot be picked against it."
-                )
-            locked.append(reservation)
+            # checked before anything changes (another picker may have used it meanwhile). The
+            # check and the decrement are one statement: the UPDATE locks the row and only
+            # matches an active reservation holding enough. An error after it (the leg refused)
+            # rolls the whole transaction back.
+            if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+                held = _held(reservation_id)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {Reservation._meta.db_table} SET quantity = quantity - %s, "  # noqa: S608
+                        "status = CASE WHEN quantity = %s THEN %s ELSE status END, "
+                        "updated_at = %s WHERE id = %s AND status = %s AND quantity >= %s "
+                        "RETURNING id",
+                        [
+                            quantity,
+                            quantity,
+                            ReservationStatus.CONSUMED,
+                            timezone.now(),
+                            reservation_id,
+                            ReservationStatus.ACTIVE,
+                            quantity,
+                        ],
+                    )
+                    if cursor.fetchone() is not None:
+                        return
+                held = _held(reservation_id)
+            raise ReservationRefused(
+                f"Reservation {reservation_id} holds {held}; "
+                f"{quantity!r} cannot be picked against it."
+            )
 
-        moves = post_legs(
+        return post_legs(
             [leg],
             event_type="stock.consumed",
             user=user,
             reason=reason,
             reference_type=reference_type or found.reference_type,
             reference_id=reference_id or found.reference_id,
-            under_lock=check_reservation,
+            under_lock=check_and_use_reservation,
         )
-        reservation = locked[0]
-        _reduce(reservation, quantity, ReservationStatus.CONSUMED)
-        return moves
 
     payload = {
         "reservation": reservation_id,
@@ -226,6 +244,19 @@ def consume(
         payload=payload,
         action=act,
     )[0]
+
+
+def _held(reservation_id: int) -> int:
+    """What an (already locked) reservation still holds: 0 unless it is active."""
+    reservation = locks.lock_reservation(reservation_id)
+    assert reservation is not None
+    return reservation.quantity if reservation.status == ReservationStatus.ACTIVE else 0
+
+
+consume = ledger_service(_consume)
+# For confirm_pick and short_pick: their transaction (the idempotency key's, or the pick's own)
+# rolls back as a whole on any error, so consume needs no savepoint of its own there.
+consume_in_transaction = in_callers_transaction(_consume)
 
 
 @dataclass(frozen=True)
@@ -292,29 +323,32 @@ def _insert_reservations(grants: list[Grant], reference_type: str) -> list[Reser
                 ReservationStatus.ACTIVE,
                 now,
                 now,
-                [g.balance_id for g in grants],
-                [g.quantity for g in grants],
+                int_array(g.balance_id for g in grants),
+                int_array(g.quantity for g in grants),
                 [g.reference_id for g in grants],
             ],
         )
         pks = [row[0] for row in cursor.fetchall()]
     # Instances as a query would return them (saved, not "adding"), without a second query.
-    fields = [f.attname for f in Reservation._meta.concrete_fields]
-    rows = []
-    for pk, g in zip(pks, grants, strict=True):
-        values = {
-            "id": pk,
-            "balance_id": g.balance_id,
-            "quantity": g.quantity,
-            "original_quantity": g.quantity,
-            "reference_type": reference_type,
-            "reference_id": g.reference_id,
-            "status": ReservationStatus.ACTIVE,
-            "created_at": now,
-            "updated_at": now,
-        }
-        rows.append(Reservation.from_db(connection.alias, fields, [values[f] for f in fields]))
-    return rows
+    alias = connection.alias
+    return [
+        saved_instance(
+            Reservation,
+            alias,
+            {
+                "id": pk,
+                "balance_id": g.balance_id,
+                "quantity": g.quantity,
+                "original_quantity": g.quantity,
+                "reference_type": reference_type,
+                "reference_id": g.reference_id,
+                "status": ReservationStatus.ACTIVE,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        for pk, g in zip(pks, grants, strict=True)
+    ]
 
 
 def _add_allocated(delta: dict[int, int]) -> None:
@@ -327,7 +361,7 @@ def _add_allocated(delta: dict[int, int]) -> None:
         cursor.execute(
             f"UPDATE {table} b SET allocated = b.allocated + d.qty, updated_at = now() "  # noqa: S608
             "FROM unnest(%s::bigint[], %s::int[]) AS d(id, qty) WHERE b.id = d.id",
-            [ids, [delta[i] for i in ids]],
+            [int_array(ids), int_array(delta[i] for i in ids)],
         )
 
 

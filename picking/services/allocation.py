@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, overload
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from inventory.models import Client, Product, Reservation, Tracking
+from inventory.models import Product, Reservation, Tracking
 from inventory.services import ledger
 from picking import rotation
 from picking.models import (
@@ -25,14 +25,60 @@ from picking.models import (
     OrderStatus,
 )
 from picking.services.orders import bulk_transition
+from wms.sqlarrays import int_array
+
+
+class OrderList(Sequence[Order]):
+    """Orders named by primary key, read (in key order) only when first looked at: a wave's
+    result names thousands of orders, and most callers only count them."""
+
+    def __init__(self, pks: Iterable[int] = ()) -> None:
+        self._pks = sorted(pks)
+        self._orders: list[Order] | None = None
+
+    def _load(self) -> list[Order]:
+        if self._orders is None:
+            found = Order.objects.in_bulk(self._pks) if self._pks else {}
+            self._orders = [found[pk] for pk in self._pks if pk in found]
+        return self._orders
+
+    def __len__(self) -> int:
+        return len(self._pks)
+
+    def __bool__(self) -> bool:
+        return bool(self._pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Order: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Order]: ...
+
+    def __getitem__(self, index: int | slice) -> Order | list[Order]:
+        return self._load()[index]
+
+    def __iter__(self) -> Iterator[Order]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OrderList):
+            return self._pks == other._pks
+        if isinstance(other, list | tuple):
+            return self._load() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"OrderList({self._pks!r})"
 
 
 @dataclass
 class AllocationResult:
-    allocated: list[Order] = field(default_factory=list)
-    partially_allocated: list[Order] = field(default_factory=list)
-    backordered: list[Order] = field(default_factory=list)
-    skipped: list[Order] = field(default_factory=list)
+    allocated: Sequence[Order] = field(default_factory=list)
+    partially_allocated: Sequence[Order] = field(default_factory=list)
+    backordered: Sequence[Order] = field(default_factory=list)
+    skipped: Sequence[Order] = field(default_factory=list)
     units: int = 0
 
     @property
@@ -47,52 +93,114 @@ class AllocationResult:
         return ", ".join(parts) + f"; {self.units} units reserved."
 
 
-def _demands(lines: Sequence[OrderLine], orders: dict[int, Order]) -> list[rotation.Demand]:
-    products = {
-        p.pk: p
-        for p in Product.objects.filter(pk__in={line.product_id for line in lines}).only(
-            "pk", "tracking", "client_id"
-        )
-    }
-    shelf_life = dict(
-        Client.objects.filter(pk__in={p.client_id for p in products.values()}).values_list(
-            "pk", "min_shelf_life_days"
+@dataclass(slots=True)
+class _OrderRow:
+    """An order as allocation reads it (locked, as a tuple): what urgency and the status change
+    need."""
+
+    pk: int
+    reference: str
+    status: str
+    warehouse_id: int
+    priority: int
+    ship_by: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None = None  # set by bulk_transition
+
+
+@dataclass(slots=True)
+class _LineRow:
+    """An order line as allocation reads it (locked, as a tuple), with OrderLine's counters."""
+
+    pk: int
+    order_id: int
+    product_id: int
+    line_number: int
+    quantity: int
+    allocated_qty: int
+    picked_qty: int
+    short_qty: int
+
+    @property
+    def open_qty(self) -> int:
+        return self.quantity - self.allocated_qty - self.picked_qty - self.short_qty
+
+
+class LineLike(Protocol):
+    """An order line for reserve_for_lines: an OrderLine, or a row allocation read as a tuple."""
+
+    pk: Any
+    order_id: Any
+    product_id: Any
+    line_number: Any
+    allocated_qty: Any
+
+    @property
+    def open_qty(self) -> int: ...
+
+
+class OrderUrgency(Protocol):
+    """What allocation reads of an order to rank its lines."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def priority(self) -> Any: ...
+
+    @property
+    def ship_by(self) -> Any: ...
+
+    @property
+    def created_at(self) -> Any: ...
+
+
+def _demands(
+    lines: Sequence[LineLike], orders: Mapping[int, OrderUrgency]
+) -> list[rotation.Demand]:
+    tracking = dict(
+        Product.objects.filter(pk__in={line.product_id for line in lines}).values_list(
+            "pk", "tracking"
         )
     )
-    today = timezone.localdate()
-    far = dt.date.max
-
-    def urgency(line: OrderLine) -> tuple[Any, ...]:
-        order = orders[line.order_id]
-        return (order.priority, order.ship_by or far, order.created_at, order.pk, line.line_number)
-
-    demands = []
-    for line in sorted(lines, key=urgency):
-        product = products[line.product_id]
-        fefo = product.tracking == Tracking.LOT_EXPIRY
-        demands.append(
-            rotation.Demand(
-                reference_id=str(line.pk),
-                product_id=line.product_id,
-                quantity=line.open_qty,
-                fefo=fefo,
-                min_expiry=today + dt.timedelta(days=shelf_life[product.client_id])
-                if fefo
-                else None,
+    fefo_products = {pk for pk, t in tracking.items() if t == Tracking.LOT_EXPIRY}
+    min_expiry: dict[int, dt.date] = {}
+    if fefo_products:
+        today = timezone.localdate()
+        min_expiry = {
+            pk: today + dt.timedelta(days=days)
+            for pk, days in Product.objects.filter(pk__in=fefo_products).values_list(
+                "pk", "client__min_shelf_life_days"
             )
+        }
+    far = dt.date.max
+    urgency: dict[int, tuple[Any, ...]] = {
+        pk: (o.priority, o.ship_by or far, o.created_at, pk) for pk, o in orders.items()
+    }
+    ranked = sorted(lines, key=lambda line: (*urgency[line.order_id], line.line_number))
+    Demand = rotation.Demand
+    return [
+        Demand(
+            str(line.pk),
+            line.product_id,
+            line.open_qty,
+            line.product_id in fefo_products,
+            min_expiry.get(line.product_id),
         )
-    return demands
+        for line in ranked
+    ]
 
 
 def reserve_for_lines(
     warehouse_id: int,
-    lines: Sequence[OrderLine],
-    orders: dict[int, Order],
+    lines: Sequence[LineLike],
+    orders: Mapping[int, OrderUrgency],
     *,
     exclude_location_ids: Iterable[int] = (),
 ) -> list[Reservation]:
     """Reserves what the (locked) lines still need in one set-based call and adds it to each
-    line's allocated counter. The caller owns the transaction and the order statuses."""
+    line's allocated counter. The caller owns the transaction and the order statuses. Lines and
+    orders are model instances (short_pick) or the rows allocate_orders reads as tuples."""
     open_lines = [line for line in lines if line.open_qty > 0]
     if not open_lines:
         return []
@@ -114,7 +222,7 @@ def reserve_for_lines(
                 f"UPDATE {OrderLine._meta.db_table} l "  # noqa: S608
                 "SET allocated_qty = l.allocated_qty + d.qty "
                 "FROM unnest(%s::bigint[], %s::int[]) AS d(id, qty) WHERE l.id = d.id",
-                [ids, [added[i] for i in ids]],
+                [int_array(ids), int_array(added[i] for i in ids)],
             )
         for line in open_lines:
             line.allocated_qty += added.get(line.pk, 0)
@@ -126,17 +234,41 @@ def allocate_orders(order_ids: Iterable[int], user: Any) -> AllocationResult:
     """Allocates every open line of the given orders, most urgent first (priority, ship-by,
     age). Orders end allocated, partially allocated or backordered; orders past allocation
     (released, cancelled…) are skipped untouched. Safe to run concurrently with other
-    allocations: the balances are locked, so no unit is promised twice."""
+    allocations: the balances are locked, so no unit is promised twice.
+
+    Orders and lines are locked and read as tuples (instances of a wave's worth cost more than
+    the allocation); the result's order lists are read when first looked at."""
     result = AllocationResult()
-    locked = list(Order.objects.select_for_update().filter(pk__in=set(order_ids)).order_by("pk"))
+    locked = [
+        _OrderRow(*row)
+        for row in Order.objects.select_for_update()
+        .filter(pk__in=set(order_ids))
+        .order_by("pk")
+        .values_list(
+            "pk", "reference", "status", "warehouse_id", "priority", "ship_by", "created_at"
+        )
+    ]
     orders = {o.pk: o for o in locked if o.status in OPEN_FOR_ALLOCATION}
-    result.skipped = [o for o in locked if o.pk not in orders]
+    result.skipped = OrderList(o.pk for o in locked if o.pk not in orders)
     if not orders:
         return result
-    lines = list(
-        OrderLine.objects.select_for_update().filter(order_id__in=list(orders)).order_by("pk")
-    )
-    by_warehouse: dict[int, list[OrderLine]] = defaultdict(list)
+    lines = [
+        _LineRow(*row)
+        for row in OrderLine.objects.select_for_update()
+        .filter(order_id__in=list(orders))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "order_id",
+            "product_id",
+            "line_number",
+            "quantity",
+            "allocated_qty",
+            "picked_qty",
+            "short_qty",
+        )
+    ]
+    by_warehouse: dict[int, list[_LineRow]] = defaultdict(list)
     for line in lines:
         by_warehouse[orders[line.order_id].warehouse_id].append(line)
     for warehouse_id, warehouse_lines in by_warehouse.items():
@@ -146,7 +278,7 @@ def allocate_orders(order_ids: Iterable[int], user: Any) -> AllocationResult:
 
 
 def _settle(
-    orders: dict[int, Order], lines: list[OrderLine], result: AllocationResult, user: Any
+    orders: dict[int, _OrderRow], lines: list[_LineRow], result: AllocationResult, user: Any
 ) -> AllocationResult:
     """Gives each order the status its lines now add up to, set-based."""
     open_by_order: dict[int, int] = defaultdict(int)
@@ -154,7 +286,7 @@ def _settle(
     for line in lines:
         open_by_order[line.order_id] += line.open_qty
         held_by_order[line.order_id] += line.allocated_qty + line.picked_qty
-    groups: dict[str, list[Order]] = defaultdict(list)
+    groups: dict[str, list[_OrderRow]] = defaultdict(list)
     for order in orders.values():
         if open_by_order[order.pk] == 0:
             status = OrderStatus.ALLOCATED
@@ -170,7 +302,7 @@ def _settle(
             user,
             {o.pk: {"open_units": open_by_order[o.pk]} for o in group},
         )
-    result.allocated = groups[OrderStatus.ALLOCATED]
-    result.partially_allocated = groups[OrderStatus.PARTIALLY_ALLOCATED]
-    result.backordered = groups[OrderStatus.BACKORDERED]
+    result.allocated = OrderList(o.pk for o in groups[OrderStatus.ALLOCATED])
+    result.partially_allocated = OrderList(o.pk for o in groups[OrderStatus.PARTIALLY_ALLOCATED])
+    result.backordered = OrderList(o.pk for o in groups[OrderStatus.BACKORDERED])
     return result

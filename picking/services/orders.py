@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -29,6 +29,7 @@ from picking.models import (
     ServiceLevel,
 )
 from wms.exceptions import InvalidTransition
+from wms.sqlarrays import int_array
 
 EVENT_TYPES: dict[str, str] = {
     OrderStatus.ALLOCATED: "order.allocated",
@@ -72,7 +73,30 @@ def lock_order(order: Order | int) -> Order:
     return Order.objects.select_for_update().select_related("client", "warehouse").get(pk=pk)
 
 
-def check_transition(order: Order, to_status: str) -> None:
+class OrderLike(Protocol):
+    """What the status checks read of an order: a model instance, or a row a set-based service
+    read as a tuple (a wave's worth of Order instances cost more than the work itself)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @status.setter
+    def status(self, value: str) -> None: ...
+
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def updated_at(self) -> Any: ...
+
+    @updated_at.setter
+    def updated_at(self, value: Any) -> None: ...
+
+
+def check_transition(order: OrderLike, to_status: str) -> None:
     allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
     if to_status not in allowed:
         can = (
@@ -106,7 +130,7 @@ def transition(
 
 
 def bulk_transition(
-    orders: Iterable[Order], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
+    orders: Iterable[OrderLike], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
 ) -> None:
     """The set-based form of `transition` for locked orders: one statement for any number. The
     status change and the event rows are written together in SQL (a CTE): building thousands of
@@ -121,7 +145,7 @@ def bulk_transition(
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH changed AS (UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s "  # noqa: S608
-            "WHERE id = ANY(%s) RETURNING id, client_id, warehouse_id, reference) "
+            "WHERE id = ANY(%s::bigint[]) RETURNING id, client_id, warehouse_id, reference) "
             f"INSERT INTO {Event._meta.db_table} "
             "(type, client_id, warehouse_id, payload, user_id, created_at) "
             "SELECT %s, c.client_id, c.warehouse_id, jsonb_build_object('order_id', c.id, "
@@ -130,7 +154,7 @@ def bulk_transition(
             [
                 to_status,
                 now,
-                [o.pk for o in changed],
+                int_array(o.pk for o in changed),
                 EVENT_TYPES[to_status],
                 to_status,
                 extra,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from inventory.events import emit
@@ -114,13 +114,17 @@ def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
     """Locks the pick list, then the line's order, then the line: the order before anything
     the ledger locks, as cancel_order does, so a pick racing a cancel queues instead of
     deadlocking, and a pick for an order cancelled meanwhile is refused."""
-    line = PickLine.objects.filter(pk=pick_line_id).only("pick_list_id", "order_id").first()
-    if line is None:
+    ids = PickLine.objects.filter(pk=pick_line_id).values_list("pick_list_id", "order_id").first()
+    if ids is None:
         raise PickRefused(f"No pick line {pick_line_id}.", code="not_found")
+    pick_list_id, order_id = ids
+    # of=("self",): a plain FOR UPDATE with select_related also locked the staging location's
+    # row, one row every pick of the warehouse shares, so all pickers queued on it until
+    # commit. Locations are locked by the ledger (inventory.locks) when capacity needs it.
     pick_list = (
-        PickList.objects.select_for_update()
+        PickList.objects.select_for_update(of=("self",))
         .select_related("staging_location")
-        .get(pk=line.pick_list_id)
+        .get(pk=pick_list_id)
     )
     if pick_list.assigned_to_id != user.pk:
         who = "nobody yet" if pick_list.assigned_to_id is None else "another operator"
@@ -131,7 +135,7 @@ def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
         raise PickRefused(
             f"Pick list {pick_list.number} is {pick_list.get_status_display().lower()}."
         )
-    order = Order.objects.select_for_update().get(pk=line.order_id)
+    order = Order.objects.select_for_update().get(pk=order_id)
     if order.status == OrderStatus.CANCELLED:
         raise PickRefused(
             f"Order {order.reference} was cancelled; leave the goods where they are.",
@@ -277,7 +281,10 @@ def confirm_pick(
         "tote": tote_code,
     }
 
-    @transaction.atomic
+    # With a key, run_once wraps act in its own atomic block (a savepoint if nested) and never
+    # catches what act raises, so act needs no savepoint of its own; without one, act is the
+    # outermost block (or the savepoint that keeps a caller's transaction usable after a refusal).
+    @transaction.atomic(savepoint=not idempotency_key)
     def act() -> PickResult:
         pick_list, line = _locked_line(user, pick_line_id)
         _check_bin(line, location_code)
@@ -319,8 +326,13 @@ def confirm_pick(
 
 def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | None) -> None:
     """Consumes `qty` of the line's reservation into the tote or staging place and moves the
-    counters of the pick line, order line and order."""
-    ledger.consume(
+    counters of the pick line, order line and order. The order line's counters move in one
+    UPDATE, which locks it before the ledger's rows (pick line, order line, then ledger); its
+    CHECK constraints refuse a counter going negative or past the quantity."""
+    OrderLine.objects.filter(pk=line.order_line_id).update(
+        allocated_qty=F("allocated_qty") - qty, picked_qty=F("picked_qty") + qty
+    )
+    ledger.consume_in_transaction(
         user=user,
         reservation_id=line.reservation_id,
         quantity=qty,
@@ -335,10 +347,6 @@ def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | 
     if line.remaining == 0:
         line.status = PickLineStatus.PICKED
     line.save(update_fields=["picked_qty", "picked_by", "picked_at", "status"])
-    order_line = OrderLine.objects.select_for_update().get(pk=line.order_line_id)
-    order_line.allocated_qty -= qty
-    order_line.picked_qty += qty
-    order_line.save(update_fields=["allocated_qty", "picked_qty"])
     emit(
         "pick.confirmed",
         client_id=line.order.client_id,
@@ -357,25 +365,28 @@ def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | 
         },
         user=user,
     )
-    _advance_order(user, line.order_id)
+    _advance_order(user, line.order)
 
 
-def _advance_order(user: Any, order_id: int) -> None:
-    """released → picking at the first pick; → picked when no line waits for stock or a pick."""
-    order = Order.objects.select_for_update().get(pk=order_id)
+def _advance_order(user: Any, order: Order) -> None:
+    """released → picking at the first pick; → picked when no line waits for stock or a pick.
+    `order` is the order _locked_line locked (and read) in this transaction."""
     if order.status not in (OrderStatus.RELEASED, OrderStatus.PICKING):
         return
-    lines = list(OrderLine.objects.filter(order=order))
-    waiting = sum(line.allocated_qty + line.open_qty for line in lines)
-    picked = sum(line.picked_qty for line in lines)
-    if waiting == 0:
+    totals = OrderLine.objects.filter(order_id=order.pk).aggregate(
+        # allocated + open_qty = quantity - picked - short
+        waiting=Sum(F("quantity") - F("picked_qty") - F("short_qty"), default=0),
+        picked=Sum("picked_qty", default=0),
+        short=Sum("short_qty", default=0),
+    )
+    if totals["waiting"] == 0:
         transition(
             order,
             OrderStatus.PICKED,
             user,
-            payload={"picked_units": picked, "short_units": sum(line.short_qty for line in lines)},
+            payload={"picked_units": totals["picked"], "short_units": totals["short"]},
         )
-    elif order.status == OrderStatus.RELEASED and picked > 0:
+    elif order.status == OrderStatus.RELEASED and totals["picked"] > 0:
         transition(order, OrderStatus.PICKING, user)
 
 
@@ -392,7 +403,8 @@ def _finish_if_done(user: Any, pick_list: PickList) -> bool:
         payload={"pick_list_id": pick_list.pk, "number": pick_list.number},
         user=user,
     )
-    wave = type(pick_list.wave).objects.select_for_update().get(pk=pick_list.wave_id)
+    # By id: pick_list.wave would read the (unlocked) wave once more just to name its class.
+    wave = Wave.objects.select_for_update().get(pk=pick_list.wave_id)
     unfinished = wave.pick_lists.exclude(status__in=[PickListStatus.DONE, PickListStatus.CANCELLED])
     if wave.status in (WaveStatus.RELEASED, WaveStatus.IN_PROGRESS) and not unfinished.exists():
         transition_wave(wave, WaveStatus.DONE, user)
@@ -423,7 +435,8 @@ def short_pick(
         "tote": tote_code,
     }
 
-    @transaction.atomic
+    # No savepoint of its own under a key: see confirm_pick.
+    @transaction.atomic(savepoint=not idempotency_key)
     def act() -> PickResult:
         pick_list, line = _locked_line(user, pick_line_id)
         _check_bin(line, location_code)
@@ -458,7 +471,7 @@ def short_pick(
         order_line = OrderLine.objects.select_for_update().get(pk=line.order_line_id)
         order_line.allocated_qty -= missing
         order_line.save(update_fields=["allocated_qty"])
-        order = Order.objects.get(pk=line.order_id)
+        order = line.order  # locked and read by _locked_line, kept current by transition
         reservations = reserve_for_lines(
             pick_list.warehouse_id,
             [order_line],
@@ -491,7 +504,7 @@ def short_pick(
             },
             user=user,
         )
-        _advance_order(user, order.pk)
+        _advance_order(user, line.order)
         done = _finish_if_done(user, pick_list)
         if reallocated:
             message = (

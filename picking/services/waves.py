@@ -3,6 +3,7 @@ for the chosen pick method, every list in walking order (the locations' pick seq
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from picking.models import (
 from picking.services.allocation import AllocationResult, allocate_orders
 from picking.services.orders import bulk_transition
 from wms.exceptions import InvalidTransition
+from wms.sqlarrays import int_array
 
 MAX_WAVE_ORDERS = 5000
 
@@ -162,6 +164,18 @@ def default_staging(warehouse_id: int) -> Location | None:
     )
 
 
+@dataclass(slots=True)
+class _OrderRow:
+    """An order as release_wave reads it (locked, as a tuple)."""
+
+    pk: int
+    reference: str
+    status: str
+    priority: int
+    ship_by: dt.date | None
+    updated_at: dt.datetime | None = None  # set by bulk_transition
+
+
 @dataclass(frozen=True)
 class _Task:
     """A reservation to pick, with where it is."""
@@ -194,10 +208,10 @@ def _tasks(order_ids: Sequence[int]) -> list[_Task]:
         "AND r.reference_id = ol.id::text AND r.status = %s "
         f"JOIN {Balance._meta.db_table} b ON b.id = r.balance_id "
         f"JOIN {Location._meta.db_table} l ON l.id = b.location_id "
-        "WHERE ol.order_id = ANY(%s) ORDER BY r.id"
+        "WHERE ol.order_id = ANY(%s::bigint[]) ORDER BY r.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ORDER_LINE_REF, ReservationStatus.ACTIVE, list(order_ids)])
+        cursor.execute(sql, [ORDER_LINE_REF, ReservationStatus.ACTIVE, int_array(order_ids)])
         return [_Task(*row) for row in cursor.fetchall()]
 
 
@@ -229,9 +243,18 @@ def release_wave(
         )
     if staging.warehouse_id != wave.warehouse_id or staging.is_virtual:
         raise WaveRefused(f"{staging.code} is not a staging place in this warehouse.")
-    orders = list(Order.objects.select_for_update().filter(wave=wave).order_by("pk"))
+    # Rows, not instances: a wave's 5,000 Order instances cost more than releasing them. The
+    # held-back orders (usually few) are read as instances for the result.
+    orders = [
+        _OrderRow(*row)
+        for row in Order.objects.select_for_update()
+        .filter(wave=wave)
+        .order_by("pk")
+        .values_list("pk", "reference", "status", "priority", "ship_by")
+    ]
     ready = [o for o in orders if o.status == OrderStatus.ALLOCATED]
-    held_back = [o for o in orders if o.status != OrderStatus.ALLOCATED]
+    held_pks = [o.pk for o in orders if o.status != OrderStatus.ALLOCATED]
+    held_back = list(Order.objects.filter(pk__in=held_pks).order_by("pk")) if held_pks else []
     if not ready:
         raise WaveRefused(
             f"Wave {wave.number} has no fully allocated order to release"
@@ -242,8 +265,8 @@ def release_wave(
     wave.staging_location = staging
     wave.save(update_fields=["pick_method", "orders_per_cart", "staging_location"])
     transition_wave(wave, WaveStatus.RELEASED, user, method=method, orders=len(ready))
-    if held_back:
-        Order.objects.filter(pk__in=[o.pk for o in held_back]).update(wave=None)
+    if held_pks:
+        Order.objects.filter(pk__in=held_pks).update(wave=None)
     bulk_transition(ready, OrderStatus.RELEASED, user, {o.pk: {"wave": wave.number} for o in ready})
     lists = _build_lists(wave, ready, _tasks([o.pk for o in ready]), method, per_cart, staging)
     return WaveReleased(wave, lists, len(ready), held_back)
@@ -251,7 +274,7 @@ def release_wave(
 
 def _build_lists(
     wave: Wave,
-    orders: list[Order],
+    orders: list[_OrderRow],
     tasks: list[_Task],
     method: str,
     per_cart: int,
@@ -260,8 +283,9 @@ def _build_lists(
     by_order: dict[int, list[_Task]] = defaultdict(list)
     for task in tasks:
         by_order[task.order_id].append(task)
-    urgent = sorted(orders, key=lambda o: (o.priority, o.ship_by or timezone.localdate().max, o.pk))
-    groups: list[tuple[int | None, list[Order], list[_Task]]] = []
+    far = dt.date.max
+    urgent = sorted(orders, key=lambda o: (o.priority, o.ship_by or far, o.pk))
+    groups: list[tuple[int | None, list[_OrderRow], list[_Task]]] = []
     if method == PickMethod.DISCRETE:
         groups = [(None, [o], by_order[o.pk]) for o in urgent]
     elif method == PickMethod.CLUSTER:
@@ -313,8 +337,8 @@ def _build_lists(
             "(type, client_id, warehouse_id, payload, user_id, created_at) "
             "SELECT 'picklist.released', NULL, p.warehouse_id, jsonb_build_object("
             "'pick_list_id', p.id, 'number', p.number, 'wave', %s), NULL, %s "
-            f"FROM {PickList._meta.db_table} p WHERE p.id = ANY(%s) ORDER BY p.id",
-            [wave.number, timezone.now(), [pl.pk for pl in lists]],
+            f"FROM {PickList._meta.db_table} p WHERE p.id = ANY(%s::bigint[]) ORDER BY p.id",
+            [wave.number, timezone.now(), int_array(pl.pk for pl in lists)],
         )
     return lists
 
@@ -341,9 +365,9 @@ def _insert_lists(lists: list[PickList]) -> None:
                 PickListStatus.RELEASED,
                 lists[0].staging_location_id,
                 lists[0].created_at,
-                [pl.zone_id for pl in lists],
+                int_array(pl.zone_id for pl in lists),
                 [pl.number for pl in lists],
-                [pl.priority for pl in lists],
+                int_array(pl.priority for pl in lists),
             ],
         )
         for pick_list, (pk,) in zip(lists, cursor.fetchall(), strict=True):
@@ -359,7 +383,7 @@ def _insert_slots_and_lines(
         cursor.execute(
             f"INSERT INTO {PickListOrder._meta.db_table} (pick_list_id, order_id, slot) "  # noqa: S608
             "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[])",
-            [[s[0] for s in slots], [s[1] for s in slots], [s[2] for s in slots]],
+            [int_array(s[i] for s in slots) for i in range(3)],
         )
         cursor.execute(
             f"INSERT INTO {PickLine._meta.db_table} (pick_list_id, order_line_id, order_id, "  # noqa: S608
@@ -370,16 +394,16 @@ def _insert_slots_and_lines(
             "%s::int[]) AS d",
             [
                 PickLineStatus.OPEN,
-                [pk for pk, _, _ in lines],
-                [t.order_line_id for _, t, _ in lines],
-                [t.order_id for _, t, _ in lines],
-                [t.reservation_id for _, t, _ in lines],
-                [t.location_id for _, t, _ in lines],
-                [t.product_id for _, t, _ in lines],
-                [t.lot_id for _, t, _ in lines],
-                [t.lpn_id for _, t, _ in lines],
-                [seq for _, _, seq in lines],
-                [t.quantity for _, t, _ in lines],
+                int_array(pk for pk, _, _ in lines),
+                int_array(t.order_line_id for _, t, _ in lines),
+                int_array(t.order_id for _, t, _ in lines),
+                int_array(t.reservation_id for _, t, _ in lines),
+                int_array(t.location_id for _, t, _ in lines),
+                int_array(t.product_id for _, t, _ in lines),
+                int_array(t.lot_id for _, t, _ in lines),
+                int_array(t.lpn_id for _, t, _ in lines),
+                int_array(seq for _, _, seq in lines),
+                int_array(t.quantity for _, t, _ in lines),
             ],
         )
 
