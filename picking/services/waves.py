@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from inventory.events import emit
@@ -51,7 +51,13 @@ MAX_WAVE_ORDERS = 5000
 def _wave_number(warehouse: Warehouse) -> str:
     today = timezone.localdate()
     prefix = f"W{today:%y%m%d}-{warehouse.code}-"
-    last = Wave.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    # The longest number is the latest: past 999 a day, "…-1000" sorts below "…-999" as text.
+    last = (
+        Wave.objects.filter(number__startswith=prefix)
+        .order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:03d}"
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from inventory.models import LocationKind
-from picking.models import OrderStatus, PickList, PickMethod, WaveStatus
+from picking.models import OrderStatus, PickList, PickMethod, Wave, WaveStatus
 from picking.services.waves import create_wave, release_wave
 from tests.factories import LocationFactory, ProductFactory, ZoneFactory
 
@@ -177,3 +178,13 @@ def test_a_chosen_staging_place_and_held_back_orders(
     assert result.held_back == [second]
     second.refresh_from_db()
     assert (second.status, second.wave_id) == (OrderStatus.PARTIALLY_ALLOCATED, None)
+
+
+def test_wave_numbers_keep_counting_past_999_in_a_day(
+    use_tenant: Any, wh: Any, mug: Any, order_for: Any, manager: Any
+) -> None:
+    prefix = f"W{timezone.localdate():%y%m%d}-{wh.code}-"
+    Wave.objects.create(warehouse=wh, number=f"{prefix}999")
+    first = create_wave(warehouse=wh, order_ids=[order_for("SO-A", (mug, 1)).pk], user=manager)
+    second = create_wave(warehouse=wh, order_ids=[order_for("SO-B", (mug, 1)).pk], user=manager)
+    assert (first.wave.number, second.wave.number) == (f"{prefix}1000", f"{prefix}1001")
