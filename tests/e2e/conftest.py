@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from shipping.easypost_fake import FakeEasyPost
 from tests.live import DEMO_PASSWORD, LiveStack, running_live_stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -26,10 +27,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The shared stack's web server and worker buy labels from a fake EasyPost in this process.
+EASYPOST_KEY = "EZTK_shared_e2e_stack"
+
+
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    with running_live_stack(tmp_path_factory.mktemp("live_stack")) as stack:
-        yield stack
+    with FakeEasyPost(api_key=EASYPOST_KEY) as fake:
+        env = {
+            "EASYPOST_API_BASE": fake.api_base,
+            "EASYPOST_API_KEY": EASYPOST_KEY,
+            "EASYPOST_TIMEOUT": "5",
+        }
+        with running_live_stack(tmp_path_factory.mktemp("live_stack"), extra_env=env) as stack:
+            yield stack
 
 
 @pytest.fixture(scope="session")

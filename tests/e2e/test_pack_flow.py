@@ -3,8 +3,8 @@ EasyPost: scan a tote, a wrong item refused loudly, pack into the proposed box, 
 weight, see the carrier and tracking code appear without a reload, print the packing slip.
 
 The order is picked the way the floor picks it (the picking services on a cluster cart into a
-tote, run by manage.py shell in the demo tenant); the stack is this module's own, so that its
-worker and web server talk to this test's fake EasyPost."""
+tote, run by manage.py shell in the demo tenant) on the shared live stack, whose worker and web
+server talk to the fake EasyPost that tests/e2e/conftest.py runs."""
 
 from __future__ import annotations
 
@@ -13,19 +13,17 @@ import io
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from shipping.easypost_fake import FakeEasyPost
-from tests.live import DEMO_SLUG, LiveStack, running_live_stack
+from tests.live import DEMO_SLUG, LiveStack
 
 pytestmark = pytest.mark.browser
 
-API_KEY = "EZTK_pack_flow_e2e"
 OPERATOR = "operator@demo.test"  # assigned to EAST
 LABEL_WAIT_MS = 45_000
 
@@ -90,18 +88,6 @@ with tenant_context(Tenant.objects.get(slug=args["tenant"])):
 """
 
 
-@pytest.fixture(scope="module")
-def pack_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    with FakeEasyPost(api_key=API_KEY) as fake:
-        env = {
-            "EASYPOST_API_BASE": fake.api_base,
-            "EASYPOST_API_KEY": API_KEY,
-            "EASYPOST_TIMEOUT": "5",
-        }
-        with running_live_stack(tmp_path_factory.mktemp("pack_stack"), extra_env=env) as stack:
-            yield stack
-
-
 def scan(page: Page, code: str) -> None:
     """What a keyboard-wedge scanner does: the code's keystrokes, then Enter."""
     page.locator("#scan-input").focus()
@@ -110,16 +96,16 @@ def scan(page: Page, code: str) -> None:
 
 
 def test_pack_a_picked_tote_and_watch_its_label_arrive(
-    page: Page, pack_stack: LiveStack, sign_in: Callable[..., None]
+    page: Page, live_stack: LiveStack, sign_in: Callable[..., None]
 ) -> None:
     reference = f"E2E-PACK-{secrets.token_hex(3).upper()}"
     tote = f"TOTE-{secrets.token_hex(3).upper()}"
     args = {"tenant": DEMO_SLUG, "reference": reference, "tote": tote, "operator": OPERATOR}
-    output = pack_stack.manage("shell", "-c", ARRANGE.format(args=json.dumps(args)))
+    output = live_stack.manage("shell", "-c", ARRANGE.format(args=json.dumps(args)))
     arranged: dict[str, Any] = json.loads(output.splitlines()[-1])
     assert arranged["status"] == "picked"
     codes = arranged["codes"]
-    base = pack_stack.base_url
+    base = live_stack.base_url
 
     sign_in(base, OPERATOR)
     expect(page).to_have_url(f"{base}/floor/")
@@ -170,7 +156,7 @@ def test_pack_a_picked_tote_and_watch_its_label_arrive(
     expect(shipment.locator(".tracking-code")).not_to_have_text("-")
     expect(shipment.locator("a.shipping-label")).to_be_visible()
     tracking = shipment.locator(".tracking-code").inner_text().strip()
-    [(db_tracking, status)] = pack_stack.sql(
+    [(db_tracking, status)] = live_stack.sql(
         f'SELECT s.tracking_code, s.status FROM "{DEMO_SLUG}".shipping_shipment s'
         f' JOIN "{DEMO_SLUG}".picking_order o ON o.id = s.order_id WHERE o.reference = %s',
         [reference],
