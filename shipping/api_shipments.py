@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from inventory.api.common import IdempotencyKey, Page, References, found, staff_user
+from picking.services.orders import ShipTo
 from shipping import selectors_shipments as selectors
 from shipping.models import Manifest, Shipment
 from shipping.schemas_shipments import (
@@ -91,7 +92,7 @@ def retry_shipment_route(
     user = staff_user(request, MANAGE)
     shipment = _shipment(user, pk)
     ship_to = payload.ship_to if payload else None
-    address = rating.AddressFix(**ship_to.model_dump()) if ship_to else None
+    address = ShipTo(**ship_to.model_dump()) if ship_to else None
     run_once(
         user=user,
         key=idempotency_key,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rules.contrib.views import permission_required
 
 from inventory.selectors import warehouses_for_user
+from picking.services.orders import ShipTo
 from shipping import selectors_shipments as selectors
 from shipping.api_shipments import label_response, manifest_response
 from shipping.exceptions import CarrierError
@@ -140,7 +141,7 @@ def shipment_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     fix = request.POST.get("fix_address") == "1"
     if fix and not form.is_valid():
         return _detail(request, shipment, form, status=400)
-    address = rating.AddressFix(**form.cleaned_data) if fix else None
+    address = ShipTo(**form.cleaned_data) if fix else None
     try:
         rating.retry_shipment(shipment, request.user, address)
     except DomainError as exc:

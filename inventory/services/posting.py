@@ -34,6 +34,7 @@ from inventory.models import (
     StockMove,
 )
 from wms.idempotency.services import run_once
+from wms.quantities import is_count
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -146,7 +147,7 @@ def _describe(key_product: Product, location: Location, lot: Lot | None, lpn: Lp
 
 
 def _check_leg(leg: Leg) -> None:
-    if not isinstance(leg.quantity, int) or isinstance(leg.quantity, bool) or leg.quantity <= 0:
+    if not is_count(leg.quantity):
         raise InvalidQuantity(f"Quantity must be a whole number above zero; got {leg.quantity!r}.")
     product = leg.product
     if product.is_lot_tracked and leg.lot is None:

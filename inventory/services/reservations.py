@@ -40,6 +40,7 @@ from inventory.services.posting import (
     post_legs,
 )
 from wms.instances import saved_instance
+from wms.quantities import is_count
 from wms.sqlarrays import int_array
 
 
@@ -54,7 +55,7 @@ def reserve(
 ) -> Reservation:
     """Reserves free, available stock of one balance at a pickable location for one document
     line. Never over-allocates: the check runs under the balance's row lock."""
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+    if not is_count(quantity):
         raise InvalidQuantity(f"Reserve a whole number above zero; got {quantity!r}.")
     balance = locks.lock_balance_pks([balance_id]).get(balance_id)
     if balance is None:
@@ -193,7 +194,7 @@ def _consume(
             # check and the decrement are one statement: the UPDATE locks the row and only
             # matches an active reservation holding enough. An error after it (the leg refused)
             # rolls the whole transaction back.
-            if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            if not is_count(quantity):
                 held = _held(reservation_id)
             else:
                 with connection.cursor() as cursor:

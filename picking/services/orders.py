@@ -29,6 +29,7 @@ from picking.models import (
     ServiceLevel,
 )
 from wms.exceptions import InvalidTransition
+from wms.quantities import is_count
 from wms.sqlarrays import int_array
 
 EVENT_TYPES: dict[str, str] = {
@@ -188,7 +189,7 @@ def _check(client: Client, warehouse: Warehouse, lines: Sequence[OrderLineSpec])
         errors["lines"] = [f"An order takes at most {MAX_LINES} lines; got {len(lines)}."]
     for n, line in enumerate(lines, start=1):
         quantity = line.quantity
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        if not is_count(quantity):
             errors[f"lines.{n}.quantity"] = [
                 f"Line {n}: quantity must be a whole number above zero; got {quantity!r}."
             ]

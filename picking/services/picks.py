@@ -41,6 +41,7 @@ from picking.services.allocation import reserve_for_lines
 from picking.services.orders import transition
 from picking.services.waves import transition_wave
 from wms.idempotency.services import run_once
+from wms.quantities import is_count
 
 
 @transaction.atomic
@@ -291,7 +292,7 @@ def confirm_pick(
         _check_item(line, item_code)
         _check_lot(line, lot_number)
         qty = line.remaining if quantity is None else quantity
-        if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
+        if not is_count(qty):
             raise PickRefused(
                 f"Pick a whole number above zero; got {qty!r}.", code="invalid_quantity"
             )

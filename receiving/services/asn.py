@@ -22,6 +22,7 @@ from receiving.exceptions import AsnRefused
 from receiving.models import TRANSITIONS, Asn, AsnLine, AsnStatus
 from receiving.selectors import DiscrepancyRow, discrepancy_as_dicts, discrepancy_report
 from wms.exceptions import InvalidTransition
+from wms.quantities import is_count
 
 # The event each status change writes. Receiving starting is an event too: the client portal
 # and ERP sync want to know the truck is being unloaded.
@@ -117,7 +118,7 @@ def _check_lines(client: Client, lines: Sequence[AsnLineSpec]) -> None:
     for number, line in enumerate(lines, start=1):
         product = line.product
         qty = line.expected_qty
-        if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
+        if not is_count(qty):
             raise AsnRefused(
                 f"Line {number} ({product.sku}): expected quantity must be a whole number above "
                 f"zero; got {qty!r}.",

@@ -17,6 +17,7 @@ from inventory.services.master import create_lpn
 from receiving.exceptions import ReceiptRefused
 from receiving.gs1 import is_gs1, parse_gs1
 from receiving.selectors import find_product_by_code, find_product_by_gtin
+from wms.quantities import is_count
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class ScannedItem:
 def _check_typed_quantity(quantity: int | None) -> None:
     if quantity is None:
         return
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+    if not is_count(quantity):
         raise ReceiptRefused(
             f"Quantity must be a whole number above zero; got {quantity!r}.", code="invalid"
         )

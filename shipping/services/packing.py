@@ -23,11 +23,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from inventory.events import emit
-from inventory.models import Location, LocationKind, Lpn, LpnKind, Product, ProductBarcode, Reason
+from inventory.models import Location, LocationKind, Lpn, LpnKind, Product, Reason
 from inventory.services import ledger
 from picking.models import Order, OrderStatus
 from picking.services.orders import lock_order, transition
 from receiving.labels import sscc_for
+from receiving.selectors import find_product_by_code
 from shipping import selectors
 from shipping.exceptions import PackRefused
 from shipping.models import BoxType, Carton, CartonLine, CartonStatus, PackagingMaterial, Shipment
@@ -45,6 +46,7 @@ from shipping.selectors_pack import (
 )
 from shipping.services.shipments import open_shipment
 from wms.idempotency.services import run_once
+from wms.quantities import is_count
 
 # The pack station's reads live in shipping.selectors_pack; the brief's names are here too.
 __all__ = [
@@ -232,20 +234,6 @@ class PackResult:
     message: str
 
 
-def _product_for(order: Order, code: str) -> tuple[Product, int] | None:
-    """The product a scan names (a barcode of the order's client, with its pack quantity, or
-    its SKU) and how many units one scan is."""
-    barcode = (
-        ProductBarcode.objects.filter(client_id=order.client_id, barcode=code)
-        .select_related("product")
-        .first()
-    )
-    if barcode is not None:
-        return barcode.product, barcode.pack_quantity
-    product = Product.objects.filter(client_id=order.client_id, sku__iexact=code).first()
-    return (product, 1) if product else None
-
-
 def _refuse_item(order: Order, rows: list[ToPack], code: str, found: Product | None) -> None:
     waiting = sorted({r.product.sku for r in rows if r.remaining > 0})
     expected = ", ".join(waiting) or "nothing (all packed)"
@@ -283,16 +271,18 @@ def pack_item(
                 "carton to pack more.",
                 code="carton_closed",
             )
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        if not is_count(quantity):
             raise PackRefused(
                 f"Pack a whole number above zero; got {quantity!r}.", code="invalid_quantity"
             )
         rows = to_pack(order)
-        scanned = _product_for(order, text) if text else None
+        # The same scan meanings as receiving: a barcode of the client (a case code with its
+        # pack quantity), a GTIN in another spelling, or a SKU.
+        scanned = find_product_by_code(order.client, text) if text else None
         if scanned is None:
             _refuse_item(order, rows, text or "nothing", None)
         assert scanned is not None
-        product, per_scan = scanned
+        product, per_scan = scanned.product, scanned.pack_quantity
         mine = [r for r in rows if r.product.pk == product.pk]
         if not mine:
             _refuse_item(order, rows, text, product)
@@ -497,7 +487,7 @@ def close_carton(
                 f"Carton {locked.number} is already {locked.get_status_display().lower()}.",
                 code="carton_closed",
             )
-        if not isinstance(weight_g, int) or isinstance(weight_g, bool) or weight_g <= 0:
+        if not is_count(weight_g):
             raise PackRefused(
                 f"Weigh the carton: a whole number of grams above zero; got {weight_g!r}.",
                 code="invalid_weight",

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from picking.models import Order
+from picking.services.orders import ShipTo
 from shipping import carrier
 from shipping.exceptions import CarrierRejected, CarrierRetryable, ShipmentRefused
 from shipping.models import (
@@ -385,24 +386,8 @@ def rate_from_json(raw: dict[str, Any]) -> Rate:
 # --- The manager's actions ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AddressFix:
-    """A corrected ship-to, from the shipment page's form."""
-
-    name: str
-    street1: str
-    city: str
-    postal_code: str
-    country: str = "US"
-    company: str = ""
-    street2: str = ""
-    state: str = ""
-    phone: str = ""
-    email: str = ""
-
-
 @transaction.atomic
-def retry_shipment(shipment: Shipment, user: Any, address: AddressFix | None = None) -> Shipment:
+def retry_shipment(shipment: Shipment, user: Any, address: ShipTo | None = None) -> Shipment:
     """Sends a shipment that needs attention (or was voided) back to rating, optionally with the
     order's ship-to corrected first, and sends the task after commit. From needs attention the
     EasyPost shipment is kept so the task can still find a purchase made before it gave up; its
