@@ -128,10 +128,6 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"Order {self.reference}"
 
-    @property
-    def is_single_unit(self) -> bool:
-        return self.total_units == 1
-
 
 class OrderLine(models.Model):
     """One product and quantity on an order. allocated + short never exceed quantity; picked
