@@ -361,4 +361,11 @@ SHIPMENT_IN_FLIGHT = frozenset({ShipmentStatus.RATING, ShipmentStatus.RATED})
 
 
 def shipments_in_flight(shipments: list[Shipment]) -> bool:
-    return any(s.status in SHIPMENT_IN_FLIGHT for s in shipments)
+    """True while a label is still being bought, or is bought but its file not yet stored (the
+    task records the purchase first and fetches the PDF after), so the packer's table keeps
+    refreshing until the label can be printed."""
+    return any(
+        s.status in SHIPMENT_IN_FLIGHT
+        or (s.status == ShipmentStatus.LABEL_PURCHASED and not s.label_pdf)
+        for s in shipments
+    )
