@@ -46,7 +46,6 @@ from picking.services.orders import OrderLineSpec, ShipTo, cancel_order, create_
 from picking.services.picks import PickResult, confirm_pick, next_pick_list, short_pick
 from picking.services.waves import create_wave, release_wave
 from wms.exceptions import DomainError
-from wms.idempotency.services import run_once
 from wms.permissions import require, warehouse_ids_for
 
 router = Router(tags=["picking"])
@@ -140,15 +139,7 @@ def cancel_order_route(
     require(user, "picking.cancel_order")
     order = _order(user, pk)
     require(user, "picking.cancel_order", order)
-    run_once(
-        user=user,
-        key=idempotency_key,
-        scope="api.order.cancel",
-        payload={"order": order.pk},
-        action=lambda: cancel_order(order, user),
-        dump=lambda _: None,
-        load=lambda _: None,
-    )
+    cancel_order(order=order, user=user, idempotency_key=idempotency_key)
     return _order(user, pk)
 
 
@@ -164,7 +155,7 @@ def allocate_order(request: HttpRequest, pk: int) -> Any:
     user = user_of(request)
     require(user, "picking.allocate")
     order = _order(user, pk)
-    result = allocate_orders([order.pk], user)
+    result = allocate_orders(order_ids=[order.pk], user=user)
 
     def refs(orders: Iterable[Order]) -> list[str]:
         return [o.reference for o in orders]
@@ -282,30 +273,15 @@ def release_wave_route(
     staging = _staging(refs, wave, payload.staging_location)
     refs.check()
 
-    def act() -> str:
-        released = release_wave(
-            wave,
-            user,
-            pick_method=payload.pick_method,
-            orders_per_cart=payload.orders_per_cart,
-            staging_location=staging,
-        )
-        message = f"Released {released.released_orders} orders on {len(released.pick_lists)} lists."
-        if released.held_back:
-            held = ", ".join(o.reference for o in released.held_back)
-            message += f" Held back (not fully allocated): {held}."
-        return message
-
-    message = run_once(
+    released = release_wave(
+        wave=wave,
         user=user,
-        key=idempotency_key,
-        scope="api.wave.release",
-        payload={"wave": wave.pk, **payload.model_dump(mode="json")},
-        action=act,
-        dump=lambda text: text,
-        load=lambda text: str(text),
+        pick_method=payload.pick_method,
+        orders_per_cart=payload.orders_per_cart,
+        staging_location=staging,
+        idempotency_key=idempotency_key,
     )
-    return _wave(user, pk, message)
+    return _wave(user, pk, released.summary)
 
 
 # --- Pick tasks -------------------------------------------------------------------------------

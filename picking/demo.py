@@ -135,9 +135,9 @@ def _orders(warehouse: Warehouse, manager: User | None) -> str:
         user=manager,
         pick_method=PickMethod.CLUSTER,
     ).wave
-    released = release_wave(wave, manager, orders_per_cart=ORDERS_PER_CART)
+    released = release_wave(wave=wave, user=manager, orders_per_cart=ORDERS_PER_CART)
     allocated = allocate_orders(
-        [o.pk for o in orders[WAVE_ORDERS : WAVE_ORDERS + ALLOCATED_ORDERS]], manager
+        order_ids=[o.pk for o in orders[WAVE_ORDERS : WAVE_ORDERS + ALLOCATED_ORDERS]], user=manager
     )
     return (
         f"Demo orders of {warehouse.code}: {len(orders)}; wave {wave.number} released "

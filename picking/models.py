@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from inventory.lifecycle import Lifecycle
 from inventory.models import Client, Location, Lot, Lpn, Product, Reservation, Warehouse, Zone
 
 # The reference inventory reservations and stock moves carry for an order line / pick line.
@@ -129,6 +130,24 @@ class Order(models.Model):
         return f"Order {self.reference}"
 
 
+ORDER_LIFECYCLE = Lifecycle(
+    model=Order,
+    transitions=ORDER_TRANSITIONS,
+    event_prefix="order",
+    # A partial allocation is reported as an allocation (its payload says what is missing).
+    event_types={
+        OrderStatus.PARTIALLY_ALLOCATED: "order.allocated",
+        OrderStatus.PICKING: "order.picking_started",
+    },
+    describe=lambda order: f"Order {order.reference}",
+    payload=lambda order: {
+        "order_id": order.pk,
+        "reference": order.reference,
+        "status": order.status,
+    },
+)
+
+
 class OrderLine(models.Model):
     """One product and quantity on an order. allocated + short never exceed quantity; picked
     never exceeds allocated's history (it is what was taken off the shelves)."""
@@ -240,11 +259,32 @@ class Wave(models.Model):
         return f"Wave {self.number}"
 
 
+WAVE_LIFECYCLE = Lifecycle(
+    model=Wave,
+    transitions=WAVE_TRANSITIONS,
+    event_prefix="wave",
+    describe=lambda wave: f"Wave {wave.number}",
+    payload=lambda wave: {"wave_id": wave.pk, "number": wave.number},
+    stamps={WaveStatus.RELEASED: "released_at", WaveStatus.DONE: "finished_at"},
+    touch=None,
+)
+
+
 class PickListStatus(models.TextChoices):
     RELEASED = "released", "Waiting for a picker"
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# A released list waits for a picker; the picker who takes it works it to the end (short picks
+# re-allocate onto the same list while it is in progress). A list nobody took can be cancelled.
+PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
+    PickListStatus.RELEASED: frozenset({PickListStatus.IN_PROGRESS, PickListStatus.CANCELLED}),
+    PickListStatus.IN_PROGRESS: frozenset({PickListStatus.DONE}),
+    PickListStatus.DONE: frozenset(),
+    PickListStatus.CANCELLED: frozenset(),
+}
 
 
 class PickList(models.Model):
@@ -277,6 +317,18 @@ class PickList(models.Model):
     @property
     def uses_totes(self) -> bool:
         return self.method == PickMethod.CLUSTER
+
+
+PICK_LIST_LIFECYCLE = Lifecycle(
+    model=PickList,
+    transitions=PICK_LIST_TRANSITIONS,
+    event_prefix="picklist",
+    event_types={PickListStatus.IN_PROGRESS: "picklist.assigned"},
+    describe=lambda pick_list: f"Pick list {pick_list.number}",
+    payload=lambda pick_list: {"pick_list_id": pick_list.pk, "number": pick_list.number},
+    stamps={PickListStatus.IN_PROGRESS: "started_at", PickListStatus.DONE: "finished_at"},
+    touch=None,
+)
 
 
 class PickListOrder(models.Model):

@@ -90,7 +90,7 @@ def order_bulk(request: AuthedRequest) -> HttpResponse:
         return redirect("order_list")
     if action == "allocate":
         require(request.user, ALLOCATE)
-        result = allocate_orders([o.pk for o in orders], request.user)
+        result = allocate_orders(order_ids=[o.pk for o in orders], user=request.user)
         messages.success(request, f"Allocation: {result.summary}")
         return redirect("order_list")
     if action == "cancel":
@@ -141,7 +141,7 @@ def order_bulk_cancel(request: AuthedRequest) -> HttpResponse:
             refused.append(f"{order.reference}: you may not cancel it")
             continue
         try:
-            cancel_order(order, request.user)
+            cancel_order(order=order, user=request.user)
         except DomainError as exc:
             refused.append(f"{order.reference}: {exc.message}")
         else:
@@ -235,7 +235,7 @@ def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "picking/desk/order_cancel.html", {"orders": [order], "one": order})
     try:
-        cancel_order(order, request.user)
+        cancel_order(order=order, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -248,7 +248,7 @@ def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
-    result = allocate_orders([order.pk], request.user)
+    result = allocate_orders(order_ids=[order.pk], user=request.user)
     messages.success(request, f"Allocation: {result.summary}")
     return redirect("order_detail", pk=order.pk)
 
@@ -358,8 +358,8 @@ def wave_release(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("wave_detail", pk=wave.pk)
     try:
         released = release_wave(
-            wave,
-            request.user,
+            wave=wave,
+            user=request.user,
             pick_method=form.cleaned_data["pick_method"],
             orders_per_cart=form.cleaned_data["orders_per_cart"],
             staging_location=form.cleaned_data["staging_location"],
@@ -367,11 +367,7 @@ def wave_release(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        text = f"Released {released.released_orders} orders on {len(released.pick_lists)} lists."
-        if released.held_back:
-            held = ", ".join(o.reference for o in released.held_back)
-            text += f" Held back, not fully allocated: {held}."
-        messages.success(request, text)
+        messages.success(request, released.summary)
     return redirect("wave_detail", pk=wave.pk)
 
 
@@ -384,7 +380,7 @@ def wave_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "picking/desk/wave_cancel.html", {"wave": wave})
     try:
-        cancel_wave(wave, request.user)
+        cancel_wave(wave=wave, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -417,7 +413,7 @@ def _rule_page(request: AuthedRequest, rule: WaveRule | None) -> HttpResponse:
     form = forms.WaveRuleForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save_wave_rule(rule, request.user, **form.rule_fields())
+            saved = save_wave_rule(rule=rule, user=request.user, **form.rule_fields())
         except (DomainError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
@@ -454,7 +450,7 @@ def wave_rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = _rule_or_404(request, pk)
     if request.method == "GET":
         return render(request, "picking/desk/rule_delete.html", {"rule": rule})
-    delete_wave_rule(rule, request.user)
+    delete_wave_rule(rule=rule, user=request.user)
     messages.success(request, f"Deleted wave rule {rule.name}.")
     return redirect("wave_rule_list")
 

@@ -11,7 +11,6 @@ Putaway tasks are floor work (receiving.putaway): operators see and complete the
 warehouses, managers and admins all; client users none (403)."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +38,6 @@ from receiving.schemas import (
     ReceiptOut,
 )
 from receiving.services import putaway_tasks
-from wms.idempotency.services import run_once
 from wms.permissions import require
 
 router = Router(tags=["receiving"])
@@ -56,20 +54,6 @@ LABEL_RESPONSES = {
 
 def _asn(user: Any, pk: int) -> Asn:
     return found(selectors.get_asn_for_user(user, pk), f"No ASN {pk}.")
-
-
-def _once(user: Any, key: str | None, scope: str, asn: Asn, action: Callable[[], Any]) -> None:
-    """Runs a status change of `asn` at most once per Idempotency-Key; a repeat writes nothing
-    (and is then answered with the ASN as it is now)."""
-    run_once(
-        user=user,
-        key=key,
-        scope=scope,
-        payload={"asn": asn.pk},
-        action=action,
-        dump=lambda _: None,
-        load=lambda _: None,
-    )
 
 
 # --- ASNs -------------------------------------------------------------------------------------
@@ -161,7 +145,7 @@ def mark_expected(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey
     user = user_of(request)
     asn = _asn(user, pk)
     require(user, "receiving.submit_asn", asn)
-    _once(user, idempotency_key, "api.asn.expected", asn, lambda: services.mark_expected(asn, user))
+    services.mark_expected(asn=asn, user=user, idempotency_key=idempotency_key)
     return _asn(user, pk)
 
 
@@ -171,7 +155,7 @@ def cancel_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = 
     user = user_of(request)
     asn = _asn(user, pk)
     require(user, "receiving.manage_asn", asn)
-    _once(user, idempotency_key, "api.asn.cancel", asn, lambda: services.cancel_asn(asn, user))
+    services.cancel_asn(asn=asn, user=user, idempotency_key=idempotency_key)
     return _asn(user, pk)
 
 
@@ -186,7 +170,7 @@ def close_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = N
     user = user_of(request)
     asn = _asn(user, pk)
     require(user, "receiving.manage_asn", asn)
-    _once(user, idempotency_key, "api.asn.close", asn, lambda: services.close_asn(asn, user))
+    services.close_asn(asn=asn, user=user, idempotency_key=idempotency_key)
     return _asn(user, pk)
 
 
@@ -351,9 +335,9 @@ def complete_putaway_task(
     task = _task(user, pk)
     require(user, "receiving.putaway", task)
     putaway_tasks.complete_task(
-        user,
-        task,
-        payload.location,
+        user=user,
+        task=task,
+        scanned_location_code=payload.location,
         override_reason=payload.override_reason,
         idempotency_key=idempotency_key,
     )

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from inventory.lifecycle import Lifecycle
 from inventory.models import (
     Client,
     InventoryStatus,
@@ -110,6 +111,19 @@ class Asn(models.Model):
 
     def __str__(self) -> str:
         return f"ASN {self.reference}"
+
+
+# Receiving starting is an event too: the client portal and ERP sync want to know the truck is
+# being unloaded.
+ASN_LIFECYCLE = Lifecycle(
+    model=Asn,
+    transitions=TRANSITIONS,
+    event_prefix="asn",
+    event_types={AsnStatus.RECEIVING: "asn.receiving_started", AsnStatus.RECEIVED: "asn.closed"},
+    describe=lambda asn: f"ASN {asn.reference}",
+    payload=lambda asn: {"asn": asn.pk, "reference": asn.reference},
+    stamps={AsnStatus.RECEIVED: "closed_at"},
+)
 
 
 class AsnLine(models.Model):
@@ -273,6 +287,27 @@ class PutawayTask(models.Model):
         sku = self.product.sku if self.product else "?"
         lot = f" lot {self.lot.number}" if self.lot else ""
         return f"{self.quantity} \N{MULTIPLICATION SIGN} {sku}{lot}"
+
+
+PUTAWAY_LIFECYCLE = Lifecycle(
+    model=PutawayTask,
+    transitions=PUTAWAY_TRANSITIONS,
+    event_prefix="putaway",
+    event_types={
+        PutawayStatus.OPEN: "putaway.opened",
+        PutawayStatus.IN_PROGRESS: "putaway.started",
+    },
+    describe=lambda task: f"Putaway task {task.pk}",
+    payload=lambda task: {
+        "task": task.pk,
+        "what": task.what,
+        "proposed": task.proposed_location.code if task.proposed_location else None,
+        "confirmed": task.confirmed_location.code if task.confirmed_location else None,
+    },
+    touch=None,
+    # Loose stock names its client; a whole LPN may hold several clients' goods.
+    client_of=lambda task: task.product.client_id if task.product_id else None,
+)
 
 
 class PutawaySettings(models.Model):

@@ -122,7 +122,7 @@ def _confirm_action(
     asn = _asn_or_404(request, pk)
     if request.method == "POST":
         try:
-            run(asn, request.user)
+            run(asn=asn, user=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -140,7 +140,7 @@ def _confirm_action(
 def asn_mark_expected(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     try:
-        services.mark_expected(asn, request.user)
+        services.mark_expected(asn=asn, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -74,8 +74,8 @@ def scan_lpn(request: AuthedRequest) -> HttpResponse:
     try:
         task = selectors.active_putaway_for_lpn(
             request.user, lpn
-        ) or putaway_tasks.create_task_for_lpn(request.user, lpn)
-        task = putaway_tasks.start_task(request.user, task)
+        ) or putaway_tasks.create_task_for_lpn(user=request.user, lpn=lpn)
+        task = putaway_tasks.start_task(user=request.user, task=task)
     except DomainError as error:
         return _result(request, code, False, error.message)
     url = reverse("putaway_task", args=[task.pk])
@@ -92,7 +92,7 @@ def scan_lpn(request: AuthedRequest) -> HttpResponse:
 def start(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
-        putaway_tasks.start_task(request.user, task)
+        putaway_tasks.start_task(user=request.user, task=task)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("putaway_queue")
@@ -105,7 +105,7 @@ def start(request: AuthedRequest, pk: int) -> HttpResponse:
 def release(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
-        putaway_tasks.release_task(request.user, task)
+        putaway_tasks.release_task(user=request.user, task=task)
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("putaway_queue")
@@ -146,9 +146,9 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         return _result(request, code, False, f"Expected {expected}; nothing was scanned.")
     try:
         done = putaway_tasks.confirm_putaway(
-            request.user,
-            task,
-            code,
+            user=request.user,
+            task=task,
+            scanned_location_code=code,
             override_reason=override_reason or None,
             idempotency_key=request.POST.get("idempotency_key") or None,
         )
@@ -197,7 +197,7 @@ def desk_queue(request: AuthedRequest) -> HttpResponse:
 def desk_repropose(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
-        task = putaway_tasks.repropose(request.user, task)
+        task = putaway_tasks.repropose(user=request.user, task=task)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -222,8 +222,8 @@ def desk_settings(request: AuthedRequest, warehouse_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             putaway_settings.save_putaway_settings(
-                request.user,
-                warehouse,
+                user=request.user,
+                warehouse=warehouse,
                 strategies=data["strategies"],
                 one_client_per_location=data["one_client_per_location"],
                 one_product_per_location=data["one_product_per_location"],

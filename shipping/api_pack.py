@@ -6,7 +6,6 @@ outside their scope); refusals are 409 pack_refused with what was expected, and 
 # No `from __future__ import annotations`: ninja reads parameter annotations at import time.
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -24,7 +23,6 @@ from shipping.schemas_pack import (
     CartonPackIn,
 )
 from shipping.services import pack_documents, packing
-from wms.idempotency.services import run_once
 from wms.permissions import require
 
 router = Router(tags=["packing"])
@@ -107,7 +105,7 @@ def cartonization(request: HttpRequest, pk: int) -> Any:
     }
 
 
-def _new_carton(user: Any, order: Order, payload: CartonPackIn) -> Carton:
+def _new_carton(order: Order, payload: CartonPackIn) -> packing.NewCarton:
     station = next(
         (
             s
@@ -132,7 +130,7 @@ def _new_carton(user: Any, order: Order, payload: CartonPackIn) -> Carton:
                 field_errors={"box_type": ["Unknown box type."]},
             )
     dims = packing.BoxDims(**payload.dims.model_dump()) if payload.dims else None
-    return packing.open_carton(order, box_type, dims=dims, pack_station=station, user=user)
+    return packing.NewCarton(pack_station=station, box_type=box_type, dims=dims)
 
 
 @router.post(
@@ -150,32 +148,17 @@ def pack_carton(
     user = user_of(request)
     order = _order(user, pk)
 
-    @transaction.atomic
-    def act() -> tuple[int, bool]:
-        if payload.carton_id is not None:
-            carton = _carton(user, payload.carton_id)
-            if carton.order_id != order.pk:
-                raise PackRefused(
-                    f"Carton {payload.carton_id} belongs to another order.",
-                    code="wrong_carton",
-                    field_errors={"carton_id": ["Not a carton of this order."]},
-                )
-            created = False
-        else:
-            carton = _new_carton(user, order, payload)
-            created = True
-        for item in payload.items:
-            packing.pack_item(user, carton, item.scanned(), quantity=item.quantity, lot=item.lot)
-        return carton.pk, created
-
-    carton_pk, created = run_once(
+    carton = _carton(user, payload.carton_id) if payload.carton_id is not None else None
+    carton_pk, created = packing.pack_carton(
         user=user,
-        key=idempotency_key,
-        scope="api.carton.pack",
-        payload={"order": order.pk, **payload.model_dump(mode="json")},
-        action=act,
-        dump=lambda result: list(result),
-        load=lambda stored: (int(stored[0]), bool(stored[1])),
+        order=order,
+        carton=carton,
+        new_carton=_new_carton(order, payload) if carton is None else None,
+        items=[
+            packing.ItemScan(code=item.scanned(), quantity=item.quantity, lot=item.lot)
+            for item in payload.items
+        ],
+        idempotency_key=idempotency_key,
     )
     body = _carton_out(Carton(pk=carton_pk))
     return Status(201 if created else 200, body)
@@ -191,10 +174,10 @@ def close_carton_route(
     user = user_of(request)
     carton = _carton(user, pk)
     result = packing.close_carton(
-        user,
-        carton,
-        payload.weight_g,
-        [packing.MaterialUse(m.code, m.quantity) for m in payload.materials],
+        user=user,
+        carton=carton,
+        weight_g=payload.weight_g,
+        materials=[packing.MaterialUse(m.code, m.quantity) for m in payload.materials],
         override_reason=payload.override_reason,
         idempotency_key=idempotency_key,
     )

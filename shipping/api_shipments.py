@@ -9,7 +9,6 @@ POSTs take an Idempotency-Key. Void and manifest call EasyPost, which must never
 database transaction, so their key is looked up first and recorded after the call."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
-from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -29,8 +28,6 @@ from shipping.schemas_shipments import (
     ShipmentSummaryOut,
 )
 from shipping.services import dispatch, rating
-from wms.idempotency.models import IdempotencyRecord
-from wms.idempotency.services import IdempotencyConflict, fingerprint_of, run_once
 
 router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_shipments"
@@ -38,33 +35,6 @@ MANAGE = "shipping.manage_shipments"
 
 def _shipment(user: Any, pk: int) -> Shipment:
     return found(selectors.get_shipment_for_user(user, pk), f"No shipment {pk}.")
-
-
-def once_around_network(
-    user: Any,
-    key: str | None,
-    scope: str,
-    payload: dict[str, Any],
-    action: Callable[[], int],
-) -> int:
-    """Runs an action that calls EasyPost at most once per Idempotency-Key, without holding a
-    transaction over the call: a stored result is replayed; otherwise the action runs and its
-    result (a primary key) is recorded afterwards. A concurrent repeat is refused by the
-    service's own state checks (a label voided twice, a day manifested twice)."""
-    if key:
-        record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
-        if record is not None:
-            if record.fingerprint != fingerprint_of(scope, payload):
-                raise IdempotencyConflict(
-                    f"Idempotency key “{key}” was already used for a different request "
-                    f"({record.scope}). Use a new key for a new request."
-                )
-            return int(record.result or 0)
-    pk = action()
-    run_once(
-        user=user, key=key, scope=scope, payload=payload, action=lambda: pk, dump=int, load=int
-    )
-    return pk
 
 
 @router.get("/shipments", response=list[ShipmentSummaryOut], summary="Shipments, attention first")
@@ -93,14 +63,8 @@ def retry_shipment_route(
     shipment = _shipment(user, pk)
     ship_to = payload.ship_to if payload else None
     address = ShipTo(**ship_to.model_dump()) if ship_to else None
-    run_once(
-        user=user,
-        key=idempotency_key,
-        scope="api.shipment.retry",
-        payload={"shipment": pk, "body": payload.model_dump(mode="json") if payload else None},
-        action=lambda: rating.retry_shipment(shipment, user, address).pk,
-        dump=int,
-        load=int,
+    rating.retry_shipment(
+        shipment=shipment, user=user, address=address, idempotency_key=idempotency_key
     )
     return _shipment(user, pk)
 
@@ -113,13 +77,7 @@ def void_shipment_route(
     (409 shipment_refused); EasyPost's own refusal is 422 carrier_rejected."""
     user = staff_user(request, MANAGE)
     shipment = _shipment(user, pk)
-    once_around_network(
-        user,
-        idempotency_key,
-        "api.shipment.void",
-        {"shipment": pk},
-        lambda: rating.void_label(shipment, user).pk,
-    )
+    rating.void_label(shipment=shipment, user=user, idempotency_key=idempotency_key)
     return _shipment(user, pk)
 
 
@@ -167,14 +125,14 @@ def create_manifest_route(
     warehouse = refs.warehouse(payload.warehouse)
     refs.check()
     assert warehouse is not None
-    pk = once_around_network(
-        user,
-        idempotency_key,
-        "api.manifest.create",
-        payload.model_dump(mode="json"),
-        lambda: dispatch.create_manifest(warehouse, payload.carrier, payload.date, user).pk,
+    manifest = dispatch.create_manifest(
+        warehouse=warehouse,
+        carrier_name=payload.carrier,
+        day=payload.date,
+        user=user,
+        idempotency_key=idempotency_key,
     )
-    return Status(201, Manifest.objects.select_related("warehouse").get(pk=pk))
+    return Status(201, manifest)
 
 
 @router.get("/manifests", response=list[ManifestOut], summary="Manifests, newest first")

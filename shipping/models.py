@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from inventory.lifecycle import Lifecycle
 from inventory.models import Client, Location, Lot, Lpn, Product, Warehouse
 from picking.models import Order, OrderLine
 
@@ -169,6 +170,15 @@ class CartonStatus(models.TextChoices):
     SHIPPED = "shipped", "Shipped"
 
 
+# A carton is packed while open, closed on its weight (`carton.packed`, what billing charges for
+# packing), and shipped when it is loaded at the ship dock.
+CARTON_TRANSITIONS: dict[str, frozenset[str]] = {
+    CartonStatus.OPEN: frozenset({CartonStatus.CLOSED}),
+    CartonStatus.CLOSED: frozenset({CartonStatus.SHIPPED}),
+    CartonStatus.SHIPPED: frozenset(),
+}
+
+
 class Carton(models.Model):
     """A box packed for one order at a pack station, labelled by its LPN (an SSCC)."""
 
@@ -204,6 +214,18 @@ class Carton(models.Model):
 
     def __str__(self) -> str:
         return f"carton {self.number} of order {self.order_id}"
+
+
+CARTON_LIFECYCLE = Lifecycle(
+    model=Carton,
+    transitions=CARTON_TRANSITIONS,
+    event_prefix="carton",
+    event_types={CartonStatus.CLOSED: "carton.packed"},
+    describe=lambda carton: f"Carton {carton.number}",
+    payload=lambda carton: {"carton_id": carton.pk, "order_id": carton.order_id},
+    stamps={CartonStatus.CLOSED: "closed_at", CartonStatus.SHIPPED: "shipped_at"},
+    touch=None,
+)
 
 
 class CartonLine(models.Model):
@@ -297,6 +319,15 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"shipment of carton {self.carton_id} ({self.status})"
+
+
+SHIPMENT_LIFECYCLE = Lifecycle(
+    model=Shipment,
+    transitions=SHIPMENT_TRANSITIONS,
+    event_prefix="shipment",
+    describe=lambda shipment: f"Shipment {shipment.pk}",
+    payload=lambda shipment: {"shipment_id": shipment.pk, "order_id": shipment.order_id},
+)
 
 
 class Manifest(models.Model):

@@ -16,7 +16,6 @@ from shipping import selectors_shipments as selectors
 from shipping.services import dispatch
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.idempotency.services import run_once
 
 DOCK_KEY = "ship_dock_pk"
 
@@ -59,15 +58,12 @@ def floor_ship_scan(request: AuthedRequest) -> HttpResponse:
         context["message"] = f"You may not load cartons at {dock.code}."
     else:
         try:
-            pk = run_once(
+            pk = dispatch.ship_carton(
                 user=request.user,
-                key=request.POST.get("idempotency_key") or None,
-                scope="floor.ship",
-                payload={"code": code, "dock": dock.pk},
-                action=lambda: dispatch.ship_carton(request.user, code, dock).shipment.pk,
-                dump=int,
-                load=int,
-            )
+                code=code,
+                ship_dock=dock,
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            ).shipment.pk
         except DomainError as exc:
             context["message"] = exc.message
         else:

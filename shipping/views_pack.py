@@ -173,9 +173,9 @@ def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
         )
     try:
         result = packing.pack_item(
-            request.user,
-            carton,
-            code,
+            user=request.user,
+            carton=carton,
+            code=code,
             quantity=int(quantity_text),
             lot=request.POST.get("lot", ""),
             idempotency_key=request.POST.get("idempotency_key") or None,
@@ -232,8 +232,8 @@ def open_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
         )
     try:
         carton = packing.open_carton(
-            order,
-            box_type,
+            order=order,
+            box_type=box_type,
             dims=dims,
             pack_station=station,
             user=request.user,
@@ -271,10 +271,10 @@ def close_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
         return back
     try:
         result = packing.close_carton(
-            request.user,
-            carton,
-            form.cleaned_data["weight_g"],
-            _materials(request),
+            user=request.user,
+            carton=carton,
+            weight_g=form.cleaned_data["weight_g"],
+            materials=_materials(request),
             override_reason=form.cleaned_data["override_reason"],
             idempotency_key=form.cleaned_data["idempotency_key"] or None,
         )

@@ -143,7 +143,7 @@ def shipment_retry(request: AuthedRequest, pk: int) -> HttpResponse:
         return _detail(request, shipment, form, status=400)
     address = ShipTo(**form.cleaned_data) if fix else None
     try:
-        rating.retry_shipment(shipment, request.user, address)
+        rating.retry_shipment(shipment=shipment, user=request.user, address=address)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -159,7 +159,7 @@ def shipment_void(request: AuthedRequest, pk: int) -> HttpResponse:
     shipment = _shipment(request, pk)
     if request.method == "POST":
         try:
-            rating.void_label(shipment, request.user)
+            rating.void_label(shipment=shipment, user=request.user)
         except (DomainError, CarrierError) as exc:
             messages.error(request, exc.message)
         else:
@@ -218,7 +218,10 @@ def manifest_list(request: AuthedRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 manifest = dispatch.create_manifest(
-                    data["warehouse"], data["carrier"], data["date"], request.user
+                    warehouse=data["warehouse"],
+                    carrier_name=data["carrier"],
+                    day=data["date"],
+                    user=request.user,
                 )
             except (DomainError, CarrierError) as exc:
                 form.add_error(None, exc.message)

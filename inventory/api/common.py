@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination
 
 from inventory import selectors
 from inventory.models import Client, Location, Lot, Lpn, Product, Warehouse, Zone
-from wms.idempotency.services import MAX_KEY_LENGTH, run_once
+from wms.idempotency.services import AS_JSON, MAX_KEY_LENGTH, model_codec, run_once
 from wms.permissions import require
 
 M = TypeVar("M", bound=models.Model)
@@ -74,8 +74,7 @@ def create_once(
         scope=scope,
         payload=payload.model_dump(mode="json"),
         action=create,
-        dump=lambda obj: obj.pk,
-        load=lambda pk: model._default_manager.get(pk=pk),
+        result=model_codec(model),
     )
 
 
@@ -94,8 +93,7 @@ def create_many_once(
         scope=scope,
         payload=payload.model_dump(mode="json"),
         action=lambda: [obj.pk for obj in create()],
-        dump=lambda pks: pks,
-        load=lambda pks: list(pks),
+        result=AS_JSON,
     )
 
 

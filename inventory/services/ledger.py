@@ -5,7 +5,7 @@ inventory.services.reservations and are re-exported here, so callers use one mod
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
 from inventory.models import (
@@ -20,10 +20,10 @@ from inventory.models import (
     StockMove,
 )
 from inventory.services.posting import (
+    MOVE,
+    MOVES,
     Leg,
     ledger_service,
-    moves_once,
-    pk_or_none,
     post_legs,
     virtual_location,
 )
@@ -36,6 +36,10 @@ from inventory.services.reservations import (
     reserve,
     reserve_set,
 )
+from wms.idempotency.services import idempotent
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 __all__ = [
     "Grant",
@@ -56,9 +60,10 @@ __all__ = [
 
 
 @ledger_service
+@idempotent("stock.receive", result=MOVE)
 def receive(
     *,
-    user: Any,
+    user: User | None,
     product: Product,
     quantity: int,
     location: Location,
@@ -72,42 +77,32 @@ def receive(
     """Brings stock into a physical location from the warehouse's supplier location."""
     if location.is_virtual:
         raise LocationRefused(f"Receive into a physical location, not {location.code}.")
-
-    def act() -> list[StockMove]:
-        supplier = virtual_location(location.warehouse_id, LocationKind.SUPPLIER)
-        leg = Leg(product, lot, quantity, supplier, location, None, lpn, status, status)
-        moves = post_legs(
-            [leg],
-            event_type="stock.received",
-            user=user,
-            reason=Reason.RECEIPT,
-            reference_type=reference_type,
-            reference_id=reference_id,
-        )
-        return moves
-
-    payload = {
-        "product": product.pk,
-        "quantity": quantity,
-        "location": location.pk,
-        "lot": pk_or_none(lot),
-        "lpn": pk_or_none(lpn),
-        "status": status,
-        "reference": [reference_type, reference_id],
-    }
-    return moves_once(
+    supplier = virtual_location(location.warehouse_id, LocationKind.SUPPLIER)
+    leg = Leg(
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        from_location=supplier,
+        to_location=location,
+        to_lpn=lpn,
+        from_status=status,
+        to_status=status,
+    )
+    return post_legs(
+        [leg],
+        event_type="stock.received",
         user=user,
-        key=idempotency_key,
-        scope="stock.receive",
-        payload=payload,
-        action=act,
+        reason=Reason.RECEIPT,
+        reference_type=reference_type,
+        reference_id=reference_id,
     )[0]
 
 
 @ledger_service
+@idempotent("stock.move", result=MOVE)
 def move(
     *,
-    user: Any,
+    user: User | None,
     product: Product,
     quantity: int,
     from_location: Location,
@@ -127,45 +122,63 @@ def move(
             raise LocationRefused(
                 f"{location.code} is virtual: use receive, adjust or ship to cross it."
             )
-
-    def act() -> list[StockMove]:
-        leg = Leg(
-            product, lot, quantity, from_location, to_location, from_lpn, to_lpn, status, status
-        )
-        moves = post_legs(
-            [leg],
-            event_type="stock.moved",
-            user=user,
-            reason=reason,
-            reference_type=reference_type,
-            reference_id=reference_id,
-        )
-        return moves
-
-    payload = {
-        "product": product.pk,
-        "quantity": quantity,
-        "from": from_location.pk,
-        "to": to_location.pk,
-        "lot": pk_or_none(lot),
-        "from_lpn": pk_or_none(from_lpn),
-        "to_lpn": pk_or_none(to_lpn),
-        "status": status,
-        "reason": reason,
-    }
-    return moves_once(
+    leg = Leg(
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        from_location=from_location,
+        to_location=to_location,
+        from_lpn=from_lpn,
+        to_lpn=to_lpn,
+        from_status=status,
+        to_status=status,
+    )
+    return post_legs(
+        [leg],
+        event_type="stock.moved",
         user=user,
-        key=idempotency_key,
-        scope="stock.move",
-        payload=payload,
-        action=act,
+        reason=reason,
+        reference_type=reference_type,
+        reference_id=reference_id,
     )[0]
 
 
+def _lpn_contents(lpn: Lpn) -> tuple[Lpn, list[Balance]]:
+    """The LPN as it is now and the balances inside it, in primary-key order."""
+    current = Lpn.objects.select_related("location").get(pk=lpn.pk)
+    contents = list(
+        Balance.objects.filter(lpn=current, location=current.location, on_hand__gt=0)
+        .select_related("product", "lot")
+        .order_by("pk")
+    )
+    return current, contents
+
+
+def _whole_lpn_legs(lpn: Lpn, contents: list[Balance], to_location: Location) -> list[Leg]:
+    """One leg per balance inside the LPN: all of it, in its status, to `to_location` (inside
+    the LPN unless that is a virtual location)."""
+    assert lpn.location is not None
+    return [
+        Leg(
+            product=b.product,
+            lot=b.lot,
+            quantity=b.on_hand,
+            from_location=lpn.location,
+            to_location=to_location,
+            from_lpn=lpn,
+            to_lpn=None if to_location.is_virtual else lpn,
+            from_status=b.status,
+            to_status=b.status,
+        )
+        for b in contents
+    ]
+
+
 @ledger_service
+@idempotent("stock.move_lpn", result=MOVES)
 def move_lpn(
     *,
-    user: Any,
+    user: User | None,
     lpn: Lpn,
     to_location: Location,
     reason: str = Reason.MOVE,
@@ -176,64 +189,36 @@ def move_lpn(
     """Moves an LPN and everything in it: one move per balance inside it."""
     if to_location.is_virtual:
         raise LocationRefused(f"{to_location.code} is virtual; an LPN sits at a physical place.")
-
-    def act() -> list[StockMove]:
-        current = Lpn.objects.select_related("location").get(pk=lpn.pk)
-        if current.location is None:
-            raise LpnRefused(f"LPN {lpn.code} is not at any location yet.")
-        if current.location_id == to_location.pk:
-            raise LpnRefused(f"LPN {lpn.code} is already at {to_location.code}.")
-        contents = list(
-            Balance.objects.filter(lpn=current, location=current.location, on_hand__gt=0)
-            .select_related("product", "lot")
-            .order_by("pk")
+    current, contents = _lpn_contents(lpn)
+    if current.location is None:
+        raise LpnRefused(f"LPN {lpn.code} is not at any location yet.")
+    if current.location_id == to_location.pk:
+        raise LpnRefused(f"LPN {lpn.code} is already at {to_location.code}.")
+    if any(b.allocated for b in contents):
+        raise LpnRefused(
+            f"LPN {lpn.code} holds stock allocated to orders; pick it or release it first."
         )
-        if not contents:
-            Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
-            return []
-        if any(b.allocated for b in contents):
-            raise LpnRefused(
-                f"LPN {lpn.code} holds stock allocated to orders; pick it or release it first."
-            )
-        legs = [
-            Leg(
-                b.product,
-                b.lot,
-                b.on_hand,
-                current.location,
-                to_location,
-                current,
-                current,
-                b.status,
-                b.status,
-            )
-            for b in contents
-        ]
-        moves = post_legs(
-            legs,
+    moves = (
+        post_legs(
+            _whole_lpn_legs(current, contents, to_location),
             event_type="stock.moved",
             user=user,
             reason=reason,
             reference_type=reference_type,
             reference_id=reference_id,
         )
-        Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
-        return moves
-
-    payload = {"lpn": lpn.pk, "to": to_location.pk, "reason": reason}
-    return moves_once(
-        user=user,
-        key=idempotency_key,
-        scope="stock.move_lpn",
-        payload=payload,
-        action=act,
+        if contents
+        else []
     )
+    Lpn.objects.filter(pk=lpn.pk).update(location=to_location)
+    return moves
 
 
 @ledger_service
+@idempotent("stock.adjust", result=MOVE)
 def adjust(
     *,
-    user: Any,
+    user: User | None,
     product: Product,
     location: Location,
     quantity: int,
@@ -252,46 +237,34 @@ def adjust(
         raise InvalidQuantity(f"Adjust by a whole number other than zero; got {quantity!r}.")
     if location.is_virtual:
         raise LocationRefused(f"Adjust stock at a physical location, not {location.code}.")
-
-    def act() -> list[StockMove]:
-        adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)
-        if quantity > 0:
-            leg = Leg(product, lot, quantity, adjustment, location, None, lpn, status, status)
-        else:
-            leg = Leg(product, lot, -quantity, location, adjustment, lpn, None, status, status)
-        moves = post_legs(
-            [leg],
-            event_type="stock.adjusted",
-            user=user,
-            reason=Reason.ADJUST,
-            reason_code=reason_code.strip(),
-            note=note,
-        )
-        return moves
-
-    payload = {
-        "product": product.pk,
-        "location": location.pk,
-        "quantity": quantity,
-        "lot": pk_or_none(lot),
-        "lpn": pk_or_none(lpn),
-        "status": status,
-        "reason_code": reason_code,
-        "note": note,
-    }
-    return moves_once(
+    adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)
+    inward = quantity > 0
+    leg = Leg(
+        product=product,
+        lot=lot,
+        quantity=abs(quantity),
+        from_location=adjustment if inward else location,
+        to_location=location if inward else adjustment,
+        from_lpn=None if inward else lpn,
+        to_lpn=lpn if inward else None,
+        from_status=status,
+        to_status=status,
+    )
+    return post_legs(
+        [leg],
+        event_type="stock.adjusted",
         user=user,
-        key=idempotency_key,
-        scope="stock.adjust",
-        payload=payload,
-        action=act,
+        reason=Reason.ADJUST,
+        reason_code=reason_code.strip(),
+        note=note,
     )[0]
 
 
 @ledger_service
+@idempotent("stock.change_status", result=MOVE)
 def change_status(
     *,
-    user: Any,
+    user: User | None,
     product: Product,
     location: Location,
     quantity: int,
@@ -310,41 +283,31 @@ def change_status(
         raise InvalidQuantity(
             f"Unknown status; use one of {', '.join(sorted(valid))}.", code="invalid"
         )
-
-    def act() -> list[StockMove]:
-        leg = Leg(product, lot, quantity, location, location, lpn, lpn, from_status, to_status)
-        moves = post_legs(
-            [leg],
-            user=user,
-            reason=Reason.STATUS_CHANGE,
-            event_type="stock.status_changed",
-            reason_code=reason_code,
-        )
-        return moves
-
-    payload = {
-        "product": product.pk,
-        "location": location.pk,
-        "quantity": quantity,
-        "lot": pk_or_none(lot),
-        "lpn": pk_or_none(lpn),
-        "from": from_status,
-        "to": to_status,
-        "reason_code": reason_code,
-    }
-    return moves_once(
+    leg = Leg(
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        from_location=location,
+        to_location=location,
+        from_lpn=lpn,
+        to_lpn=lpn,
+        from_status=from_status,
+        to_status=to_status,
+    )
+    return post_legs(
+        [leg],
         user=user,
-        key=idempotency_key,
-        scope="stock.change_status",
-        payload=payload,
-        action=act,
+        reason=Reason.STATUS_CHANGE,
+        event_type="stock.status_changed",
+        reason_code=reason_code,
     )[0]
 
 
 @ledger_service
+@idempotent("stock.ship_lpn", result=MOVES)
 def ship_lpn(
     *,
-    user: Any,
+    user: User | None,
     lpn: Lpn,
     reference_type: str = "",
     reference_id: str = "",
@@ -353,53 +316,23 @@ def ship_lpn(
     """Sends everything in an LPN (a packed carton) out of the building: one move per balance
     from its location to the warehouse's customer location, reason ship; the LPN is then at no
     location. Allocated stock is refused (it still belongs to an order's pick)."""
-
-    def act() -> list[StockMove]:
-        current = Lpn.objects.select_related("location").get(pk=lpn.pk)
-        if current.location is None:
-            raise LpnRefused(f"LPN {lpn.code} is not at any location: has it shipped already?")
-        contents = list(
-            Balance.objects.filter(lpn=current, location=current.location, on_hand__gt=0)
-            .select_related("product", "lot")
-            .order_by("pk")
+    current, contents = _lpn_contents(lpn)
+    if current.location is None:
+        raise LpnRefused(f"LPN {lpn.code} is not at any location: has it shipped already?")
+    if any(b.allocated for b in contents):
+        raise LpnRefused(f"LPN {lpn.code} holds stock allocated to orders; pick it first.")
+    customer = virtual_location(current.warehouse_id, LocationKind.CUSTOMER)
+    moves = (
+        post_legs(
+            _whole_lpn_legs(current, contents, customer),
+            event_type="stock.shipped",
+            user=user,
+            reason=Reason.SHIP,
+            reference_type=reference_type,
+            reference_id=reference_id,
         )
-        if any(b.allocated for b in contents):
-            raise LpnRefused(f"LPN {lpn.code} holds stock allocated to orders; pick it first.")
-        customer = virtual_location(current.warehouse_id, LocationKind.CUSTOMER)
-        legs = [
-            Leg(
-                b.product,
-                b.lot,
-                b.on_hand,
-                current.location,
-                customer,
-                current,
-                None,
-                b.status,
-                b.status,
-            )
-            for b in contents
-        ]
-        moves = (
-            post_legs(
-                legs,
-                event_type="stock.shipped",
-                user=user,
-                reason=Reason.SHIP,
-                reference_type=reference_type,
-                reference_id=reference_id,
-            )
-            if legs
-            else []
-        )
-        Lpn.objects.filter(pk=lpn.pk).update(location=None)
-        return moves
-
-    payload = {"lpn": lpn.pk, "reference": [reference_type, reference_id]}
-    return moves_once(
-        user=user,
-        key=idempotency_key,
-        scope="stock.ship_lpn",
-        payload=payload,
-        action=act,
+        if contents
+        else []
     )
+    Lpn.objects.filter(pk=lpn.pk).update(location=None)
+    return moves

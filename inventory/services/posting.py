@@ -33,7 +33,7 @@ from inventory.models import (
     Product,
     StockMove,
 )
-from wms.idempotency.services import run_once
+from wms.idempotency.services import Codec
 from wms.quantities import is_count
 
 P = ParamSpec("P")
@@ -83,9 +83,10 @@ def in_callers_transaction(fn: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Leg:
-    """One requested move of one balance key to another."""
+    """One requested move of one balance key to another (built with names: a leg has nine
+    fields, four of them locations and LPNs that are easy to swap by position)."""
 
     product: Product
     lot: Lot | None
@@ -299,39 +300,51 @@ def post_legs(
     return moves
 
 
+# The call with named arguments (PostgreSQL's `name => value`, the parameters of
+# inventory/sql/post_leg.sql); the payload is cast because psycopg sends it as text.
+POST_LEG_CALL = (
+    "SELECT * FROM inventory_post_leg(p_product => %(p_product)s, p_client => %(p_client)s, "
+    "p_warehouse => %(p_warehouse)s, p_lot => %(p_lot)s, p_qty => %(p_qty)s, "
+    "p_from_loc => %(p_from_loc)s, p_from_virtual => %(p_from_virtual)s, "
+    "p_from_lpn => %(p_from_lpn)s, p_from_status => %(p_from_status)s, "
+    "p_to_loc => %(p_to_loc)s, p_to_virtual => %(p_to_virtual)s, p_to_lpn => %(p_to_lpn)s, "
+    "p_to_status => %(p_to_status)s, p_consume => %(p_consume)s, p_reason => %(p_reason)s, "
+    "p_reason_code => %(p_reason_code)s, p_ref_type => %(p_ref_type)s, "
+    "p_ref_id => %(p_ref_id)s, p_note => %(p_note)s, p_user => %(p_user)s, "
+    "p_now => %(p_now)s, p_event_type => %(p_event_type)s, p_payload => %(p_payload)s::jsonb)"
+)
+
+
 def _post_leg(leg: Leg, move: StockMove, event_type: str) -> None:
     """Posts one leg through inventory_post_leg and sets the new move's primary key. Raises
     InsufficientStock (nothing written) when the source has too little free stock."""
+    arguments = {
+        "p_product": move.product_id,
+        "p_client": move.client_id,
+        "p_warehouse": move.warehouse_id,
+        "p_lot": move.lot_id,
+        "p_qty": move.quantity,
+        "p_from_loc": move.from_location_id,
+        "p_from_virtual": leg.from_location.is_virtual,
+        "p_from_lpn": move.from_lpn_id,
+        "p_from_status": move.from_status,
+        "p_to_loc": move.to_location_id,
+        "p_to_virtual": leg.to_location.is_virtual,
+        "p_to_lpn": move.to_lpn_id,
+        "p_to_status": move.to_status,
+        "p_consume": leg.consume_allocated,
+        "p_reason": move.reason,
+        "p_reason_code": move.reason_code,
+        "p_ref_type": move.reference_type,
+        "p_ref_id": move.reference_id,
+        "p_note": move.note,
+        "p_user": move.user_id,
+        "p_now": move.created_at,
+        "p_event_type": event_type,
+        "p_payload": json.dumps(_move_payload(move)),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT * FROM inventory_post_leg(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)",
-            [
-                move.product_id,
-                move.client_id,
-                move.warehouse_id,
-                move.lot_id,
-                move.quantity,
-                move.from_location_id,
-                leg.from_location.is_virtual,
-                move.from_lpn_id,
-                move.from_status,
-                move.to_location_id,
-                leg.to_location.is_virtual,
-                move.to_lpn_id,
-                move.to_status,
-                leg.consume_allocated,
-                move.reason,
-                move.reason_code,
-                move.reference_type,
-                move.reference_id,
-                move.note,
-                move.user_id,
-                move.created_at,
-                event_type,
-                json.dumps(_move_payload(move)),
-            ],
-        )
+        cursor.execute(POST_LEG_CALL, arguments)
         move_id, on_hand, allocated = cursor.fetchone()
     if move_id is None:
         where = _describe(leg.product, leg.from_location, leg.lot, leg.from_lpn)
@@ -362,10 +375,6 @@ def _move_payload(move: StockMove) -> dict[str, Any]:
     }
 
 
-def move_ids(moves: list[StockMove]) -> list[int]:
-    return [m.pk for m in moves]
-
-
 def load_moves(ids: list[int]) -> list[StockMove]:
     return list(
         StockMove.objects.filter(pk__in=ids)
@@ -374,26 +383,7 @@ def load_moves(ids: list[int]) -> list[StockMove]:
     )
 
 
-def moves_once(
-    *,
-    user: Any,
-    key: str | None,
-    scope: str,
-    payload: dict[str, Any],
-    action: Callable[[], list[StockMove]],
-) -> list[StockMove]:
-    """Runs a stock service's posting once per idempotency key: the moves' ids are stored, and a
-    repeat loads the same moves instead of posting again."""
-    return run_once(
-        user=user,
-        key=key,
-        scope=scope,
-        payload=payload,
-        action=action,
-        dump=move_ids,
-        load=load_moves,
-    )
-
-
-def pk_or_none(obj: Any) -> Any:
-    return getattr(obj, "pk", None)
+# How a stock service's result is kept with its idempotency key: the moves' ids, loaded again
+# for a repeat (wms.idempotency).
+MOVES: Codec[list[StockMove]] = Codec(dump=lambda moves: [m.pk for m in moves], load=load_moves)
+MOVE: Codec[StockMove] = Codec(dump=lambda move: move.pk, load=lambda pk: load_moves([pk])[0])

@@ -32,13 +32,13 @@ from inventory.models import (
     StockMove,
 )
 from inventory.services.posting import (
+    MOVE,
     Leg,
     in_callers_transaction,
     ledger_service,
-    moves_once,
-    pk_or_none,
     post_legs,
 )
+from wms.idempotency.services import idempotent
 from wms.instances import saved_instance
 from wms.quantities import is_count
 from wms.sqlarrays import int_array
@@ -151,6 +151,7 @@ def release(*, reservation_id: int, quantity: int | None = None, user: Any = Non
     return reservation
 
 
+@idempotent("stock.consume", result=MOVE)
 def _consume(
     *,
     user: Any,
@@ -165,85 +166,67 @@ def _consume(
 ) -> StockMove:
     """Picks reserved stock: moves `quantity` from the reserved balance to `to_location` (a tote
     or staging place) and uses up that much of the reservation."""
+    found = (
+        Reservation.objects.filter(pk=reservation_id)
+        .select_related("balance__product", "balance__lot", "balance__lpn", "balance__location")
+        .first()
+    )
+    if found is None:
+        raise ReservationRefused(f"No reservation {reservation_id}.")
+    b = found.balance
+    leg = Leg(
+        product=b.product,
+        lot=b.lot,
+        quantity=quantity,
+        from_location=b.location,
+        to_location=to_location,
+        from_lpn=b.lpn,
+        to_lpn=to_lpn,
+        from_status=b.status,
+        to_status=b.status,
+        consume_allocated=quantity,
+    )
 
-    def act() -> list[StockMove]:
-        found = (
-            Reservation.objects.filter(pk=reservation_id)
-            .select_related("balance__product", "balance__lot", "balance__lpn", "balance__location")
-            .first()
-        )
-        if found is None:
-            raise ReservationRefused(f"No reservation {reservation_id}.")
-        b = found.balance
-        leg = Leg(
-            b.product,
-            b.lot,
-            quantity,
-            b.location,
-            to_location,
-            b.lpn,
-            to_lpn,
-            b.status,
-            b.status,
-            consume_allocated=quantity,
-        )
-
-        def check_and_use_reservation() -> None:
-            # The balance is locked now; the reservation comes next in the lock order, and is
-            # checked before anything changes (another picker may have used it meanwhile). The
-            # check and the decrement are one statement: the UPDATE locks the row and only
-            # matches an active reservation holding enough. An error after it (the leg refused)
-            # rolls the whole transaction back.
-            if not is_count(quantity):
-                held = _held(reservation_id)
-            else:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"UPDATE {Reservation._meta.db_table} SET quantity = quantity - %s, "  # noqa: S608
-                        "status = CASE WHEN quantity = %s THEN %s ELSE status END, "
-                        "updated_at = %s WHERE id = %s AND status = %s AND quantity >= %s "
-                        "RETURNING id",
-                        [
-                            quantity,
-                            quantity,
-                            ReservationStatus.CONSUMED,
-                            timezone.now(),
-                            reservation_id,
-                            ReservationStatus.ACTIVE,
-                            quantity,
-                        ],
-                    )
-                    if cursor.fetchone() is not None:
-                        return
-                held = _held(reservation_id)
-            raise ReservationRefused(
-                f"Reservation {reservation_id} holds {held}; "
-                f"{quantity!r} cannot be picked against it."
-            )
-
-        return post_legs(
-            [leg],
-            event_type="stock.consumed",
-            user=user,
-            reason=reason,
-            reference_type=reference_type or found.reference_type,
-            reference_id=reference_id or found.reference_id,
-            under_lock=check_and_use_reservation,
+    def check_and_use_reservation() -> None:
+        # The balance is locked now; the reservation comes next in the lock order, and is
+        # checked before anything changes (another picker may have used it meanwhile). The
+        # check and the decrement are one statement: the UPDATE locks the row and only
+        # matches an active reservation holding enough. An error after it (the leg refused)
+        # rolls the whole transaction back.
+        if not is_count(quantity):
+            held = _held(reservation_id)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Reservation._meta.db_table} SET quantity = quantity - %s, "  # noqa: S608
+                    "status = CASE WHEN quantity = %s THEN %s ELSE status END, "
+                    "updated_at = %s WHERE id = %s AND status = %s AND quantity >= %s "
+                    "RETURNING id",
+                    [
+                        quantity,
+                        quantity,
+                        ReservationStatus.CONSUMED,
+                        timezone.now(),
+                        reservation_id,
+                        ReservationStatus.ACTIVE,
+                        quantity,
+                    ],
+                )
+                if cursor.fetchone() is not None:
+                    return
+            held = _held(reservation_id)
+        raise ReservationRefused(
+            f"Reservation {reservation_id} holds {held}; {quantity!r} cannot be picked against it."
         )
 
-    payload = {
-        "reservation": reservation_id,
-        "quantity": quantity,
-        "to": to_location.pk,
-        "to_lpn": pk_or_none(to_lpn),
-        "reason": reason,
-    }
-    return moves_once(
+    return post_legs(
+        [leg],
+        event_type="stock.consumed",
         user=user,
-        key=idempotency_key,
-        scope="stock.consume",
-        payload=payload,
-        action=act,
+        reason=reason,
+        reference_type=reference_type or found.reference_type,
+        reference_id=reference_id or found.reference_id,
+        under_lock=check_and_use_reservation,
     )[0]
 
 

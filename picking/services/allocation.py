@@ -102,6 +102,7 @@ class _OrderRow:
     reference: str
     status: str
     warehouse_id: int
+    client_id: int
     priority: int
     ship_by: dt.date | None
     created_at: dt.datetime
@@ -230,7 +231,7 @@ def reserve_for_lines(
 
 
 @transaction.atomic
-def allocate_orders(order_ids: Iterable[int], user: Any) -> AllocationResult:
+def allocate_orders(*, order_ids: Iterable[int], user: Any) -> AllocationResult:
     """Allocates every open line of the given orders, most urgent first (priority, ship-by,
     age). Orders end allocated, partially allocated or backordered; orders past allocation
     (released, cancelled…) are skipped untouched. Safe to run concurrently with other
@@ -245,7 +246,14 @@ def allocate_orders(order_ids: Iterable[int], user: Any) -> AllocationResult:
         .filter(pk__in=set(order_ids))
         .order_by("pk")
         .values_list(
-            "pk", "reference", "status", "warehouse_id", "priority", "ship_by", "created_at"
+            "pk",
+            "reference",
+            "status",
+            "warehouse_id",
+            "client_id",
+            "priority",
+            "ship_by",
+            "created_at",
         )
     ]
     orders = {o.pk: o for o in locked if o.status in OPEN_FOR_ALLOCATION}

@@ -38,9 +38,9 @@ def orders_with_stock_now(limit: int = BATCH) -> list[int]:
     )
 
 
-def retry_backorders(user: Any = None) -> AllocationResult:
+def retry_backorders(*, user: Any = None) -> AllocationResult:
     """Allocates waiting orders that stock has arrived for, in one set-based allocation."""
     ids = orders_with_stock_now()
     if not ids:
         return AllocationResult()
-    return allocate_orders(ids, user)
+    return allocate_orders(order_ids=ids, user=user)

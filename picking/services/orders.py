@@ -9,18 +9,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
+from inventory import lifecycle
 from inventory.events import emit
-from inventory.models import Client, Event, Product, Reservation, ReservationStatus, Warehouse
+from inventory.models import Client, Product, Reservation, ReservationStatus, Warehouse
 from inventory.services import ledger
 from picking.exceptions import DuplicateOrder, OrderRefused
 from picking.models import (
+    ORDER_LIFECYCLE,
     ORDER_LINE_REF,
-    ORDER_TRANSITIONS,
     Order,
     OrderLine,
     OrderStatus,
@@ -28,21 +28,12 @@ from picking.models import (
     PickLineStatus,
     ServiceLevel,
 )
-from wms.exceptions import InvalidTransition
+from wms.idempotency.services import idempotent, model_codec
 from wms.quantities import is_count
-from wms.sqlarrays import int_array
 
-EVENT_TYPES: dict[str, str] = {
-    OrderStatus.ALLOCATED: "order.allocated",
-    OrderStatus.PARTIALLY_ALLOCATED: "order.allocated",
-    OrderStatus.BACKORDERED: "order.backordered",
-    OrderStatus.RELEASED: "order.released",
-    OrderStatus.PICKING: "order.picking_started",
-    OrderStatus.PICKED: "order.picked",
-    OrderStatus.PACKED: "order.packed",
-    OrderStatus.SHIPPED: "order.shipped",
-    OrderStatus.CANCELLED: "order.cancelled",
-}
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 MAX_LINES = 1000
 
 
@@ -98,74 +89,36 @@ class OrderLike(Protocol):
 
 
 def check_transition(order: OrderLike, to_status: str) -> None:
-    allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
-    if to_status not in allowed:
-        can = (
-            f"it can become {' or '.join(sorted(allowed))}"
-            if allowed
-            else "it can no longer change"
-        )
-        raise InvalidTransition(
-            f"Order {order.reference} is {order.status} and cannot become {to_status}; {can}."
-        )
+    """Raises InvalidTransition unless ORDER_TRANSITIONS lets the order become `to_status`."""
+    ORDER_LIFECYCLE.check(order, to_status)
 
 
 def transition(
-    order: Order, to_status: str, user: Any, *, payload: dict[str, Any] | None = None
+    order: Order, to_status: str, user: User | None, *, payload: dict[str, Any] | None = None
 ) -> Order:
-    """Moves a (locked) order to `to_status` if ORDER_TRANSITIONS allows it and writes the
-    status's event in the caller's transaction; raises InvalidTransition otherwise."""
-    check_transition(order, to_status)
-    order.status = to_status
-    order.updated_at = timezone.now()
-    order.save(update_fields=["status", "updated_at"])
-    emit(
-        EVENT_TYPES[to_status],
-        client_id=order.client_id,
-        warehouse_id=order.warehouse_id,
-        payload={"order_id": order.pk, "reference": order.reference, "status": to_status}
-        | (payload or {}),
-        user=user,
-    )
-    return order
+    """Moves a (locked) order along ORDER_LIFECYCLE and writes the status's event in the
+    caller's transaction; raises InvalidTransition otherwise."""
+    return lifecycle.transition(ORDER_LIFECYCLE, order, to_status, user=user, payload=payload)
 
 
 def bulk_transition(
-    orders: Iterable[OrderLike], to_status: str, user: Any, payloads: dict[int, dict[str, Any]]
+    orders: Iterable[OrderLike],
+    to_status: str,
+    user: User | None,
+    payloads: dict[int, dict[str, Any]],
 ) -> None:
-    """The set-based form of `transition` for locked orders: one statement for any number. The
-    status change and the event rows are written together in SQL (a CTE): building thousands of
-    Event instances in Python cost more than the database's work for a wave."""
-    changed = [o for o in orders if o.status != to_status or to_status in _REPEATABLE]
-    if not changed:
-        return
-    for order in changed:
-        check_transition(order, to_status)
-    now = timezone.now()
-    extra = json.dumps({str(pk): payload for pk, payload in payloads.items()})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH changed AS (UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s "  # noqa: S608
-            "WHERE id = ANY(%s::bigint[]) RETURNING id, client_id, warehouse_id, reference) "
-            f"INSERT INTO {Event._meta.db_table} "
-            "(type, client_id, warehouse_id, payload, user_id, created_at) "
-            "SELECT %s, c.client_id, c.warehouse_id, jsonb_build_object('order_id', c.id, "
-            "'reference', c.reference, 'status', %s) || COALESCE(%s::jsonb -> c.id::text, '{}'), "
-            "%s, %s FROM changed c ORDER BY c.id",
-            [
-                to_status,
-                now,
-                int_array(o.pk for o in changed),
-                EVENT_TYPES[to_status],
-                to_status,
-                extra,
-                user.pk if getattr(user, "pk", None) else None,
-                now,
-            ],
-        )
-    for order in changed:
-        order.status = to_status
-        order.updated_at = now
+    """The set-based form of `transition` for locked orders: one UPDATE and one INSERT of events
+    for any number. An order already at `to_status` is left alone, unless that status reports
+    again (a retried allocation that changes a partially allocated order's reservations)."""
+    ready = list(orders)
+    lifecycle.transition_many(
+        ORDER_LIFECYCLE,
+        [o for o in ready if o.status != to_status or to_status in _REPEATABLE],
+        to_status,
+        user=user,
+        payloads=payloads,
+        skip_unchanged=False,
+    )
 
 
 # A retried allocation that changes an allocated order's reservations reports it again.
@@ -314,7 +267,8 @@ def _insert(
 
 
 @transaction.atomic
-def cancel_order(order: Order, user: Any) -> Order:
+@idempotent("order.cancel", result=model_codec(Order))
+def cancel_order(*, order: Order, user: User, idempotency_key: str | None = None) -> Order:
     """Cancels an order and gives back everything reserved for it. Refused once packed: the
     goods are in a box. Units already picked stay where they were put (a tote or staging) for a
     manager to put back; the event lists them."""

@@ -5,7 +5,6 @@ event, and carries an idempotency key: a repeated scan returns the first result.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
 from inventory.models import (
     Balance,
@@ -26,6 +26,7 @@ from inventory.services import counts, ledger
 from picking.exceptions import NotYourList, PickRefused
 from picking.models import (
     PICK_LINE_REF,
+    PICK_LIST_LIFECYCLE,
     Order,
     OrderLine,
     OrderStatus,
@@ -40,7 +41,7 @@ from picking.models import (
 from picking.services.allocation import reserve_for_lines
 from picking.services.orders import transition
 from picking.services.waves import transition_wave
-from wms.idempotency.services import run_once
+from wms.idempotency.services import dataclass_codec, idempotent
 from wms.quantities import is_count
 
 
@@ -71,23 +72,20 @@ def next_pick_list(
     )
     if pick_list is None:
         return None
-    pick_list.assigned_to = user
-    pick_list.status = PickListStatus.IN_PROGRESS
-    pick_list.started_at = timezone.now()
-    pick_list.save(update_fields=["assigned_to", "status", "started_at"])
+    lifecycle.transition(
+        PICK_LIST_LIFECYCLE,
+        pick_list,
+        PickListStatus.IN_PROGRESS,
+        user=user,
+        changes={"assigned_to": user},
+        payload={"user_id": user.pk},
+    )
     # The status is read again under the wave's row lock: two operators taking the wave's first
     # two lists at once both saw it released, and the second failed the transition.
     if pick_list.wave.status == WaveStatus.RELEASED:
         wave = Wave.objects.select_for_update().get(pk=pick_list.wave_id)
         if wave.status == WaveStatus.RELEASED:
             transition_wave(wave, WaveStatus.IN_PROGRESS, user)
-    emit(
-        "picklist.assigned",
-        client_id=None,
-        warehouse_id=pick_list.warehouse_id,
-        payload={"pick_list_id": pick_list.pk, "number": pick_list.number, "user_id": user.pk},
-        user=user,
-    )
     return pick_list
 
 
@@ -103,12 +101,8 @@ class PickResult:
     message: str = ""
 
 
-def _dump(result: PickResult) -> dict[str, Any]:
-    return dataclasses.asdict(result)
-
-
-def _load(stored: dict[str, Any]) -> PickResult:
-    return PickResult(**stored)
+# A pick's result is kept with its idempotency key and returned as it was for a repeat.
+PICK_RESULT = dataclass_codec(PickResult)
 
 
 def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
@@ -259,6 +253,7 @@ def _tote_for(pick_list: PickList, line: PickLine, tote_code: str) -> Lpn | None
     return tote
 
 
+@idempotent("pick.confirm", result=PICK_RESULT)
 def confirm_pick(
     *,
     user: Any,
@@ -273,20 +268,10 @@ def confirm_pick(
     """Confirms a pick proven by scans of the bin, the item (or LPN), the lot and, on a cluster
     cart, the order's tote. Refused with what was expected when any scan is wrong or the
     quantity is more than is left; nothing is written then."""
-    payload = {
-        "line": pick_line_id,
-        "location": location_code,
-        "item": item_code,
-        "quantity": quantity,
-        "lot": lot_number,
-        "tote": tote_code,
-    }
-
-    # With a key, run_once wraps act in its own atomic block (a savepoint if nested) and never
-    # catches what act raises, so act needs no savepoint of its own; without one, act is the
-    # outermost block (or the savepoint that keeps a caller's transaction usable after a refusal).
-    @transaction.atomic(savepoint=not idempotency_key)
-    def act() -> PickResult:
+    # Under a key, run_once's transaction holds this block and rolls back as a whole on any
+    # error, so it needs no savepoint; without one, it is the outermost block (or the savepoint
+    # that keeps a caller's transaction usable after a refusal).
+    with transaction.atomic(savepoint=not idempotency_key):
         pick_list, line = _locked_line(user, pick_line_id)
         _check_bin(line, location_code)
         _check_item(line, item_code)
@@ -313,16 +298,6 @@ def confirm_pick(
             list_done=done,
             message=f"Picked {qty} x {line.product.sku}" + (f" into {tote.code}" if tote else ""),
         )
-
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="pick.confirm",
-        payload=payload,
-        action=act,
-        dump=_dump,
-        load=_load,
-    )
 
 
 def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | None) -> None:
@@ -394,16 +369,7 @@ def _advance_order(user: Any, order: Order) -> None:
 def _finish_if_done(user: Any, pick_list: PickList) -> bool:
     if pick_list.lines.filter(status=PickLineStatus.OPEN).exists():
         return False
-    pick_list.status = PickListStatus.DONE
-    pick_list.finished_at = timezone.now()
-    pick_list.save(update_fields=["status", "finished_at"])
-    emit(
-        "picklist.done",
-        client_id=None,
-        warehouse_id=pick_list.warehouse_id,
-        payload={"pick_list_id": pick_list.pk, "number": pick_list.number},
-        user=user,
-    )
+    lifecycle.transition(PICK_LIST_LIFECYCLE, pick_list, PickListStatus.DONE, user=user)
     # By id: pick_list.wave would read the (unlocked) wave once more just to name its class.
     wave = Wave.objects.select_for_update().get(pk=pick_list.wave_id)
     unfinished = wave.pick_lists.exclude(status__in=[PickListStatus.DONE, PickListStatus.CANCELLED])
@@ -412,6 +378,7 @@ def _finish_if_done(user: Any, pick_list: PickList) -> bool:
     return True
 
 
+@idempotent("pick.short", result=PICK_RESULT)
 def short_pick(
     *,
     user: Any,
@@ -427,18 +394,10 @@ def short_pick(
     for a confirm), puts the missing units on hold and asks for a count of the bin, then
     reallocates the rest of the order line from other bins: new pick lines join this list. What
     cannot be found anywhere is marked short."""
-    payload = {
-        "line": pick_line_id,
-        "location": location_code,
-        "found": found_quantity,
-        "item": item_code,
-        "lot": lot_number,
-        "tote": tote_code,
-    }
-
-    # No savepoint of its own under a key: see confirm_pick.
-    @transaction.atomic(savepoint=not idempotency_key)
-    def act() -> PickResult:
+    # Under a key, run_once's transaction holds this block and rolls back as a whole on any
+    # error, so it needs no savepoint; without one, it is the outermost block (or the savepoint
+    # that keeps a caller's transaction usable after a refusal).
+    with transaction.atomic(savepoint=not idempotency_key):
         pick_list, line = _locked_line(user, pick_line_id)
         _check_bin(line, location_code)
         found = found_quantity
@@ -524,16 +483,6 @@ def short_pick(
             list_done=done,
             message=message,
         )
-
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="pick.short",
-        payload=payload,
-        action=act,
-        dump=_dump,
-        load=_load,
-    )
 
 
 def _hold_missing(user: Any, line: PickLine) -> None:

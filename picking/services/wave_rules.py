@@ -18,7 +18,7 @@ from picking.services.waves import create_wave, release_wave
 
 
 @transaction.atomic
-def save_wave_rule(rule: WaveRule | None, user: Any, **fields: Any) -> WaveRule:
+def save_wave_rule(*, rule: WaveRule | None, user: Any, **fields: Any) -> WaveRule:
     """Creates a rule (`rule` None) or changes one, and records who did it."""
     created = rule is None
     rule = rule or WaveRule()
@@ -37,7 +37,7 @@ def save_wave_rule(rule: WaveRule | None, user: Any, **fields: Any) -> WaveRule:
 
 
 @transaction.atomic
-def delete_wave_rule(rule: WaveRule, user: Any) -> None:
+def delete_wave_rule(*, rule: WaveRule, user: Any) -> None:
     """Deletes a rule; waves it made keep their filters and lose only the link."""
     emit(
         "wave_rule.deleted",
@@ -94,7 +94,7 @@ def run_wave_rule(rule_id: int, now: dt.datetime) -> RuleRun | None:
         return RuleRun(rule.pk, created.wave.number, len(ids))
     try:
         with transaction.atomic():
-            release_wave(created.wave, None, pick_method=rule.pick_method)
+            release_wave(wave=created.wave, user=None, pick_method=rule.pick_method)
     except WaveRefused as refused:
         return RuleRun(rule.pk, created.wave.number, len(ids), note=refused.message)
     return RuleRun(rule.pk, created.wave.number, len(ids), released=True)

@@ -7,16 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from inventory.events import emit
+from inventory import lifecycle
+from inventory.events import NewEvent, emit, emit_many
 from inventory.models import (
     Balance,
-    Event,
     Location,
     LocationKind,
     Reservation,
@@ -27,7 +27,8 @@ from picking.exceptions import WaveRefused
 from picking.models import (
     OPEN_FOR_ALLOCATION,
     ORDER_LINE_REF,
-    WAVE_TRANSITIONS,
+    PICK_LIST_LIFECYCLE,
+    WAVE_LIFECYCLE,
     Order,
     OrderLine,
     OrderStatus,
@@ -42,8 +43,11 @@ from picking.models import (
 )
 from picking.services.allocation import AllocationResult, allocate_orders
 from picking.services.orders import bulk_transition
-from wms.exceptions import InvalidTransition
+from wms.idempotency.services import Codec, idempotent
 from wms.sqlarrays import int_array
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 MAX_WAVE_ORDERS = 5000
 
@@ -62,27 +66,9 @@ def _wave_number(warehouse: Warehouse) -> str:
     return f"{prefix}{n:03d}"
 
 
-def transition_wave(wave: Wave, to_status: str, user: Any, **payload: Any) -> Wave:
-    allowed = WAVE_TRANSITIONS.get(wave.status, frozenset())
-    if to_status not in allowed:
-        raise InvalidTransition(
-            f"Wave {wave.number} is {wave.status} and cannot become {to_status}."
-        )
-    wave.status = to_status
-    now = timezone.now()
-    if to_status == WaveStatus.RELEASED:
-        wave.released_at = now
-    if to_status == WaveStatus.DONE:
-        wave.finished_at = now
-    wave.save(update_fields=["status", "released_at", "finished_at"])
-    emit(
-        f"wave.{to_status}",
-        client_id=None,
-        warehouse_id=wave.warehouse_id,
-        payload={"wave_id": wave.pk, "number": wave.number} | payload,
-        user=user,
-    )
-    return wave
+def transition_wave(wave: Wave, to_status: str, user: User | None, **payload: Any) -> Wave:
+    """Moves a (locked) wave along WAVE_LIFECYCLE and writes `wave.<status>`."""
+    return lifecycle.transition(WAVE_LIFECYCLE, wave, to_status, user=user, payload=payload)
 
 
 @dataclass
@@ -141,7 +127,7 @@ def create_wave(
         created_by=user if getattr(user, "pk", None) else None,
     )
     Order.objects.filter(pk__in=ids).update(wave=wave)
-    allocation = allocate_orders(ids, user)
+    allocation = allocate_orders(order_ids=ids, user=user)
     emit(
         "wave.planned",
         client_id=None,
@@ -158,6 +144,32 @@ class WaveReleased:
     pick_lists: list[PickList] = field(default_factory=list)
     released_orders: int = 0
     held_back: list[Order] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """What a manager reads after the release."""
+        text = f"Released {self.released_orders} orders on {len(self.pick_lists)} lists."
+        if self.held_back:
+            held = ", ".join(o.reference for o in self.held_back)
+            text += f" Held back (not fully allocated): {held}."
+        return text
+
+
+# A release is kept with its idempotency key as ids and read again for a repeat.
+WAVE_RELEASED: Codec[WaveReleased] = Codec(
+    dump=lambda r: {
+        "wave": r.wave.pk,
+        "pick_lists": [p.pk for p in r.pick_lists],
+        "released_orders": r.released_orders,
+        "held_back": [o.pk for o in r.held_back],
+    },
+    load=lambda raw: WaveReleased(
+        wave=Wave.objects.get(pk=raw["wave"]),
+        pick_lists=list(PickList.objects.filter(pk__in=raw["pick_lists"]).order_by("pk")),
+        released_orders=raw["released_orders"],
+        held_back=list(Order.objects.filter(pk__in=raw["held_back"]).order_by("pk")),
+    ),
+)
 
 
 def default_staging(warehouse_id: int) -> Location | None:
@@ -177,6 +189,8 @@ class _OrderRow:
     pk: int
     reference: str
     status: str
+    warehouse_id: int
+    client_id: int
     priority: int
     ship_by: dt.date | None
     updated_at: dt.datetime | None = None  # set by bulk_transition
@@ -222,13 +236,15 @@ def _tasks(order_ids: Sequence[int]) -> list[_Task]:
 
 
 @transaction.atomic
+@idempotent("wave.release", result=WAVE_RELEASED)
 def release_wave(
-    wave: Wave,
-    user: Any,
     *,
+    wave: Wave,
+    user: User | None,
     pick_method: str | None = None,
     orders_per_cart: int | None = None,
     staging_location: Location | None = None,
+    idempotency_key: str | None = None,
 ) -> WaveReleased:
     """Releases a planned wave: its fully allocated orders become released and their
     reservations become pick lines, grouped by the pick method and sorted in walking order.
@@ -256,7 +272,9 @@ def release_wave(
         for row in Order.objects.select_for_update()
         .filter(wave=wave)
         .order_by("pk")
-        .values_list("pk", "reference", "status", "priority", "ship_by")
+        .values_list(
+            "pk", "reference", "status", "warehouse_id", "client_id", "priority", "ship_by"
+        )
     ]
     ready = [o for o in orders if o.status == OrderStatus.ALLOCATED]
     held_pks = [o.pk for o in orders if o.status != OrderStatus.ALLOCATED]
@@ -337,15 +355,18 @@ def _build_lists(
         walk = sorted(group_tasks, key=lambda t: (t.walk, t.order_id))
         lines += [(pick_list.pk, task, seq) for seq, task in enumerate(walk, start=1)]
     _insert_slots_and_lines(slots, lines)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Event._meta.db_table} "  # noqa: S608
-            "(type, client_id, warehouse_id, payload, user_id, created_at) "
-            "SELECT 'picklist.released', NULL, p.warehouse_id, jsonb_build_object("
-            "'pick_list_id', p.id, 'number', p.number, 'wave', %s), NULL, %s "
-            f"FROM {PickList._meta.db_table} p WHERE p.id = ANY(%s::bigint[]) ORDER BY p.id",
-            [wave.number, timezone.now(), int_array(pl.pk for pl in lists)],
-        )
+    emit_many(
+        [
+            NewEvent(
+                type="picklist.released",
+                client_id=None,
+                warehouse_id=pick_list.warehouse_id,
+                payload=PICK_LIST_LIFECYCLE.payload(pick_list) | {"wave": wave.number},
+            )
+            for pick_list in lists
+        ],
+        user=None,
+    )
     return lists
 
 
@@ -415,7 +436,7 @@ def _insert_slots_and_lines(
 
 
 @transaction.atomic
-def cancel_wave(wave: Wave, user: Any) -> Wave:
+def cancel_wave(*, wave: Wave, user: Any) -> Wave:
     """Takes a planned wave back: its orders leave the wave and keep their allocations."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     transition_wave(wave, WaveStatus.CANCELLED, user)

@@ -11,27 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
 from inventory.models import Client, Location, LocationKind, Product, Warehouse
 from receiving.exceptions import AsnRefused
-from receiving.models import TRANSITIONS, Asn, AsnLine, AsnStatus
+from receiving.models import ASN_LIFECYCLE, Asn, AsnLine, AsnStatus
 from receiving.selectors import DiscrepancyRow, discrepancy_as_dicts, discrepancy_report
-from wms.exceptions import InvalidTransition
+from wms.idempotency.services import dataclass_list_codec, idempotent, model_codec
 from wms.quantities import is_count
 
-# The event each status change writes. Receiving starting is an event too: the client portal
-# and ERP sync want to know the truck is being unloaded.
-EVENT_TYPES: dict[str, str] = {
-    AsnStatus.EXPECTED: "asn.expected",
-    AsnStatus.RECEIVING: "asn.receiving_started",
-    AsnStatus.RECEIVED: "asn.closed",
-    AsnStatus.CANCELLED: "asn.cancelled",
-}
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -50,32 +44,11 @@ def lock_asn(asn: Asn) -> Asn:
 
 
 def transition(
-    asn: Asn, to_status: str, user: Any, *, payload: dict[str, Any] | None = None
+    asn: Asn, to_status: str, user: User | None, *, payload: dict[str, Any] | None = None
 ) -> Asn:
-    """Moves a (locked) ASN to `to_status` if TRANSITIONS allows it, and writes the status's event
-    in the caller's transaction; raises InvalidTransition (nothing changed) otherwise."""
-    if to_status not in TRANSITIONS.get(asn.status, frozenset()):
-        allowed = sorted(TRANSITIONS.get(asn.status, frozenset()))
-        can = f"it can become {' or '.join(allowed)}" if allowed else "it can no longer change"
-        raise InvalidTransition(
-            f"ASN {asn.reference} is {asn.status} and cannot become {to_status}; {can}."
-        )
-    now = timezone.now()
-    asn.status = to_status
-    asn.updated_at = now
-    fields = ["status", "updated_at"]
-    if to_status == AsnStatus.RECEIVED:
-        asn.closed_at = now
-        fields.append("closed_at")
-    asn.save(update_fields=fields)
-    emit(
-        EVENT_TYPES[to_status],
-        client_id=asn.client_id,
-        warehouse_id=asn.warehouse_id,
-        payload={"asn": asn.pk, "reference": asn.reference, **(payload or {})},
-        user=user,
-    )
-    return asn
+    """Moves a (locked) ASN along ASN_LIFECYCLE and writes the status's event in the caller's
+    transaction; raises InvalidTransition (nothing changed) otherwise."""
+    return lifecycle.transition(ASN_LIFECYCLE, asn, to_status, user=user, payload=payload)
 
 
 def _content(
@@ -242,20 +215,23 @@ def _insert(
 
 
 @transaction.atomic
-def mark_expected(asn: Asn, user: Any) -> Asn:
+@idempotent("asn.mark_expected", result=model_codec(Asn))
+def mark_expected(*, asn: Asn, user: User, idempotency_key: str | None = None) -> Asn:
     """Confirms a draft ASN: from now on the dock may receive against it."""
     return transition(lock_asn(asn), AsnStatus.EXPECTED, user)
 
 
 @transaction.atomic
-def cancel_asn(asn: Asn, user: Any) -> Asn:
+@idempotent("asn.cancel", result=model_codec(Asn))
+def cancel_asn(*, asn: Asn, user: User, idempotency_key: str | None = None) -> Asn:
     """Cancels an ASN before anything was received against it (draft or expected). Once the first
     receipt moved it to receiving, stock from it is in the building and it can only be closed."""
     return transition(lock_asn(asn), AsnStatus.CANCELLED, user)
 
 
 @transaction.atomic
-def close_asn(asn: Asn, user: Any) -> list[DiscrepancyRow]:
+@idempotent("asn.close", result=dataclass_list_codec(DiscrepancyRow))
+def close_asn(*, asn: Asn, user: User, idempotency_key: str | None = None) -> list[DiscrepancyRow]:
     """Closes a receiving ASN (status received), stores the discrepancy per line (expected,
     received, short, over, damaged) on it and writes an "asn.closed" event carrying the same
     numbers. The lines are locked first, so no receipt slips in between report and close."""

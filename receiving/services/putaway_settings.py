@@ -23,9 +23,9 @@ class SettingsRefused(DomainError):
 
 
 def save_putaway_settings(
+    *,
     user: Any,
     warehouse: Warehouse,
-    *,
     strategies: Sequence[str],
     one_client_per_location: bool,
     one_product_per_location: bool,

@@ -8,19 +8,20 @@ as receiving's other services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
 from inventory.models import Location, Lpn, Reason
 from inventory.services import ledger
 from receiving.exceptions import NotPermitted, PutawayRefused, TaskTaken, WrongLocation
 from receiving.models import (
     ACTIVE_PUTAWAY,
-    PUTAWAY_TRANSITIONS,
+    PUTAWAY_LIFECYCLE,
     PutawayStatus,
     PutawayTask,
     Receipt,
@@ -28,16 +29,12 @@ from receiving.models import (
 from receiving.putaway import PutawayItem, PutawayProposal, propose_lpn_putaway, propose_putaway
 from receiving.selectors import putaway_policy_for
 from wms.exceptions import InvalidTransition
-from wms.idempotency.services import run_once
+from wms.idempotency.services import idempotent, model_codec
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 REFERENCE_TYPE = "putaway_task"
-
-EVENT_TYPES: dict[str, str] = {
-    PutawayStatus.OPEN: "putaway.opened",
-    PutawayStatus.IN_PROGRESS: "putaway.started",
-    PutawayStatus.DONE: "putaway.done",
-    PutawayStatus.NEEDS_ATTENTION: "putaway.needs_attention",
-}
 
 
 def _lock(task: PutawayTask) -> PutawayTask:
@@ -57,43 +54,9 @@ def _lock(task: PutawayTask) -> PutawayTask:
     )
 
 
-def _client_id(task: PutawayTask) -> int | None:
-    return task.product.client_id if task.product is not None else None
-
-
-def transition(task: PutawayTask, to_status: str, user: Any, **changes: Any) -> PutawayTask:
-    """Moves a (locked) task to `to_status` if PUTAWAY_TRANSITIONS allows it, with `changes` to its
-    fields, by an UPDATE conditional on the status read, and writes the event; raises
-    InvalidTransition (nothing changed) otherwise."""
-    allowed = PUTAWAY_TRANSITIONS.get(task.status, frozenset())
-    if to_status not in allowed:
-        can = f"it can become {' or '.join(sorted(allowed))}" if allowed else "it is finished"
-        raise InvalidTransition(
-            f"Putaway task {task.pk} is {task.status} and cannot become {to_status}; {can}."
-        )
-    # Conditional on the status read: even a caller that skipped the lock cannot move a task
-    # another transaction has already moved.
-    updated = PutawayTask.objects.filter(pk=task.pk, status=task.status).update(
-        status=to_status, **changes
-    )
-    if updated != 1:
-        raise TaskTaken(f"Putaway task {task.pk} was changed by someone else; reload it.")
-    task.status = to_status
-    for name, value in changes.items():
-        setattr(task, name, value)
-    emit(
-        EVENT_TYPES[to_status],
-        client_id=_client_id(task),
-        warehouse_id=task.warehouse_id,
-        payload={
-            "task": task.pk,
-            "what": task.what,
-            "proposed": task.proposed_location.code if task.proposed_location else None,
-            "confirmed": task.confirmed_location.code if task.confirmed_location else None,
-        },
-        user=user,
-    )
-    return task
+def transition(task: PutawayTask, to_status: str, user: User, **changes: Any) -> PutawayTask:
+    """Moves a (locked) task along PUTAWAY_LIFECYCLE, with `changes` to its other fields."""
+    return lifecycle.transition(PUTAWAY_LIFECYCLE, task, to_status, user=user, changes=changes)
 
 
 def _proposal_fields(proposal: PutawayProposal) -> dict[str, Any]:
@@ -124,8 +87,8 @@ def _create(user: Any, task: PutawayTask) -> PutawayTask:
     task.status = PutawayStatus.NEEDS_ATTENTION if proposal.location is None else PutawayStatus.OPEN
     task.save()
     emit(
-        EVENT_TYPES[task.status],
-        client_id=_client_id(task),
+        PUTAWAY_LIFECYCLE.event_type(task.status),
+        client_id=PUTAWAY_LIFECYCLE.client_of(task),
         warehouse_id=task.warehouse_id,
         payload={"task": task.pk, "what": task.what, "reason": task.reason},
         user=user,
@@ -137,7 +100,7 @@ def _active_for_lpn(lpn: Lpn) -> PutawayTask | None:
     return PutawayTask.objects.filter(lpn=lpn, status__in=ACTIVE_PUTAWAY).first()
 
 
-def create_task_for_lpn(user: Any, lpn: Lpn) -> PutawayTask:
+def create_task_for_lpn(*, user: Any, lpn: Lpn) -> PutawayTask:
     """The LPN's putaway task, with the engine's proposal and reason (needs attention when
     nothing fits). An LPN has at most one task to do: asking again returns it."""
     with transaction.atomic():
@@ -167,11 +130,11 @@ def create_task_for_lpn(user: Any, lpn: Lpn) -> PutawayTask:
             return found
 
 
-def create_tasks_for_receipt(user: Any, receipt: Receipt) -> list[PutawayTask]:
+def create_tasks_for_receipt(*, user: Any, receipt: Receipt) -> list[PutawayTask]:
     """The putaway task for what one receipt brought in: its LPN's task (shared by every receipt
     onto that LPN), or a task for the loose product and quantity. Repeats return the same task."""
     if receipt.lpn is not None:
-        return [create_task_for_lpn(user, receipt.lpn)]
+        return [create_task_for_lpn(user=user, lpn=receipt.lpn)]
     with transaction.atomic():
         existing = PutawayTask.objects.filter(receipt=receipt, lpn__isnull=True).first()
         if existing is not None:
@@ -201,7 +164,7 @@ def _needs_manager(task: PutawayTask) -> PutawayRefused:
     )
 
 
-def start_task(user: Any, task: PutawayTask) -> PutawayTask:
+def start_task(*, user: Any, task: PutawayTask) -> PutawayTask:
     """Claims an open task for `user`. Two operators never hold one task: the row is locked and
     the status changes only if it is still open. The holder claiming again gets it back.
 
@@ -232,7 +195,7 @@ def start_task(user: Any, task: PutawayTask) -> PutawayTask:
     raise _needs_manager(current)
 
 
-def release_task(user: Any, task: PutawayTask) -> PutawayTask:
+def release_task(*, user: Any, task: PutawayTask) -> PutawayTask:
     """Gives an in-progress task back to the queue (its holder, or a manager)."""
     with transaction.atomic():
         current = _lock(task)
@@ -312,7 +275,20 @@ def _post_move(user: Any, task: PutawayTask, location: Location) -> None:
     )
 
 
+# A putaway is the same request whatever case the scanner sent and however the reason is spaced.
+@idempotent(
+    "receiving.confirm_putaway",
+    result=model_codec(
+        PutawayTask, "lpn", "product", "lot", "confirmed_location", "proposed_location"
+    ),
+    payload=lambda task, scanned_location_code, override_reason: {
+        "task": task.pk,
+        "location": scanned_location_code.strip().upper(),
+        "override_reason": (override_reason or "").strip(),
+    },
+)
 def confirm_putaway(
+    *,
     user: Any,
     task: PutawayTask,
     scanned_location_code: str,
@@ -324,8 +300,7 @@ def confirm_putaway(
     task; the ledger re-checks capacity) and marks the task done, together or not at all. A
     repeat with the same idempotency key returns the done task and moves nothing."""
     reason_text = (override_reason or "").strip()
-
-    def act() -> PutawayTask:
+    with transaction.atomic():
         current = _lock(task)
         if current.status == PutawayStatus.DONE:
             where = current.confirmed_location.code if current.confirmed_location else "?"
@@ -350,25 +325,8 @@ def confirm_putaway(
             done_at=timezone.now(),
         )
 
-    with transaction.atomic():
-        return run_once(
-            user=user,
-            key=idempotency_key,
-            scope="receiving.confirm_putaway",
-            payload={
-                "task": task.pk,
-                "location": scanned_location_code.strip().upper(),
-                "override_reason": reason_text,
-            },
-            action=act,
-            dump=lambda done: done.pk,
-            load=lambda pk: PutawayTask.objects.select_related(
-                "lpn", "product", "lot", "confirmed_location", "proposed_location"
-            ).get(pk=pk),
-        )
 
-
-def repropose(user: Any, task: PutawayTask) -> PutawayTask:
+def repropose(*, user: Any, task: PutawayTask) -> PutawayTask:
     """Asks the engine again for a task that fitted nowhere (a manager freed space or changed the
     rules). A destination reopens the task; still nothing updates the reason and it waits on."""
     if not user.has_perm("receiving.manage_putaway"):
@@ -390,6 +348,7 @@ def repropose(user: Any, task: PutawayTask) -> PutawayTask:
 
 
 def complete_task(
+    *,
     user: Any,
     task: PutawayTask,
     scanned_location_code: str,
@@ -403,11 +362,11 @@ def complete_task(
     with transaction.atomic():
         current = _lock(task)
         if current.status in (PutawayStatus.OPEN, PutawayStatus.NEEDS_ATTENTION):
-            current = start_task(user, current)
+            current = start_task(user=user, task=current)
         return confirm_putaway(
-            user,
-            current,
-            scanned_location_code,
+            user=user,
+            task=current,
+            scanned_location_code=scanned_location_code,
             override_reason=override_reason,
             idempotency_key=idempotency_key,
         )

@@ -24,36 +24,10 @@ from receiving.selectors import dock_location_for, policy_for
 from receiving.services.asn import lock_asn, transition
 from receiving.services.putaway_tasks import create_tasks_for_receipt
 from receiving.services.scan import ScannedItem, lot_for, lpn_for, resolve_item, warehouse_today
-from wms.idempotency.services import run_once
+from wms.idempotency.services import idempotent, model_codec
 
-
-def _payload(
-    code_or_product: str | Product,
-    quantity: int | None,
-    lot_number: str | None,
-    expiry: dt.date | None,
-    lpn: Lpn | None,
-    damaged: bool,
-) -> dict[str, Any]:
-    code = (
-        f"product:{code_or_product.pk}" if isinstance(code_or_product, Product) else code_or_product
-    )
-    return {
-        "code": code,
-        "quantity": quantity,
-        "lot": lot_number or "",
-        "expiry": expiry.isoformat() if expiry else None,
-        "lpn": lpn.pk if lpn else None,
-        "damaged": damaged,
-    }
-
-
-def _load(pk: int) -> Receipt:
-    return Receipt.objects.select_related("product", "lot", "lpn", "line").get(pk=pk)
-
-
-def _dump(receipt: Receipt) -> int:
-    return receipt.pk
+# A receipt is kept with its idempotency key by primary key and loaded again for a repeat.
+RECEIPT = model_codec(Receipt, "product", "lot", "lpn", "line")
 
 
 def _refuse_unless_open(asn: Asn) -> None:
@@ -135,6 +109,7 @@ def _lot_and_lpn(
 
 
 @transaction.atomic
+@idempotent("receiving.receive_scan", result=RECEIPT)
 def receive_scan(
     *,
     asn: Asn,
@@ -153,83 +128,69 @@ def receive_scan(
     if not user.has_perm("receiving.receive", asn):
         raise NotPermitted(f"You may not receive in warehouse {asn.warehouse.code}.")
 
-    def act() -> Receipt:
-        locked = lock_asn(asn)
-        _refuse_unless_open(locked)
-        dock = _dock(locked.warehouse, locked.dock_door)
-        item = resolve_item(
-            locked.client, code_or_product, quantity=quantity, lot_number=lot_number, expiry=expiry
-        )
-        line = _line_for(locked, item)
-        if line is None:
-            _refuse_unexpected(locked, item, user)
-        else:
-            line = AsnLine.objects.select_for_update().get(pk=line.pk)
-            _check_tolerance(locked, line, item)
-        lot, target = _lot_and_lpn(
-            locked.warehouse,
-            item,
-            lpn,
-            typed_lot=bool(lot_number),
-            default_lot=line.lot_number if line else "",
-            default_expiry=line.expiry_date if line else None,
-        )
-        status = InventoryStatus.DAMAGED if damaged else InventoryStatus.AVAILABLE
-        move = ledger.receive(
-            user=user,
-            product=item.product,
-            quantity=item.quantity,
-            location=dock,
-            lot=lot,
-            lpn=target,
-            status=status,
-            reference_type="asn_line" if line else "asn",
-            reference_id=str(line.pk if line else locked.pk),
-        )
-        if line is not None:
-            AsnLine.objects.filter(pk=line.pk).update(
-                received_qty=F("received_qty") + item.quantity,
-                damaged_qty=F("damaged_qty") + (item.quantity if damaged else 0),
-            )
-        receipt = Receipt.objects.create(
-            asn=locked,
-            line=line,
-            client=locked.client,
-            warehouse=locked.warehouse,
-            product=item.product,
-            quantity=item.quantity,
-            lot=lot,
-            lpn=target,
-            location=dock,
-            status=status,
-            is_unexpected=line is None,
-            scanned_code=item.code[:200],
-            stock_move=move,
-            user=user if getattr(user, "pk", None) else None,
-            created_at=move.created_at,
-        )
-        if locked.status == AsnStatus.EXPECTED:
-            transition(locked, AsnStatus.RECEIVING, user)
-        # In the receipt's transaction: goods at the dock always have a putaway task to do.
-        create_tasks_for_receipt(user, receipt)
-        return receipt
-
-    payload = {
-        "asn": asn.pk,
-        **_payload(code_or_product, quantity, lot_number, expiry, lpn, damaged),
-    }
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="receiving.receive_scan",
-        payload=payload,
-        action=act,
-        dump=_dump,
-        load=_load,
+    locked = lock_asn(asn)
+    _refuse_unless_open(locked)
+    dock = _dock(locked.warehouse, locked.dock_door)
+    item = resolve_item(
+        locked.client, code_or_product, quantity=quantity, lot_number=lot_number, expiry=expiry
     )
+    line = _line_for(locked, item)
+    if line is None:
+        _refuse_unexpected(locked, item, user)
+    else:
+        line = AsnLine.objects.select_for_update().get(pk=line.pk)
+        _check_tolerance(locked, line, item)
+    lot, target = _lot_and_lpn(
+        locked.warehouse,
+        item,
+        lpn,
+        typed_lot=bool(lot_number),
+        default_lot=line.lot_number if line else "",
+        default_expiry=line.expiry_date if line else None,
+    )
+    status = InventoryStatus.DAMAGED if damaged else InventoryStatus.AVAILABLE
+    move = ledger.receive(
+        user=user,
+        product=item.product,
+        quantity=item.quantity,
+        location=dock,
+        lot=lot,
+        lpn=target,
+        status=status,
+        reference_type="asn_line" if line else "asn",
+        reference_id=str(line.pk if line else locked.pk),
+    )
+    if line is not None:
+        AsnLine.objects.filter(pk=line.pk).update(
+            received_qty=F("received_qty") + item.quantity,
+            damaged_qty=F("damaged_qty") + (item.quantity if damaged else 0),
+        )
+    receipt = Receipt.objects.create(
+        asn=locked,
+        line=line,
+        client=locked.client,
+        warehouse=locked.warehouse,
+        product=item.product,
+        quantity=item.quantity,
+        lot=lot,
+        lpn=target,
+        location=dock,
+        status=status,
+        is_unexpected=line is None,
+        scanned_code=item.code[:200],
+        stock_move=move,
+        user=user if getattr(user, "pk", None) else None,
+        created_at=move.created_at,
+    )
+    if locked.status == AsnStatus.EXPECTED:
+        transition(locked, AsnStatus.RECEIVING, user)
+    # In the receipt's transaction: goods at the dock always have a putaway task to do.
+    create_tasks_for_receipt(user=user, receipt=receipt)
+    return receipt
 
 
 @transaction.atomic
+@idempotent("receiving.blind_receive", result=RECEIPT)
 def blind_receive(
     *,
     warehouse: Warehouse,
@@ -249,53 +210,37 @@ def blind_receive(
     if not user.has_perm("receiving.receive_blind"):
         raise NotPermitted("Only a manager may receive without an ASN.")
 
-    def act() -> Receipt:
-        dock = _dock(warehouse, None)
-        item = resolve_item(
-            client, code_or_product, quantity=quantity, lot_number=lot_number, expiry=expiry
-        )
-        lot, target = _lot_and_lpn(warehouse, item, lpn, typed_lot=bool(lot_number))
-        status = InventoryStatus.DAMAGED if damaged else InventoryStatus.AVAILABLE
-        # The receipt row comes first so that the move can name it as its reference.
-        receipt = Receipt.objects.create(
-            client=client,
-            warehouse=warehouse,
-            product=item.product,
-            quantity=item.quantity,
-            lot=lot,
-            lpn=target,
-            location=dock,
-            status=status,
-            scanned_code=item.code[:200],
-            user=user if getattr(user, "pk", None) else None,
-        )
-        move = ledger.receive(
-            user=user,
-            product=item.product,
-            quantity=item.quantity,
-            location=dock,
-            lot=lot,
-            lpn=target,
-            status=status,
-            reference_type="receipt",
-            reference_id=str(receipt.pk),
-        )
-        Receipt.objects.filter(pk=receipt.pk).update(stock_move=move, created_at=move.created_at)
-        receipt.stock_move, receipt.created_at = move, move.created_at
-        create_tasks_for_receipt(user, receipt)
-        return receipt
-
-    payload = {
-        "warehouse": warehouse.pk,
-        "client": client.pk,
-        **_payload(code_or_product, quantity, lot_number, expiry, lpn, damaged),
-    }
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="receiving.blind_receive",
-        payload=payload,
-        action=act,
-        dump=_dump,
-        load=_load,
+    dock = _dock(warehouse, None)
+    item = resolve_item(
+        client, code_or_product, quantity=quantity, lot_number=lot_number, expiry=expiry
     )
+    lot, target = _lot_and_lpn(warehouse, item, lpn, typed_lot=bool(lot_number))
+    status = InventoryStatus.DAMAGED if damaged else InventoryStatus.AVAILABLE
+    # The receipt row comes first so that the move can name it as its reference.
+    receipt = Receipt.objects.create(
+        client=client,
+        warehouse=warehouse,
+        product=item.product,
+        quantity=item.quantity,
+        lot=lot,
+        lpn=target,
+        location=dock,
+        status=status,
+        scanned_code=item.code[:200],
+        user=user if getattr(user, "pk", None) else None,
+    )
+    move = ledger.receive(
+        user=user,
+        product=item.product,
+        quantity=item.quantity,
+        location=dock,
+        lot=lot,
+        lpn=target,
+        status=status,
+        reference_type="receipt",
+        reference_id=str(receipt.pk),
+    )
+    Receipt.objects.filter(pk=receipt.pk).update(stock_move=move, created_at=move.created_at)
+    receipt.stock_move, receipt.created_at = move, move.created_at
+    create_tasks_for_receipt(user=user, receipt=receipt)
+    return receipt

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
 from inventory.models import Location, LocationKind, Lpn, Reason, Warehouse
 from inventory.services import ledger
@@ -24,8 +25,19 @@ from picking.services.orders import lock_order
 from picking.services.orders import transition as order_transition
 from shipping import carrier
 from shipping.exceptions import ShipmentRefused
-from shipping.models import Carton, CartonStatus, Manifest, Shipment, ShipmentStatus
+from shipping.models import (
+    CARTON_LIFECYCLE,
+    Carton,
+    CartonStatus,
+    Manifest,
+    Shipment,
+    ShipmentStatus,
+)
 from shipping.services.shipments import transition
+from wms.idempotency.services import Codec, idempotent, model_codec
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 SHIPMENT_REF = "shipment"
 # A GS1-128 SSCC scan reads "00" + 18 digits (sometimes with the AI in brackets).
@@ -38,6 +50,14 @@ class ShipResult:
     shipment: Shipment
     order_shipped: bool
     cartons_left: int
+
+    @classmethod
+    def of(cls, shipment: Shipment) -> ShipResult:
+        """The result as it stands for a shipment that was loaded (a repeated scan's answer)."""
+        left = Carton.objects.filter(order_id=shipment.order_id).exclude(
+            status=CartonStatus.SHIPPED
+        )
+        return cls(shipment, shipment.order.status == OrderStatus.SHIPPED, left.count())
 
     @property
     def message(self) -> str:
@@ -60,7 +80,16 @@ def lpn_codes_for_scan(code: str) -> list[str]:
     return codes
 
 
-def ship_carton(user: Any, code: str, ship_dock: Location) -> ShipResult:
+@idempotent(
+    "floor.ship",
+    result=Codec(
+        dump=lambda result: result.shipment.pk,
+        load=lambda pk: ShipResult.of(Shipment.objects.select_related("order").get(pk=pk)),
+    ),
+)
+def ship_carton(
+    *, user: User, code: str, ship_dock: Location, idempotency_key: str | None = None
+) -> ShipResult:
     """Loads the scanned carton: moves its LPN to the ship dock and marks carton and shipment
     shipped (`shipment.shipped`). When it is the order's last carton, every carton's stock leaves
     for the customer location (reason ship), and the order (packed) becomes shipped
@@ -103,7 +132,13 @@ def ship_carton(user: Any, code: str, ship_dock: Location) -> ShipResult:
             tracking_code=shipment.tracking_code,
             ship_dock=ship_dock.code,
         )
-        Carton.objects.filter(pk=carton.pk).update(status=CartonStatus.SHIPPED, shipped_at=now)
+        lifecycle.transition(
+            CARTON_LIFECYCLE,
+            carton,
+            CartonStatus.SHIPPED,
+            user=user,
+            payload={"tracking_code": shipment.tracking_code, "ship_dock": ship_dock.code},
+        )
         cartons = list(Carton.objects.filter(order_id=order.pk).select_related("lpn"))
         left = [c for c in cartons if c.status != CartonStatus.SHIPPED and c.pk != carton.pk]
         order_shipped = not left
@@ -204,7 +239,15 @@ def manifestable(warehouse: Warehouse, carrier_name: str, day: dt.date) -> Any:
     ).order_by("pk")
 
 
-def create_manifest(warehouse: Warehouse, carrier_name: str, day: dt.date, user: Any) -> Manifest:
+@idempotent("manifest.create", result=model_codec(Manifest, "warehouse"), holds_transaction=False)
+def create_manifest(
+    *,
+    warehouse: Warehouse,
+    carrier_name: str,
+    day: dt.date,
+    user: User,
+    idempotency_key: str | None = None,
+) -> Manifest:
     """Asks EasyPost for the scan form of the day's shipments of one carrier, stores it with its
     PDF and links the shipments (`manifest.created`). Refused when there is none. The network
     calls run before the transaction; the shipments are then linked under their locks, and one

@@ -10,18 +10,17 @@ carton of an order closes the order becomes packed and each carton gets its carr
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
 from inventory.models import Location, LocationKind, Lpn, LpnKind, Product, Reason
 from inventory.services import ledger
@@ -31,7 +30,15 @@ from receiving.labels import sscc_for
 from receiving.selectors import find_product_by_code
 from shipping import selectors
 from shipping.exceptions import PackRefused
-from shipping.models import BoxType, Carton, CartonLine, CartonStatus, PackagingMaterial, Shipment
+from shipping.models import (
+    CARTON_LIFECYCLE,
+    BoxType,
+    Carton,
+    CartonLine,
+    CartonStatus,
+    PackagingMaterial,
+    Shipment,
+)
 from shipping.selectors_pack import (
     PackProposal,
     ToPack,
@@ -45,8 +52,11 @@ from shipping.selectors_pack import (
     weight_tolerance_percent,
 )
 from shipping.services.shipments import open_shipment
-from wms.idempotency.services import run_once
+from wms.idempotency.services import AS_JSON, Codec, dataclass_codec, idempotent, model_codec
 from wms.quantities import is_count
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 # The pack station's reads live in shipping.selectors_pack; the brief's names are here too.
 __all__ = [
@@ -112,10 +122,11 @@ def _carton_lpn(order: Order, station: Location) -> Lpn:
     return lpn
 
 
+@idempotent("pack.open_carton", result=model_codec(Carton, "lpn", "box_type"))
 def open_carton(
+    *,
     order: Order,
     box_type: BoxType | None = None,
-    *,
     pack_station: Location | None,
     user: Any,
     dims: BoxDims | None = None,
@@ -125,15 +136,7 @@ def open_carton(
     given dimensions. One carton is open at a time per order, and only while units wait."""
     if box_type is None and dims is None:
         raise PackRefused("Choose a box type or give the box's dimensions.", code="no_box")
-    payload = {
-        "order": order.pk,
-        "box_type": box_type.pk if box_type else None,
-        "dims": dataclasses.asdict(dims) if dims else None,
-        "station": pack_station.pk if pack_station else None,
-    }
-
-    @transaction.atomic
-    def act() -> Carton:
+    with transaction.atomic():
         locked = lock_order(order)
         if locked.status != OrderStatus.PICKED:
             raise PackRefused(
@@ -209,16 +212,6 @@ def open_carton(
         )
         return carton
 
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="pack.open_carton",
-        payload=payload,
-        action=act,
-        dump=lambda carton: carton.pk,
-        load=lambda pk: Carton.objects.select_related("lpn", "box_type").get(pk=pk),
-    )
-
 
 # --- Packing an item ---------------------------------------------------------------------------
 
@@ -245,7 +238,18 @@ def _refuse_item(order: Order, rows: list[ToPack], code: str, found: Product | N
     )
 
 
+@idempotent(
+    "pack.item",
+    result=dataclass_codec(PackResult),
+    payload=lambda carton, code, quantity, lot: {
+        "carton": carton.pk,
+        "code": (code or "").strip(),
+        "quantity": quantity,
+        "lot": (lot or "").strip(),
+    },
+)
 def pack_item(
+    *,
     user: Any,
     carton: Carton,
     code: str,
@@ -259,10 +263,7 @@ def pack_item(
     is written. A repeat with the same idempotency key returns the first result."""
     text = (code or "").strip()
     lot_number = (lot or "").strip()
-    payload = {"carton": carton.pk, "code": text, "quantity": quantity, "lot": lot_number}
-
-    @transaction.atomic
-    def act() -> PackResult:
+    with transaction.atomic():
         order = lock_order(carton.order_id)
         locked = _lock_carton(carton.pk)
         if locked.status != CartonStatus.OPEN:
@@ -346,15 +347,64 @@ def pack_item(
             + f" into carton {locked.number}; {remaining} more of it, {in_order} in the order.",
         )
 
-    return run_once(
-        user=user,
-        key=idempotency_key,
-        scope="pack.item",
-        payload=payload,
-        action=act,
-        dump=dataclasses.asdict,
-        load=lambda stored: PackResult(**stored),
-    )
+
+@dataclass(frozen=True)
+class ItemScan:
+    """One scanned item to pack (a barcode or SKU), with its quantity and lot."""
+
+    code: str
+    quantity: int = 1
+    lot: str = ""
+
+
+@dataclass(frozen=True)
+class NewCarton:
+    """The carton to open for a pack: at a pack station, a catalog box or given dimensions."""
+
+    pack_station: Location
+    box_type: BoxType | None = None
+    dims: BoxDims | None = None
+
+
+@transaction.atomic
+@idempotent(
+    "pack.carton",
+    result=Codec(dump=list, load=lambda stored: (int(stored[0]), bool(stored[1]))),
+)
+def pack_carton(
+    *,
+    user: User,
+    order: Order,
+    carton: Carton | None,
+    new_carton: NewCarton | None,
+    items: Sequence[ItemScan],
+    idempotency_key: str | None = None,
+) -> tuple[int, bool]:
+    """Packs the items into the open `carton`, or opens `new_carton` and packs them into it, all
+    or nothing: one wrong item, lot or extra unit refuses the lot and not even the carton is
+    written. Returns the carton's primary key and whether it was opened here."""
+    if carton is not None and carton.order_id != order.pk:
+        raise PackRefused(
+            f"Carton {carton.pk} belongs to another order.",
+            code="wrong_carton",
+            field_errors={"carton_id": ["Not a carton of this order."]},
+        )
+    if carton is None:
+        if new_carton is None:
+            raise PackRefused("Give an open carton or the carton to open.", code="no_box")
+        carton = open_carton(
+            order=order,
+            box_type=new_carton.box_type,
+            dims=new_carton.dims,
+            pack_station=new_carton.pack_station,
+            user=user,
+        )
+        created = True
+    else:
+        created = False
+    for item in items:
+        pack_item(user=user, carton=carton, code=item.code, quantity=item.quantity, lot=item.lot)
+    return carton.pk, created
 
 
 def _take(user: Any, carton: Carton, rows: list[ToPack], units: int) -> None:
@@ -457,11 +507,11 @@ def _materials(uses: Iterable[MaterialUse | str]) -> list[dict[str, Any]]:
 
 
 def close_carton(
-    user: Any,
+    *,
+    user: User,
     carton: Carton,
     weight_g: int,
     materials: Sequence[MaterialUse | str] = (),
-    *,
     override_reason: str = "",
     idempotency_key: str | None = None,
 ) -> CloseResult:
@@ -469,17 +519,37 @@ def close_carton(
     (tare plus product weights) within the client's tolerance; outside it only a manager closes,
     with a reason. Writes `carton.packed` for billing. When nothing is left to pack and no carton
     is open the order becomes packed and every carton gets its shipment (rated after commit)."""
-    reason = (override_reason or "").strip()
-    payload = {
-        "carton": carton.pk,
-        "weight_g": weight_g,
-        "materials": [dataclasses.asdict(MaterialUse(m) if isinstance(m, str) else m)
-                      for m in materials],
-        "override_reason": reason,
-    }  # fmt: skip
+    pk = _close(
+        user=user,
+        carton=carton,
+        weight_g=weight_g,
+        materials=[MaterialUse(m) if isinstance(m, str) else m for m in materials],
+        override_reason=(override_reason or "").strip(),
+        idempotency_key=idempotency_key,
+    )
+    closed = Carton.objects.select_related("order", "lpn", "box_type").get(pk=pk)
+    expected, _ = expected_weight(closed)
+    shipments = list(Shipment.objects.filter(order_id=closed.order_id).order_by("carton__number"))
+    packed = closed.order.status == OrderStatus.PACKED
+    message = f"Carton {closed.number} closed at {closed.weight_g} g."
+    if packed:
+        message += f" Order {closed.order.reference} is packed; labels are being bought."
+    return CloseResult(closed, expected, packed, shipments, message)
 
-    @transaction.atomic
-    def act() -> int:
+
+@idempotent("pack.close_carton", result=AS_JSON)
+def _close(
+    *,
+    user: User,
+    carton: Carton,
+    weight_g: int,
+    materials: list[MaterialUse],
+    override_reason: str,
+    idempotency_key: str | None,
+) -> int:
+    """close_carton's writes, once per idempotency key; returns the carton's primary key."""
+    reason = override_reason
+    with transaction.atomic():
         order = lock_order(carton.order_id)
         locked = _lock_carton(carton.pk)
         if locked.status != CartonStatus.OPEN:
@@ -516,20 +586,14 @@ def close_carton(
                 field_errors={"weight_g": [f"Expected {expected} g ±{tolerance}%."]},
             )
         used = _materials(materials)
-        now = timezone.now()
-        locked.status = CartonStatus.CLOSED
-        locked.weight_g = weight_g
-        locked.closed_at = now
-        locked.packed_by = user
-        locked.save(update_fields=["status", "weight_g", "closed_at", "packed_by"])
         units = sum(line.quantity for line in lines)
-        emit(
-            "carton.packed",
-            client_id=order.client_id,
-            warehouse_id=order.warehouse_id,
+        lifecycle.transition(
+            CARTON_LIFECYCLE,
+            locked,
+            CartonStatus.CLOSED,
+            user=user,
+            changes={"weight_g": weight_g, "packed_by": user},
             payload={
-                "carton_id": locked.pk,
-                "order_id": order.pk,
                 "order": order.reference,
                 "number": locked.number,
                 "sscc": locked.lpn.code,
@@ -553,29 +617,10 @@ def close_carton(
                 ],
                 "pack_station": locked.pack_station.code,
             },
-            user=user,
         )
         if remaining_units(order) == 0 and open_carton_of(order) is None:
             _finish_order(user, order)
         return locked.pk
-
-    pk = run_once(
-        user=user,
-        key=idempotency_key,
-        scope="pack.close_carton",
-        payload=payload,
-        action=act,
-        dump=lambda pk: pk,
-        load=lambda pk: int(pk),
-    )
-    closed = Carton.objects.select_related("order", "lpn", "box_type").get(pk=pk)
-    expected, _ = expected_weight(closed)
-    shipments = list(Shipment.objects.filter(order_id=closed.order_id).order_by("carton__number"))
-    packed = closed.order.status == OrderStatus.PACKED
-    message = f"Carton {closed.number} closed at {closed.weight_g} g."
-    if packed:
-        message += f" Order {closed.order.reference} is packed; labels are being bought."
-    return CloseResult(closed, expected, packed, shipments, message)
 
 
 def _finish_order(user: Any, order: Order) -> None:

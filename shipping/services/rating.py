@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +39,10 @@ from shipping.models import (
 )
 from shipping.rates import Rate, RateMessage, choose_rate, parse_delivery_date
 from shipping.services.shipments import send_rating, transition
+from wms.idempotency.services import idempotent, model_codec
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -387,7 +391,14 @@ def rate_from_json(raw: dict[str, Any]) -> Rate:
 
 
 @transaction.atomic
-def retry_shipment(shipment: Shipment, user: Any, address: ShipTo | None = None) -> Shipment:
+@idempotent("shipment.retry", result=model_codec(Shipment))
+def retry_shipment(
+    *,
+    shipment: Shipment,
+    user: User,
+    address: ShipTo | None = None,
+    idempotency_key: str | None = None,
+) -> Shipment:
     """Sends a shipment that needs attention (or was voided) back to rating, optionally with the
     order's ship-to corrected first, and sends the task after commit. From needs attention the
     EasyPost shipment is kept so the task can still find a purchase made before it gave up; its
@@ -428,7 +439,8 @@ def retry_shipment(shipment: Shipment, user: Any, address: ShipTo | None = None)
     return locked
 
 
-def void_label(shipment: Shipment, user: Any) -> Shipment:
+@idempotent("shipment.void", result=model_codec(Shipment), holds_transaction=False)
+def void_label(*, shipment: Shipment, user: User, idempotency_key: str | None = None) -> Shipment:
     """Refunds a bought label through EasyPost and marks the shipment voided. Refused once the
     carton has shipped. The void is claimed under the lock first (refund_status "requesting"), so
     a ship-dock scan meanwhile is refused rather than shipping a refunded label; the refund call

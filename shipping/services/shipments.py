@@ -4,15 +4,17 @@ the client's rule and buys the label. Status changes go through SHIPMENT_TRANSIT
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import current_app
 from django.db import connection, transaction
-from django.utils import timezone
 
+from inventory import lifecycle
 from inventory.events import emit
-from shipping.models import SHIPMENT_TRANSITIONS, Carton, Shipment
-from wms.exceptions import InvalidTransition
+from shipping.models import SHIPMENT_LIFECYCLE, Carton, Shipment
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 # Sent by name: shipping.tasks imports this module.
 RATE_TASK = "shipping.rate_shipment"
@@ -49,22 +51,8 @@ def open_shipment(carton: Carton, user: Any) -> Shipment:
     return shipment
 
 
-def transition(shipment: Shipment, to_status: str, user: Any = None, **payload: Any) -> Shipment:
-    """Moves a (locked) shipment along SHIPMENT_TRANSITIONS and writes `shipment.<status>`."""
-    allowed = SHIPMENT_TRANSITIONS.get(shipment.status, frozenset())
-    if to_status not in allowed:
-        raise InvalidTransition(
-            f"Shipment {shipment.pk} is {shipment.get_status_display().lower()} and cannot "
-            f"become {to_status.replace('_', ' ')}."
-        )
-    shipment.status = to_status
-    shipment.updated_at = timezone.now()
-    shipment.save(update_fields=["status", "updated_at"])
-    emit(
-        f"shipment.{to_status}",
-        client_id=shipment.client_id,
-        warehouse_id=shipment.warehouse_id,
-        payload={"shipment_id": shipment.pk, "order_id": shipment.order_id} | payload,
-        user=user,
-    )
-    return shipment
+def transition(
+    shipment: Shipment, to_status: str, user: User | None = None, **payload: Any
+) -> Shipment:
+    """Moves a (locked) shipment along SHIPMENT_LIFECYCLE and writes `shipment.<status>`."""
+    return lifecycle.transition(SHIPMENT_LIFECYCLE, shipment, to_status, user=user, payload=payload)

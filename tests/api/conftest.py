@@ -150,7 +150,7 @@ def inbound(floor: SimpleNamespace, manager: Any) -> SimpleNamespace:
         lines=[services.AsnLineSpec(floor.widget, 10), services.AsnLineSpec(floor.serum, 4)],
         user=manager,
     )
-    floor.po1 = services.mark_expected(po1, manager)
+    floor.po1 = services.mark_expected(asn=po1, user=manager)
     pow_ = services.create_asn(
         client=floor.other_client,
         warehouse=floor.west,
@@ -158,5 +158,5 @@ def inbound(floor: SimpleNamespace, manager: Any) -> SimpleNamespace:
         lines=[services.AsnLineSpec(floor.gadget, 3)],
         user=manager,
     )
-    floor.pow = services.mark_expected(pow_, manager)
+    floor.pow = services.mark_expected(asn=pow_, user=manager)
     return floor

@@ -268,7 +268,7 @@ def test_client_user_cancels_their_order_and_its_stock_is_given_back(
 
     put(mug, bins["A-02"], 5)
     order = order_for("SO-1", (mug, 3))
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
     response = client_api.post(f"/orders/{order.pk}/cancel", {}, **{"Idempotency-Key": "c-1"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "cancelled"

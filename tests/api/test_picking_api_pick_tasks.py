@@ -41,7 +41,7 @@ def pick_list(
     put(lamp, bins["A-01"], 5)
     order = order_for("SO-1", (mug, 2), (lamp, 1))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    release_wave(wave, manager)
+    release_wave(wave=wave, user=manager)
     return wave.pick_lists.get()
 
 
@@ -166,7 +166,7 @@ def test_a_scan_of_stock_reserved_for_another_order_is_refused(
     pallet = LpnFactory(code="PAL-9", warehouse=wh, kind=LpnKind.PALLET, location=bins["B-01"])
     ledger.receive(user=manager, product=mug, location=bins["B-01"], quantity=4, lpn=pallet)
     other = order_for("SO-9", (mug, 4))
-    allocate_orders([other.pk], manager)
+    allocate_orders(order_ids=[other.pk], user=manager)
     next_pick_list(operator, [wh.pk])
     mug_line = lines_of(pick_list)[1]
     before = moves()

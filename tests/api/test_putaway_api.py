@@ -35,10 +35,10 @@ def putaway(inbound: SimpleNamespace, manager: Any) -> SimpleNamespace:
     )
     assert receipt.lpn is not None
     inbound.lpn = receipt.lpn
-    inbound.task = putaway_tasks.create_task_for_lpn(manager, receipt.lpn)
+    inbound.task = putaway_tasks.create_task_for_lpn(user=manager, lpn=receipt.lpn)
     west = services.receive_scan(asn=inbound.pow, code_or_product="GADGET", user=manager)
     assert west.lpn is not None
-    inbound.west_task = putaway_tasks.create_task_for_lpn(manager, west.lpn)
+    inbound.west_task = putaway_tasks.create_task_for_lpn(user=manager, lpn=west.lpn)
     return inbound
 
 
@@ -160,7 +160,7 @@ def test_same_idempotency_key_twice_moves_once(operator_api: Any, putaway: Any) 
 def test_a_task_someone_else_holds_is_refused(
     api_as: Any, operator: Any, putaway: Any, east: Any
 ) -> None:
-    putaway_tasks.start_task(operator, putaway.task)
+    putaway_tasks.start_task(user=operator, task=putaway.task)
     colleague = UserFactory(role="operator", email="colleague@acme.test")
     colleague.warehouses.set([east])
 

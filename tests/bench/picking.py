@@ -246,8 +246,8 @@ def _allocate_and_release(
     with CaptureQueriesContext(connection) as release_queries:
         started = time.perf_counter()
         released = release_wave(
-            created.wave,
-            data["manager"],
+            wave=created.wave,
+            user=data["manager"],
             staging_location=data["staging"],
             orders_per_cart=ORDERS_PER_CART,
         )

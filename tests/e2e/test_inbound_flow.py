@@ -53,7 +53,7 @@ with tenant_context(Tenant.objects.get(slug=args["tenant"])):
         client=client, warehouse=Warehouse.objects.get(code="EAST"),
         reference=args["reference"], lines=lines, user=manager,
     )
-    mark_expected(asn, manager)
+    mark_expected(asn=asn, user=manager)
     operator = User.objects.get(email=args["operator"])
     _, secret = create_api_token(by=manager, user=operator, name="e2e label download")
     print(json.dumps({{"asn": asn.pk, "token": secret}}))

@@ -73,7 +73,7 @@ with tenant_context(Tenant.objects.get(slug=args["tenant"])):
         priority=1,  # ahead of the demo seed's released lists (priorities 3-7)
     )
     wave = create_wave(warehouse=east, order_ids=[order.pk], user=manager).wave
-    release_wave(wave, manager, pick_method="cluster", orders_per_cart=4, staging_location=staging)
+    release_wave(wave=wave, user=manager, pick_method="cluster", orders_per_cart=4, staging_location=staging)
     pick_list = next_pick_list(operator, [east.pk])
     for line in pick_list.lines.select_related("location", "product").order_by("sequence"):
         confirm_pick(user=operator, pick_line_id=line.pk, location_code=line.location.barcode,

@@ -62,7 +62,7 @@ with tenant_context(Tenant.objects.get(slug=args["tenant"])):
     ]
     wave = create_wave(warehouse=east, order_ids=[o.pk for o in orders], user=manager,
                        pick_method="cluster").wave
-    [pick_list] = release_wave(wave, manager, orders_per_cart=4).pick_lists
+    [pick_list] = release_wave(wave=wave, user=manager, orders_per_cart=4).pick_lists
     totes = [Lpn.objects.create(code=f"{{tag}}-T{{n}}", kind=LpnKind.TOTE, warehouse=east) for n in (1, 2)]
     print(json.dumps({{
         "list": pick_list.pk, "number": pick_list.number,

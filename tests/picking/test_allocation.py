@@ -60,7 +60,7 @@ def test_fefo_with_real_lots_skips_expired_and_short_dated_stock(
     put(balm, bins["A-03"], 10, lot_of("OK90", today + dt.timedelta(days=90)))
     order = order_for("SO-F", (balm, 8))
 
-    result = allocate_orders([order.pk], manager)
+    result = allocate_orders(order_ids=[order.pk], user=manager)
 
     assert result.allocated == [order] and result.units == 8
     assert reserved(order) == [("A-03", "OK90", 3), ("B-01", "OK60", 5)]
@@ -78,7 +78,7 @@ def test_fifo_takes_the_oldest_receipt_before_the_pick_face(
     received_on(mug, bins["BULK-1"], dt.date(2025, 1, 5))
     order = order_for("SO-1", (mug, 6))
 
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
 
     assert reserved(order) == [("A-02", None, 2), ("BULK-1", None, 4)]
 
@@ -92,7 +92,7 @@ def test_pick_face_and_one_covering_bin_with_real_balances(
         put(mug, bins[code], qty)
     order = order_for("SO-1", (mug, 5))
 
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
 
     assert reserved(order) == [("A-02", None, 5)]
 
@@ -119,7 +119,7 @@ def test_hold_damaged_non_pickable_and_blocked_stock_is_never_allocated(
     bins["B-02"].save()
     order = order_for("SO-1", (mug, 5))
 
-    result = allocate_orders([order.pk], manager)
+    result = allocate_orders(order_ids=[order.pk], user=manager)
 
     order.refresh_from_db()
     assert result.partially_allocated == [order]
@@ -142,7 +142,7 @@ def test_scarce_stock_goes_to_the_most_urgent_order_and_the_rest_is_backordered(
     urgent = order_for("SO-URGENT", (mug, 5), priority=1)
     mixed = order_for("SO-MIXED", (mug, 2), (lamp, 1))
 
-    result = allocate_orders([late.pk, urgent.pk, mixed.pk], manager)
+    result = allocate_orders(order_ids=[late.pk, urgent.pk, mixed.pk], user=manager)
 
     assert (result.allocated, result.partially_allocated, result.backordered) == (
         [urgent],
@@ -175,12 +175,12 @@ def test_a_backorder_is_allocated_when_stock_arrives(
     """No mugs: SO-1 (4 mugs) is backordered and nothing is reserved. 6 arrive at A-01; the
     retry allocates 4 and leaves 2 free."""
     order = order_for("SO-1", (mug, 4))
-    first = allocate_orders([order.pk], manager)
+    first = allocate_orders(order_ids=[order.pk], user=manager)
     assert first.backordered == [order] and first.units == 0
     assert reserved(order) == []
 
     put(mug, bins["A-01"], 6)
-    again = allocate_orders([order.pk], manager)
+    again = allocate_orders(order_ids=[order.pk], user=manager)
 
     order.refresh_from_db()
     assert again.allocated == [order] and again.units == 4
@@ -195,10 +195,12 @@ def test_orders_past_allocation_are_skipped_untouched(
 ) -> None:
     put(mug, bins["A-01"], 5)
     order = order_for("SO-1", (mug, 2))
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
     events = Event.objects.count()
 
-    result = allocate_orders([order.pk], manager)  # already fully allocated: nothing to add
+    result = allocate_orders(
+        order_ids=[order.pk], user=manager
+    )  # already fully allocated: nothing to add
 
     assert result.units == 0 and result.allocated == [order]
     assert reserved(order) == [("A-01", None, 2)]
@@ -206,7 +208,7 @@ def test_orders_past_allocation_are_skipped_untouched(
 
     order.status = OrderStatus.RELEASED
     order.save()
-    skipped = allocate_orders([order.pk], manager)
+    skipped = allocate_orders(order_ids=[order.pk], user=manager)
     assert skipped.skipped == [order] and skipped.units == 0
     assert Event.objects.count() == events
 
@@ -221,9 +223,9 @@ def test_query_count_does_not_grow_with_the_number_of_lines(
     many = [order_for(f"SO-{n}", (mug, n), (lamp, n)) for n in range(1, 7)]
 
     with CaptureQueriesContext(connection) as small:
-        allocate_orders([one.pk], manager)
+        allocate_orders(order_ids=[one.pk], user=manager)
     with CaptureQueriesContext(connection) as large:
-        result = allocate_orders([o.pk for o in many], manager)
+        result = allocate_orders(order_ids=[o.pk for o in many], user=manager)
 
     assert len(result.allocated) == 6
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -237,6 +239,6 @@ def test_another_clients_stock_is_not_allocated(
     put(theirs, bins["A-01"], 10)
     order = order_for("SO-1", (mug, 1))
 
-    result = allocate_orders([order.pk], manager)
+    result = allocate_orders(order_ids=[order.pk], user=manager)
 
     assert result.backordered == [order]

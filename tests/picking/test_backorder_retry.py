@@ -21,7 +21,7 @@ def test_backordered_order_is_allocated_when_stock_arrives(
 ) -> None:
     waiting = order_for("SO-WAIT", (mug, 4))
     other = order_for("SO-OTHER", (lamp, 1))
-    allocate_orders([waiting.pk, other.pk], manager)
+    allocate_orders(order_ids=[waiting.pk, other.pk], user=manager)
     waiting.refresh_from_db()
     assert waiting.status == OrderStatus.BACKORDERED
     assert orders_with_stock_now() == []
@@ -47,7 +47,7 @@ def test_stock_on_hold_or_in_unpickable_bins_does_not_wake_a_backorder(
     from inventory.services import ledger
 
     waiting = order_for("SO-WAIT", (mug, 1))
-    allocate_orders([waiting.pk], manager)
+    allocate_orders(order_ids=[waiting.pk], user=manager)
     ledger.receive(user=manager, product=mug, location=dock, quantity=5)
     ledger.receive(
         user=manager, product=mug, location=bins["A-01"], quantity=5, status=InventoryStatus.HOLD

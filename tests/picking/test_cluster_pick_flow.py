@@ -44,7 +44,9 @@ def test_cluster_cart_picks_two_orders_into_their_totes(
     second = order_for("SO-2", (lamp, 2))
     created = create_wave(warehouse=wh, order_ids=[first.pk, second.pk], user=manager)
     assert created.allocation.summary.startswith("2 allocated")
-    released = release_wave(created.wave, manager, pick_method="cluster", orders_per_cart=4)
+    released = release_wave(
+        wave=created.wave, user=manager, pick_method="cluster", orders_per_cart=4
+    )
     assert len(released.pick_lists) == 1
 
     pick_list = next_pick_list(operator, [wh.pk])

@@ -161,7 +161,7 @@ def test_operators_asking_at_once_get_different_lists(committed_tenant: Any) -> 
         order_ids=_orders(data, "SO", OPERATORS, 1),
         user=data["manager"],
     ).wave
-    release_wave(wave, data["manager"])
+    release_wave(wave=wave, user=data["manager"])
 
     def ask(user: Any) -> Callable[[], Any]:
         return lambda: next_pick_list(user, [data["warehouse"].pk])
@@ -184,7 +184,7 @@ def test_operators_confirming_at_once_never_over_pick(committed_tenant: Any) -> 
     wave = create_wave(
         warehouse=data["warehouse"], order_ids=_orders(data, "SO", 12, 3), user=data["manager"]
     ).wave
-    release_wave(wave, data["manager"])
+    release_wave(wave=wave, user=data["manager"])
     warehouse_id = data["warehouse"].pk
 
     def work(user: Any) -> Callable[[], int]:
@@ -231,12 +231,12 @@ def test_the_same_pick_confirmed_twice_at_once_moves_once(committed_tenant: Any)
     wave = create_wave(
         warehouse=data["warehouse"], order_ids=_orders(data, "SO", 1, 1), user=data["manager"]
     ).wave
-    release_wave(wave, data["manager"])
+    release_wave(wave=wave, user=data["manager"])
     # A second order's line to confirm with two different keys, on a list of its own.
     second = create_wave(
         warehouse=data["warehouse"], order_ids=_orders(data, "SX", 1, 1), user=data["manager"]
     ).wave
-    release_wave(second, data["manager"])
+    release_wave(wave=second, user=data["manager"])
     user = data["operators"][0]
     first_list = next_pick_list(user, [data["warehouse"].pk])
     assert first_list is not None
@@ -289,7 +289,7 @@ def test_picks_racing_a_cancel_of_their_order_never_deadlock(committed_tenant: A
         wave = create_wave(
             warehouse=data["warehouse"], order_ids=[order_pk], user=data["manager"]
         ).wave
-        release_wave(wave, data["manager"])
+        release_wave(wave=wave, user=data["manager"])
         pick_list = next_pick_list(operator, [data["warehouse"].pk])
         assert pick_list is not None
         line = pick_list.lines.select_related("location").get()
@@ -308,7 +308,7 @@ def test_picks_racing_a_cancel_of_their_order_never_deadlock(committed_tenant: A
                 return refused.code
 
         def cancel(order_pk: int = order_pk) -> str:
-            cancel_order(Order.objects.get(pk=order_pk), data["manager"])
+            cancel_order(order=Order.objects.get(pk=order_pk), user=data["manager"])
             return "cancelled"
 
         results, errors = _run_at_once(committed_tenant, [pick, cancel])

@@ -78,7 +78,9 @@ def cluster(
     first = order_for("SO-1", (mug, 2), (lamp, 1))
     second = order_for("SO-2", (lamp, 2))
     wave = create_wave(warehouse=wh, order_ids=[first.pk, second.pk], user=manager).wave
-    [pick_list] = release_wave(wave, manager, pick_method="cluster", orders_per_cart=4).pick_lists
+    [pick_list] = release_wave(
+        wave=wave, user=manager, pick_method="cluster", orders_per_cart=4
+    ).pick_lists
     return pick_list
 
 
@@ -276,7 +278,7 @@ def test_short_with_none_there_and_none_elsewhere_marks_the_line_short(
     put(lamp, bins["A-01"], 2)
     order = order_for("SO-9", (lamp, 2))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    [pick_list] = release_wave(wave, manager).pick_lists
+    [pick_list] = release_wave(wave=wave, user=manager).pick_lists
     http = http_for(operator)
     get_work(http)
     handheld = Handheld(http, pick_list)
@@ -310,7 +312,7 @@ def test_a_lot_tracked_pick_asks_for_the_reserved_lot_and_refuses_another(
     put(balm, bins["A-03"], 4, soon)
     order = order_for("SO-7", (balm, 3))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    [pick_list] = release_wave(wave, manager).pick_lists
+    [pick_list] = release_wave(wave=wave, user=manager).pick_lists
     http = http_for(operator)
     get_work(http)
     handheld = Handheld(http, pick_list)
@@ -343,7 +345,7 @@ def test_two_operators_get_different_lists_and_cannot_act_on_each_others(
     put(lamp, bins["A-01"], 5)
     orders = [order_for("SO-1", (lamp, 1)), order_for("SO-2", (lamp, 1))]
     wave = create_wave(warehouse=wh, order_ids=[o.pk for o in orders], user=manager).wave
-    release_wave(wave, manager)  # discrete: one list per order
+    release_wave(wave=wave, user=manager)  # discrete: one list per order
     colleague = UserFactory(role="operator", email="colleague@acme.test")
     colleague.warehouses.set([east])
     mine, theirs = http_for(operator), http_for(colleague)
@@ -414,7 +416,7 @@ def test_asking_for_work_in_a_zone_hands_out_that_zones_list(
     put(mug, bins["B-01"], 5)
     order = order_for("SO-1", (lamp, 1), (mug, 1))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    lists = release_wave(wave, manager, pick_method="zone").pick_lists
+    lists = release_wave(wave=wave, user=manager, pick_method="zone").pick_lists
     in_b = next(pl for pl in lists if pl.zone_id == zone_b.pk)
     http = http_for(operator)
     home = http.get("/floor/pick/").content.decode()

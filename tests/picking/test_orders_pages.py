@@ -262,7 +262,7 @@ def test_detail_shows_lines_allocations_picks_and_events(
     put(mug, bins["A-02"], 5)
     order = order_for("SO-1", (mug, 2))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    release_wave(wave, manager)
+    release_wave(wave=wave, user=manager)
     pick_list = next_pick_list(operator, [wh.pk])
     assert pick_list is not None
     line = pick_list.lines.get()
@@ -288,7 +288,7 @@ def test_cancel_asks_first_and_gives_the_stock_back(
 ) -> None:
     put(mug, bins["A-02"], 5)
     order = order_for("SO-1", (mug, 2))
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
     http = http_for(manager)
     before = written()
     assert "Cancel Order SO-1?" in http.get(f"/outbound/orders/{order.pk}/cancel/").text

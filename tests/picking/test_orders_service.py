@@ -175,7 +175,9 @@ def test_the_transition_table_is_the_only_judge(from_status: str, to_status: str
     if to_status in ORDER_TRANSITIONS[from_status]:
         check_transition(order, to_status)
     else:
-        with pytest.raises(InvalidTransition, match=f"is {from_status} and cannot become"):
+        with pytest.raises(
+            InvalidTransition, match=f"is {from_status.replace('_', ' ')} and cannot become"
+        ):
             check_transition(order, to_status)
 
 
@@ -218,9 +220,9 @@ def test_cancel_releases_every_reservation_of_a_released_order(
     put(lamp, bins["A-02"], 5)
     order, _ = create("SO-1", (mug, 2), (lamp, 1))
     wave = create_wave(warehouse=wh, order_ids=[order.pk], user=manager).wave
-    release_wave(wave, manager)
+    release_wave(wave=wave, user=manager)
 
-    cancel_order(order, manager)
+    cancel_order(order=order, user=manager)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
@@ -241,7 +243,7 @@ def test_cancel_is_refused_once_packed_and_changes_nothing(
     the reservation, the order and the events stay as they were."""
     put(mug, bins["A-01"], 5)
     order, _ = create("SO-1", (mug, 2))
-    allocate_orders([order.pk], manager)
+    allocate_orders(order_ids=[order.pk], user=manager)
     with transaction.atomic():
         locked = lock_order(order)
         for status in (OrderStatus.RELEASED, OrderStatus.PICKED, OrderStatus.PACKED):
@@ -249,7 +251,7 @@ def test_cancel_is_refused_once_packed_and_changes_nothing(
     before = written()
 
     with pytest.raises(InvalidTransition, match="SO-1 is packed and cannot become cancelled"):
-        cancel_order(order, manager)
+        cancel_order(order=order, user=manager)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.PACKED

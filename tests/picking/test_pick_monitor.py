@@ -35,7 +35,7 @@ def picking(
     first = order_for("SO-1", (mug, 1), (lamp, 1), priority=1)
     second = order_for("SO-2", (lamp, 1))
     wave = create_wave(warehouse=wh, order_ids=[first.pk, second.pk], user=manager).wave
-    release_wave(wave, manager)
+    release_wave(wave=wave, user=manager)
     pick_list = next_pick_list(operator, [wh.pk])
     assert pick_list is not None
     line = pick_list.lines.order_by("sequence").first()

@@ -42,7 +42,7 @@ def three_orders(
 
 def released(wh: Any, orders: list[Any], manager: Any, **options: Any) -> list[PickList]:
     wave = create_wave(warehouse=wh, order_ids=[o.pk for o in orders], user=manager).wave
-    result = release_wave(wave, manager, **options)
+    result = release_wave(wave=wave, user=manager, **options)
     assert result.released_orders == len(orders) and result.held_back == []
     wave.refresh_from_db()
     assert wave.status == WaveStatus.RELEASED
@@ -172,7 +172,7 @@ def test_a_chosen_staging_place_and_held_back_orders(
     second = order_for("SO-2", (mug, 2))
     wave = create_wave(warehouse=wh, order_ids=[first.pk, second.pk], user=manager).wave
 
-    result = release_wave(wave, manager, staging_location=other)
+    result = release_wave(wave=wave, user=manager, staging_location=other)
 
     assert [pl.staging_location_id for pl in result.pick_lists] == [other.pk]
     assert result.held_back == [second]

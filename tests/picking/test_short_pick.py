@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def start(wh: Any, orders: list[Any], manager: Any, operator: Any) -> Any:
     wave = create_wave(warehouse=wh, order_ids=[o.pk for o in orders], user=manager).wave
-    release_wave(wave, manager)
+    release_wave(wave=wave, user=manager)
     pick_list = next_pick_list(operator, [wh.pk])
     assert pick_list is not None
     return pick_list

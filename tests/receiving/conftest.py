@@ -64,7 +64,7 @@ def asn(wh: Any, dock: Any, acme_outdoor: Any, widget: Any, serum: Any, manager:
         lines=[services.AsnLineSpec(widget, 10), services.AsnLineSpec(serum, 5)],
         user=manager,
     )
-    return services.mark_expected(created, manager)
+    return services.mark_expected(asn=created, user=manager)
 
 
 def line_of(asn: Asn, product: Any) -> AsnLine:

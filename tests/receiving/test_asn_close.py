@@ -42,7 +42,7 @@ EXPECTED_NUMBERS = [
 
 
 def test_close_returns_the_discrepancy_per_line(received: Asn, manager: Any) -> None:
-    rows = services.close_asn(received, manager)
+    rows = services.close_asn(asn=received, user=manager)
 
     numbers = [
         (r.sku, r.expected, r.received, r.damaged, r.short, r.over, r.unexpected) for r in rows
@@ -59,7 +59,7 @@ def test_close_returns_the_discrepancy_per_line(received: Asn, manager: Any) -> 
 
 
 def test_close_writes_an_asn_closed_event_with_the_numbers(received: Asn, manager: Any) -> None:
-    services.close_asn(received, manager)
+    services.close_asn(asn=received, user=manager)
 
     event = Event.objects.get(type="asn.closed")
     assert event.payload["asn"] == received.pk
@@ -90,7 +90,7 @@ def test_the_report_is_exported_as_csv(received: Asn) -> None:
 
 def test_an_asn_nothing_was_received_on_cannot_be_closed(asn: Asn, manager: Any) -> None:
     with pytest.raises(InvalidTransition) as refused:
-        services.close_asn(asn, manager)
+        services.close_asn(asn=asn, user=manager)
 
     assert refused.value.message == (
         "ASN PO-1000 is expected and cannot become received; it can become cancelled or receiving."
@@ -101,9 +101,9 @@ def test_an_asn_nothing_was_received_on_cannot_be_closed(asn: Asn, manager: Any)
 
 
 def test_a_closed_asn_cannot_be_closed_again(received: Asn, manager: Any) -> None:
-    services.close_asn(received, manager)
+    services.close_asn(asn=received, user=manager)
 
     with pytest.raises(InvalidTransition, match="is received and cannot become received"):
-        services.close_asn(received, manager)
+        services.close_asn(asn=received, user=manager)
 
     assert Event.objects.filter(type="asn.closed").count() == 1

@@ -82,8 +82,8 @@ def test_every_other_transition_is_refused(
 
 
 def test_mark_expected_and_cancel(draft: Asn, manager: Any) -> None:
-    services.mark_expected(draft, manager)
-    services.cancel_asn(draft, manager)
+    services.mark_expected(asn=draft, user=manager)
+    services.cancel_asn(asn=draft, user=manager)
 
     assert Asn.objects.get(pk=draft.pk).status == AsnStatus.CANCELLED
     assert list(Event.objects.values_list("type", flat=True)) == [
@@ -97,7 +97,7 @@ def test_cancel_is_refused_once_receiving_has_started(asn: Asn, manager: Any, wi
     services.receive_scan(asn=asn, code_or_product=widget, user=manager)
 
     with pytest.raises(InvalidTransition) as refused:
-        services.cancel_asn(asn, manager)
+        services.cancel_asn(asn=asn, user=manager)
 
     assert refused.value.message == (
         "ASN PO-1000 is receiving and cannot become cancelled; it can become received."

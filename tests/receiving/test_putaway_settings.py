@@ -20,8 +20,8 @@ from receiving.services.putaway_settings import SettingsRefused, save_putaway_se
 
 def save(user: Any, warehouse: Any, strategies: list[str], **rules: bool) -> PutawaySettings:
     return save_putaway_settings(
-        user,
-        warehouse,
+        user=user,
+        warehouse=warehouse,
         strategies=strategies,
         one_client_per_location=rules.get("one_client", True),
         one_product_per_location=rules.get("one_product", False),
@@ -71,12 +71,12 @@ def test_tasks_are_directed_by_the_warehouses_settings(
 ) -> None:
     # Widgets already at A-01-02: the default order consolidates there...
     ledger.receive(user=manager, product=widget, quantity=1, location=bin_b)
-    task = putaway_tasks.create_task_for_lpn(manager, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=manager, lpn=received_pallet)
     assert (task.proposed_location, task.strategy) == (bin_b, CONSOLIDATE)
 
     # ...with nearest-empty first, the re-proposal on start sends the pallet to A-01-01.
     save(manager, wh, [NEAREST_EMPTY, CONSOLIDATE])
-    started = putaway_tasks.start_task(manager, task)
+    started = putaway_tasks.start_task(user=manager, task=task)
 
     assert (started.proposed_location, started.strategy) == (bin_a, NEAREST_EMPTY)
 

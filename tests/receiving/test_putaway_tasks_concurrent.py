@@ -37,7 +37,7 @@ def _setup() -> dict[str, Any]:
         operators.append(user.pk)
     pallet = Lpn.objects.create(code="PAL-HOT", warehouse=warehouse)
     ledger.receive(user=manager, product=product, quantity=5, location=dock, lpn=pallet)
-    task = putaway_tasks.create_task_for_lpn(manager, pallet)
+    task = putaway_tasks.create_task_for_lpn(user=manager, lpn=pallet)
     return {"task": task.pk, "operators": operators}
 
 
@@ -56,7 +56,7 @@ def _worker(
         task = PutawayTask.objects.get(pk=task_pk)
         start.wait()
         try:
-            putaway_tasks.start_task(user, task)
+            putaway_tasks.start_task(user=user, task=task)
             with lock:
                 outcomes["claimed"] += 1
         except TaskTaken:

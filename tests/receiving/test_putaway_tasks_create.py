@@ -18,7 +18,7 @@ from tests.factories import LpnFactory
 def test_lpn_task_carries_the_engines_proposal_and_reason(
     received_pallet: Any, dock: Any, bin_a: Any, operator: Any
 ) -> None:
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     assert task.status == PutawayStatus.OPEN
     assert task.from_location == dock
@@ -31,8 +31,8 @@ def test_lpn_task_carries_the_engines_proposal_and_reason(
 
 
 def test_asking_again_for_an_lpn_returns_its_task(received_pallet: Any, operator: Any) -> None:
-    first = putaway_tasks.create_task_for_lpn(operator, received_pallet)
-    again = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    first = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
+    again = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     assert again.pk == first.pk
     assert PutawayTask.objects.count() == 1
@@ -43,7 +43,7 @@ def test_task_needs_attention_when_nothing_fits(
 ) -> None:
     Location.objects.filter(pk__in=[bin_a.pk, bin_b.pk]).update(max_units=5)
 
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     assert task.status == PutawayStatus.NEEDS_ATTENTION
     assert task.proposed_location is None
@@ -57,10 +57,10 @@ def test_manager_repropose_reopens_the_task_once_there_is_room(
     received_pallet: Any, bin_a: Any, bin_b: Any, operator: Any, manager: Any
 ) -> None:
     Location.objects.filter(pk__in=[bin_a.pk, bin_b.pk]).update(max_units=5)
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
     Location.objects.filter(pk=bin_b.pk).update(max_units=50)
 
-    task = putaway_tasks.repropose(manager, task)
+    task = putaway_tasks.repropose(user=manager, task=task)
 
     assert task.status == PutawayStatus.OPEN
     assert task.proposed_location == bin_b
@@ -71,9 +71,9 @@ def test_repropose_with_still_no_room_keeps_the_task_waiting(
     received_pallet: Any, bin_a: Any, bin_b: Any, operator: Any, manager: Any
 ) -> None:
     Location.objects.filter(pk__in=[bin_a.pk, bin_b.pk]).update(max_units=5)
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
-    task = putaway_tasks.repropose(manager, task)
+    task = putaway_tasks.repropose(user=manager, task=task)
 
     assert PutawayTask.objects.get(pk=task.pk).status == PutawayStatus.NEEDS_ATTENTION
 
@@ -92,8 +92,8 @@ def test_loose_receipt_gets_its_own_task(
         user=manager,
     )
 
-    (task,) = putaway_tasks.create_tasks_for_receipt(manager, receipt)
-    (again,) = putaway_tasks.create_tasks_for_receipt(manager, receipt)
+    (task,) = putaway_tasks.create_tasks_for_receipt(user=manager, receipt=receipt)
+    (again,) = putaway_tasks.create_tasks_for_receipt(user=manager, receipt=receipt)
 
     assert again.pk == task.pk
     assert (task.lpn, task.product, task.quantity) == (None, widget, 4)
@@ -113,7 +113,7 @@ def test_receipt_onto_an_lpn_shares_the_lpns_task(
         user=manager,
     )
 
-    (task,) = putaway_tasks.create_tasks_for_receipt(manager, receipt)
+    (task,) = putaway_tasks.create_tasks_for_receipt(user=manager, receipt=receipt)
 
     assert task.lpn == received_pallet
     assert PutawayTask.objects.count() == 1
@@ -123,5 +123,5 @@ def test_an_lpn_not_at_any_location_is_refused(wh: Any, operator: Any) -> None:
     nowhere = LpnFactory(code="PAL-NOWHERE", warehouse=wh)
 
     with pytest.raises(PutawayRefused, match="PAL-NOWHERE is not at a location"):
-        putaway_tasks.create_task_for_lpn(operator, nowhere)
+        putaway_tasks.create_task_for_lpn(user=operator, lpn=nowhere)
     assert PutawayTask.objects.count() == 0

@@ -28,7 +28,7 @@ def test_floor_home_links_to_putaway(http_for: Any, operator: Any) -> None:
 def test_queue_lists_open_tasks_oldest_first_with_their_age(
     http_for: Any, operator: Any, received_pallet: Any
 ) -> None:
-    putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     page = http_for(operator).get("/floor/putaway/")
 
@@ -107,7 +107,7 @@ def test_manager_override_asks_for_the_reason_then_puts_away(
 def test_picking_a_task_from_the_queue_claims_it(
     http_for: Any, operator: Any, received_pallet: Any
 ) -> None:
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     response = http_for(operator).post(f"/floor/putaway/{task.pk}/start/")
 
@@ -119,7 +119,7 @@ def test_picking_a_task_from_the_queue_claims_it(
 def test_operator_of_another_warehouse_gets_404(
     http_for: Any, received_pallet: Any, operator: Any, west: Any
 ) -> None:
-    task = putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
     outsider = UserFactory(role="operator", email="west@acme.test")
     outsider.warehouses.set([west])
 
@@ -129,7 +129,7 @@ def test_operator_of_another_warehouse_gets_404(
 def test_manager_desktop_queue_shows_tasks_and_operators_are_denied(
     http_for: Any, manager: Any, operator: Any, received_pallet: Any
 ) -> None:
-    putaway_tasks.create_task_for_lpn(operator, received_pallet)
+    putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
 
     page = http_for(manager).get("/receiving/putaway/")
 

@@ -48,13 +48,15 @@ def test_two_scans_onto_one_lpn_leave_one_task_proposed_for_both_units(
     assert second.lpn == first.lpn
     assert active_tasks(first.lpn) == [task]
     assert PutawayTask.objects.count() == 1
-    started = putaway_tasks.start_task(operator, task)
+    started = putaway_tasks.start_task(user=operator, task=task)
     assert (started.status, started.proposed_location) == (PutawayStatus.IN_PROGRESS, bin_b)
     stored = PutawayTask.objects.get(pk=task.pk)
     assert stored.proposed_location == bin_b
     assert stored.reason.startswith("Nearest empty location A-01-02")
     # Confirming there moves both units.
-    done = putaway_tasks.confirm_putaway(operator, started, "A-01-02")
+    done = putaway_tasks.confirm_putaway(
+        user=operator, task=started, scanned_location_code="A-01-02"
+    )
     assert done.status == PutawayStatus.DONE
 
 
@@ -66,7 +68,7 @@ def test_start_when_nothing_fits_any_more_leaves_the_task_for_a_manager(
     Location.objects.filter(pk=bin_a.pk).update(is_blocked=True)
 
     with pytest.raises(PutawayRefused) as refused:
-        putaway_tasks.start_task(operator, task)
+        putaway_tasks.start_task(user=operator, task=task)
 
     assert refused.value.code == "needs_attention"
     stored = PutawayTask.objects.get(pk=task.pk)

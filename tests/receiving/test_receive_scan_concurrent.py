@@ -37,13 +37,13 @@ def _setup() -> dict[str, int]:
     product = Product.objects.create(client=client, sku="HOT", name="Hot item")
     user = User.objects.create_user("lab@ledgerlab.test", role="manager")
     asn = services.mark_expected(
-        services.create_asn(
+        asn=services.create_asn(
             client=client,
             warehouse=warehouse,
             reference="RUSH",
             lines=[services.AsnLineSpec(product, EXPECTED)],
         ),
-        user,
+        user=user,
     )
     pallet = Lpn.objects.create(code="PAL-SHARED", warehouse=warehouse)
     return {"asn": asn.pk, "user": user.pk, "pallet": pallet.pk}

@@ -195,13 +195,13 @@ def test_a_lot_only_product_needs_no_expiry(
 ) -> None:
     cream = ProductFactory(client=acme_outdoor, sku="CREAM", tracking=Tracking.LOT)
     other = services.mark_expected(
-        services.create_asn(
+        asn=services.create_asn(
             client=acme_outdoor,
             warehouse=asn.warehouse,
             reference="PO-2",
             lines=[services.AsnLineSpec(cream, 4)],
         ),
-        manager,
+        user=manager,
     )
 
     receipt = services.receive_scan(
@@ -229,13 +229,13 @@ def test_the_asn_lines_lot_and_expiry_are_the_default(
 ) -> None:
     expiry = future(200)
     asn = services.mark_expected(
-        services.create_asn(
+        asn=services.create_asn(
             client=acme_outdoor,
             warehouse=wh,
             reference="PO-3",
             lines=[services.AsnLineSpec(serum, 6, "S-ASN", expiry)],
         ),
-        manager,
+        user=manager,
     )
 
     receipt = services.receive_scan(asn=asn, code_or_product=SERUM_EAN, user=operator)

@@ -22,14 +22,14 @@ def received(
 ) -> Any:
     first = services.receive_scan(asn=asn, code_or_product="614141000036", user=manager, quantity=2)
     second_asn = services.mark_expected(
-        services.create_asn(
+        asn=services.create_asn(
             client=acme_outdoor,
             warehouse=wh,
             reference="PO-2000",
             lines=[services.AsnLineSpec(widget, 5)],
             user=manager,
         ),
-        manager,
+        user=manager,
     )
     second = services.receive_scan(
         asn=second_asn, code_or_product="614141000036", user=manager, quantity=3

@@ -203,7 +203,11 @@ def picked_order(
     )
     created = create_wave(warehouse=pack_wh, order_ids=[order.pk], user=manager)
     release_wave(
-        created.wave, manager, pick_method="cluster", orders_per_cart=4, staging_location=staging
+        wave=created.wave,
+        user=manager,
+        pick_method="cluster",
+        orders_per_cart=4,
+        staging_location=staging,
     )
     pick_everything(operator, pack_wh, {order.pk: "TOTE-001"})
     order.refresh_from_db()

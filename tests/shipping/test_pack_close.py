@@ -27,8 +27,10 @@ EXPECTED = 220 + 2 * 350
 
 @pytest.fixture
 def two_mugs(picked_order: Any, operator: Any, station: Any, boxes: Any) -> Any:
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
-    pack_item(operator, carton, "MUG", quantity=2)
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=carton, code="MUG", quantity=2)
     return carton
 
 
@@ -50,7 +52,7 @@ def test_a_weight_outside_the_tolerance_is_refused_with_both_numbers(
     two_mugs: Any, operator: Any, weight: int
 ) -> None:
     with pytest.raises(PackRefused, match=f"weighs {weight} g, expected {EXPECTED} g"):
-        close_carton(operator, two_mugs, weight)
+        close_carton(user=operator, carton=two_mugs, weight_g=weight)
     two_mugs.refresh_from_db()
     assert two_mugs.status == CartonStatus.OPEN and two_mugs.weight_g is None
     assert not Event.objects.filter(type="carton.packed").exists()
@@ -59,16 +61,18 @@ def test_a_weight_outside_the_tolerance_is_refused_with_both_numbers(
 def test_the_clients_tolerance_applies(two_mugs: Any, operator: Any, acme_outdoor: Any) -> None:
     Policy.objects.create(client=acme_outdoor, weight_tolerance_percent=2)
     with pytest.raises(PackRefused, match=r"±2%"):
-        close_carton(operator, two_mugs, EXPECTED * 97 // 100)
-    close_carton(operator, two_mugs, EXPECTED * 99 // 100)
+        close_carton(user=operator, carton=two_mugs, weight_g=EXPECTED * 97 // 100)
+    close_carton(user=operator, carton=two_mugs, weight_g=EXPECTED * 99 // 100)
 
 
 def test_an_operator_cannot_override_but_a_manager_can_with_a_reason(
     two_mugs: Any, operator: Any, manager: Any
 ) -> None:
     with pytest.raises(PackRefused, match="A manager may close it with a reason"):
-        close_carton(operator, two_mugs, 2000, override_reason="scale is off")
-    result = close_carton(manager, two_mugs, 2000, override_reason="mugs are the heavy batch")
+        close_carton(user=operator, carton=two_mugs, weight_g=2000, override_reason="scale is off")
+    result = close_carton(
+        user=manager, carton=two_mugs, weight_g=2000, override_reason="mugs are the heavy batch"
+    )
     assert result.carton.status == CartonStatus.CLOSED
     event = Event.objects.get(type="carton.packed")
     assert event.payload["override_reason"] == "mugs are the heavy batch"
@@ -76,7 +80,12 @@ def test_an_operator_cannot_override_but_a_manager_can_with_a_reason(
 
 def test_closing_writes_what_billing_needs(two_mugs: Any, operator: Any) -> None:
     PackagingMaterial.objects.create(code="FILL-PAPER", name="Paper", cost="0.06")
-    close_carton(operator, two_mugs, EXPECTED + 30, [MaterialUse("fill-paper", 2)])
+    close_carton(
+        user=operator,
+        carton=two_mugs,
+        weight_g=EXPECTED + 30,
+        materials=[MaterialUse("fill-paper", 2)],
+    )
     event = Event.objects.get(type="carton.packed")
     assert event.payload | {"carton_id": 0, "order_id": 0, "sscc": ""} == {
         "carton_id": 0,
@@ -104,11 +113,13 @@ def test_an_unknown_material_or_an_empty_carton_is_refused(
     picked_order: Any, two_mugs: Any, operator: Any, station: Any, boxes: Any
 ) -> None:
     with pytest.raises(PackRefused, match="No active packaging material GLITTER"):
-        close_carton(operator, two_mugs, EXPECTED, ["GLITTER"])
-    close_carton(operator, two_mugs, EXPECTED)
-    empty = open_carton(picked_order, boxes["BOX-S"], pack_station=station, user=operator)
+        close_carton(user=operator, carton=two_mugs, weight_g=EXPECTED, materials=["GLITTER"])
+    close_carton(user=operator, carton=two_mugs, weight_g=EXPECTED)
+    empty = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
     with pytest.raises(PackRefused, match="Carton 2 is empty"):
-        close_carton(operator, empty, 120)
+        close_carton(user=operator, carton=empty, weight_g=120)
 
 
 def test_the_order_is_packed_only_when_everything_is_packed_and_closed(
@@ -120,20 +131,22 @@ def test_the_order_is_packed_only_when_everything_is_packed_and_closed(
     sent: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    first = close_carton(operator, two_mugs, EXPECTED)
+    first = close_carton(user=operator, carton=two_mugs, weight_g=EXPECTED)
     assert not first.order_packed
     picked_order.refresh_from_db()
     assert picked_order.status == OrderStatus.PICKED
 
-    second = open_carton(picked_order, boxes["BOX-S"], pack_station=station, user=operator)
-    pack_item(operator, second, "LAMP")
-    pack_item(operator, second, "BALM", quantity=2, lot=BALM_LOT)
+    second = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=second, code="LAMP")
+    pack_item(user=operator, carton=second, code="BALM", quantity=2, lot=BALM_LOT)
     picked_order.refresh_from_db()
     assert picked_order.status == OrderStatus.PICKED  # all packed, but carton 2 is open
     assert not Shipment.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = close_carton(operator, second, 120 + 120 + 2 * 40)
+        done = close_carton(user=operator, carton=second, weight_g=120 + 120 + 2 * 40)
     assert done.order_packed
     picked_order.refresh_from_db()
     assert picked_order.status == OrderStatus.PACKED
@@ -150,12 +163,18 @@ def test_the_order_is_packed_only_when_everything_is_packed_and_closed(
     assert {headers["_schema_name"] for _, _, headers in sent} == {"acme"}
     assert Event.objects.filter(type="order.packed").count() == 1
     with pytest.raises(PackRefused, match="only a picked order is packed"):
-        open_carton(picked_order, boxes["BOX-S"], pack_station=station, user=operator)
+        open_carton(
+            order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+        )
     assert find_drift() == []
 
 
 def test_a_repeated_close_with_its_key_closes_once(two_mugs: Any, operator: Any) -> None:
-    first = close_carton(operator, two_mugs, EXPECTED, idempotency_key="close-1")
-    again = close_carton(operator, two_mugs, EXPECTED, idempotency_key="close-1")
+    first = close_carton(
+        user=operator, carton=two_mugs, weight_g=EXPECTED, idempotency_key="close-1"
+    )
+    again = close_carton(
+        user=operator, carton=two_mugs, weight_g=EXPECTED, idempotency_key="close-1"
+    )
     assert first.carton.pk == again.carton.pk
     assert Event.objects.filter(type="carton.packed").count() == 1

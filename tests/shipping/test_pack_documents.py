@@ -20,13 +20,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def packed(picked_order: Any, operator: Any, station: Any, boxes: Any) -> list[Any]:
-    first = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
-    pack_item(operator, first, "MUG", quantity=2)
-    close_carton(operator, first, 220 + 700)
-    second = open_carton(picked_order, boxes["BOX-S"], pack_station=station, user=operator)
-    pack_item(operator, second, "LAMP")
-    pack_item(operator, second, "BALM", quantity=2, lot=BALM_LOT)
-    close_carton(operator, second, 120 + 120 + 80)
+    first = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=first, code="MUG", quantity=2)
+    close_carton(user=operator, carton=first, weight_g=220 + 700)
+    second = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=second, code="LAMP")
+    pack_item(user=operator, carton=second, code="BALM", quantity=2, lot=BALM_LOT)
+    close_carton(user=operator, carton=second, weight_g=120 + 120 + 80)
     return [first, second]
 
 

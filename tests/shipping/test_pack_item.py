@@ -41,7 +41,9 @@ def test_the_tote_the_reference_and_the_carton_lpn_find_the_order(
 ) -> None:
     assert find_order_to_pack(operator, "tote-001", pack_wh) == picked_order
     assert find_order_to_pack(operator, "SO-1", pack_wh) == picked_order
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
     assert find_order_to_pack(operator, carton.lpn.code, pack_wh) == picked_order
     with pytest.raises(PackRefused, match="Expected a tote, order reference or LPN in EAST; "
                        "scanned “NOPE”"):  # fmt: skip
@@ -62,7 +64,9 @@ def test_an_order_still_being_picked_is_not_packed(
 def test_opening_a_carton_makes_an_sscc_lpn_at_the_pack_station_with_the_box_as_it_is(
     picked_order: Any, operator: Any, station: Any, boxes: Any
 ) -> None:
-    carton = open_carton(picked_order, boxes["BOX-S"], pack_station=station, user=operator)
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
     assert carton.number == 1 and carton.status == CartonStatus.OPEN
     assert carton.lpn.kind == LpnKind.CARTON and is_valid_sscc(carton.lpn.code)
     assert carton.lpn.location == station
@@ -74,7 +78,9 @@ def test_opening_a_carton_makes_an_sscc_lpn_at_the_pack_station_with_the_box_as_
     )
     assert Event.objects.filter(type="carton.opened", payload__carton_id=carton.pk).count() == 1
     with pytest.raises(PackRefused, match="Carton 1 of order SO-1 is still open"):
-        open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
+        open_carton(
+            order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+        )
 
 
 def test_a_box_of_another_client_or_a_place_that_is_no_pack_station_is_refused(
@@ -86,9 +92,9 @@ def test_a_box_of_another_client_or_a_place_that_is_no_pack_station_is_refused(
     )  # fmt: skip
     theirs.clients.set([other_client])
     with pytest.raises(PackRefused, match="Box THEIRS is not one"):
-        open_carton(picked_order, theirs, pack_station=station, user=operator)
+        open_carton(order=picked_order, box_type=theirs, pack_station=station, user=operator)
     with pytest.raises(PackRefused, match="Choose a pack station of EAST; got STAGE-1"):
-        open_carton(picked_order, dims=BoxDims(300, 200, 100, 150), pack_station=staging,
+        open_carton(order=picked_order, dims=BoxDims(300, 200, 100, 150), pack_station=staging,
                     user=operator)  # fmt: skip
     assert not picked_order.cartons.exists()
 
@@ -96,8 +102,10 @@ def test_a_box_of_another_client_or_a_place_that_is_no_pack_station_is_refused(
 def test_packing_moves_units_from_the_tote_at_staging_into_the_carton_at_the_pack_station(
     picked_order: Any, operator: Any, station: Any, staging: Any, pack_totes: Any, boxes: Any
 ) -> None:
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
-    result = pack_item(operator, carton, MUG_BARCODE, quantity=2)
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    result = pack_item(user=operator, carton=carton, code=MUG_BARCODE, quantity=2)
     assert result.message == "Packed 2 x MUG into carton 1; 0 more of it, 3 in the order."
     [move] = StockMove.objects.filter(reason=Reason.PACK)
     assert (move.from_location, move.from_lpn, move.to_location, move.to_lpn, move.quantity) == (
@@ -108,8 +116,8 @@ def test_packing_moves_units_from_the_tote_at_staging_into_the_carton_at_the_pac
         2,
     )
     assert (move.reference_type, move.reference_id) == ("carton", str(carton.pk))
-    pack_item(operator, carton, "balm", quantity=1, lot=BALM_LOT)
-    pack_item(operator, carton, "BALM", quantity=1, lot=BALM_LOT)
+    pack_item(user=operator, carton=carton, code="balm", quantity=1, lot=BALM_LOT)
+    pack_item(user=operator, carton=carton, code="BALM", quantity=1, lot=BALM_LOT)
     lines = {(line.product.sku, line.quantity) for line in CartonLine.objects.filter(carton=carton)}
     assert lines == {("MUG", 2), ("BALM", 2)}
     in_carton = Balance.objects.get(lpn=carton.lpn, product__sku="BALM")
@@ -146,10 +154,19 @@ def test_a_wrong_scan_is_refused_and_writes_nothing(
     from tests.factories import ProductFactory
 
     ProductFactory(client=acme_outdoor, sku="OTHER", name="Other thing")
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
     events = Event.objects.count()
     with pytest.raises(PackRefused, match=message):
-        pack_item(operator, carton, code, quantity=quantity, lot=lot, idempotency_key="k-1")
+        pack_item(
+            user=operator,
+            carton=carton,
+            code=code,
+            quantity=quantity,
+            lot=lot,
+            idempotency_key="k-1",
+        )
     assert not StockMove.objects.filter(reason=Reason.PACK).exists()
     assert not CartonLine.objects.exists()
     assert Event.objects.count() == events
@@ -158,13 +175,15 @@ def test_a_wrong_scan_is_refused_and_writes_nothing(
 def test_an_extra_unit_after_the_line_is_packed_and_a_closed_carton_are_refused(
     picked_order: Any, operator: Any, station: Any, boxes: Any
 ) -> None:
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
-    pack_item(operator, carton, "LAMP")
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=carton, code="LAMP")
     with pytest.raises(PackRefused, match="Extra unit: 0 of LAMP left to pack"):
-        pack_item(operator, carton, "LAMP")
-    close_carton(operator, carton, 220 + 120)
+        pack_item(user=operator, carton=carton, code="LAMP")
+    close_carton(user=operator, carton=carton, weight_g=220 + 120)
     with pytest.raises(PackRefused, match="Carton 1 is closed; open a new carton"):
-        pack_item(operator, carton, "MUG")
+        pack_item(user=operator, carton=carton, code="MUG")
     assert StockMove.objects.filter(reason=Reason.PACK).count() == 1
     assert CartonLine.objects.get().quantity == 1
 
@@ -172,11 +191,13 @@ def test_an_extra_unit_after_the_line_is_packed_and_a_closed_carton_are_refused(
 def test_a_repeated_scan_with_its_key_packs_once(
     picked_order: Any, operator: Any, station: Any, boxes: Any
 ) -> None:
-    carton = open_carton(picked_order, boxes["BOX-M"], pack_station=station, user=operator)
-    first = pack_item(operator, carton, "MUG", idempotency_key="scan-1")
-    again = pack_item(operator, carton, "MUG", idempotency_key="scan-1")
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    first = pack_item(user=operator, carton=carton, code="MUG", idempotency_key="scan-1")
+    again = pack_item(user=operator, carton=carton, code="MUG", idempotency_key="scan-1")
     assert first == again
     assert StockMove.objects.filter(reason=Reason.PACK).count() == 1
     assert CartonLine.objects.get().quantity == 1
     with pytest.raises(IdempotencyConflict):
-        pack_item(operator, carton, "LAMP", idempotency_key="scan-1")
+        pack_item(user=operator, carton=carton, code="LAMP", idempotency_key="scan-1")

@@ -50,7 +50,7 @@ def customer_units(world: Any) -> int:
 
 def test_first_carton_loads_onto_the_dock_and_the_order_waits(operator: Any, loaded: Any) -> None:
     first = loaded.cartons[0]
-    result = dispatch.ship_carton(operator, first.lpn.code, loaded.dock)
+    result = dispatch.ship_carton(user=operator, code=first.lpn.code, ship_dock=loaded.dock)
     assert (result.order_shipped, result.cartons_left) == (False, 1)
     assert "1 more carton(s)" in result.message
     shipment = fresh(loaded.shipments[0])
@@ -65,9 +65,11 @@ def test_first_carton_loads_onto_the_dock_and_the_order_waits(operator: Any, loa
 
 
 def test_last_carton_ships_the_order_and_its_stock_leaves(operator: Any, loaded: Any) -> None:
-    dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.dock)
+    dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock)
     # A GS1-128 scan of the SSCC reads "00" + the 18 digits.
-    result = dispatch.ship_carton(operator, f"00{loaded.cartons[1].lpn.code}", loaded.dock)
+    result = dispatch.ship_carton(
+        user=operator, code=f"00{loaded.cartons[1].lpn.code}", ship_dock=loaded.dock
+    )
     assert result.order_shipped
     assert "has shipped" in result.message
     assert Order.objects.get(pk=loaded.order.pk).status == OrderStatus.SHIPPED
@@ -93,24 +95,24 @@ def test_a_carton_without_a_label_is_refused_and_nothing_is_written(
 ) -> None:
     before = written()
     with pytest.raises(ShipmentRefused, match=r"has no label yet \(still rating\)"):
-        dispatch.ship_carton(operator, packed.cartons[0].lpn.code, packed.dock)
+        dispatch.ship_carton(user=operator, code=packed.cartons[0].lpn.code, ship_dock=packed.dock)
     assert written() == before
     assert fresh(packed.shipment).status == ShipmentStatus.RATING
 
 
 def test_a_voided_label_is_refused(operator: Any, manager: Any, loaded: Any) -> None:
-    rating.void_label(loaded.shipments[0], manager)
+    rating.void_label(shipment=loaded.shipments[0], user=manager)
     before = written()
     with pytest.raises(ShipmentRefused, match="its label was voided"):
-        dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.dock)
+        dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock)
     assert written() == before
 
 
 def test_a_carton_shipped_already_is_refused(operator: Any, loaded: Any) -> None:
-    dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.dock)
+    dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock)
     before = written()
     with pytest.raises(ShipmentRefused, match="has already shipped"):
-        dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.dock2)
+        dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock2)
     assert written() == before
 
 
@@ -118,18 +120,20 @@ def test_another_warehouses_dock_is_refused(operator: Any, west: Any, loaded: An
     west_dock = dress_warehouse(west).dock
     before = written()
     with pytest.raises(ShipmentRefused, match="belongs to another warehouse"):
-        dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, west_dock)
+        dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=west_dock)
     assert written() == before
 
 
 def test_a_location_that_is_no_ship_dock_is_refused(operator: Any, loaded: Any) -> None:
     with pytest.raises(ShipmentRefused, match="not a ship dock"):
-        dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.storage)
+        dispatch.ship_carton(
+            user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.storage
+        )
 
 
 def test_an_unknown_scan_is_refused(operator: Any, loaded: Any) -> None:
     with pytest.raises(ShipmentRefused, match="“NOPE” is not a packed carton"):
-        dispatch.ship_carton(operator, "NOPE", loaded.dock)
+        dispatch.ship_carton(user=operator, code="NOPE", ship_dock=loaded.dock)
 
 
 def test_the_last_carton_of_an_order_not_packed_is_refused_and_rolled_back(
@@ -141,7 +145,7 @@ def test_the_last_carton_of_an_order_not_packed_is_refused_and_rolled_back(
     buy_labels(world)
     before = written()
     with pytest.raises(ShipmentRefused, match="not packed"):
-        dispatch.ship_carton(operator, world.cartons[0].lpn.code, world.dock)
+        dispatch.ship_carton(user=operator, code=world.cartons[0].lpn.code, ship_dock=world.dock)
     assert written() == before
     assert fresh(world.shipment).status == ShipmentStatus.LABEL_PURCHASED
     assert Carton.objects.get(pk=world.cartons[0].pk).status == CartonStatus.CLOSED
@@ -157,8 +161,12 @@ def today() -> dt.date:
 def test_manifest_of_the_days_usps_shipments_with_its_pdf(
     manager: Any, operator: Any, loaded: Any
 ) -> None:
-    dispatch.ship_carton(operator, loaded.cartons[0].lpn.code, loaded.dock)  # shipped or not
-    manifest = dispatch.create_manifest(loaded.warehouse, "usps", today(), manager)
+    dispatch.ship_carton(
+        user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock
+    )  # shipped or not
+    manifest = dispatch.create_manifest(
+        warehouse=loaded.warehouse, carrier_name="usps", day=today(), user=manager
+    )
     assert (manifest.carrier, manifest.date, manifest.created_by) == ("USPS", today(), manager)
     assert manifest.easypost_id.startswith("sf_")
     shipments = list(Shipment.objects.filter(manifest=manifest))
@@ -175,10 +183,14 @@ def test_manifest_of_the_days_usps_shipments_with_its_pdf(
 def test_a_second_manifest_of_the_same_day_is_refused(
     manager: Any, loaded: Any, carrier_settings: Any
 ) -> None:
-    dispatch.create_manifest(loaded.warehouse, "USPS", today(), manager)
+    dispatch.create_manifest(
+        warehouse=loaded.warehouse, carrier_name="USPS", day=today(), user=manager
+    )
     before = written()
     with pytest.raises(ShipmentRefused, match="No USPS shipments of EAST on .* are waiting"):
-        dispatch.create_manifest(loaded.warehouse, "USPS", today(), manager)
+        dispatch.create_manifest(
+            warehouse=loaded.warehouse, carrier_name="USPS", day=today(), user=manager
+        )
     assert written() == before
     assert carrier_settings.counters()["scan_forms"] == 1
 
@@ -187,15 +199,24 @@ def test_another_carrier_or_day_has_nothing_to_manifest(
     manager: Any, loaded: Any, carrier_settings: Any
 ) -> None:
     with pytest.raises(ShipmentRefused):
-        dispatch.create_manifest(loaded.warehouse, "UPS", today(), manager)
+        dispatch.create_manifest(
+            warehouse=loaded.warehouse, carrier_name="UPS", day=today(), user=manager
+        )
     with pytest.raises(ShipmentRefused):
-        dispatch.create_manifest(loaded.warehouse, "USPS", today() - dt.timedelta(days=1), manager)
+        dispatch.create_manifest(
+            warehouse=loaded.warehouse,
+            carrier_name="USPS",
+            day=today() - dt.timedelta(days=1),
+            user=manager,
+        )
     assert carrier_settings.counters()["scan_forms"] == 0
 
 
 def test_voided_and_unbought_shipments_stay_off_the_manifest(
     manager: Any, loaded: Any, carrier_settings: Any
 ) -> None:
-    rating.void_label(loaded.shipments[0], manager)
-    manifest = dispatch.create_manifest(loaded.warehouse, "USPS", today(), manager)
+    rating.void_label(shipment=loaded.shipments[0], user=manager)
+    manifest = dispatch.create_manifest(
+        warehouse=loaded.warehouse, carrier_name="USPS", day=today(), user=manager
+    )
     assert list(Shipment.objects.filter(manifest=manifest)) == [fresh(loaded.shipments[1])]

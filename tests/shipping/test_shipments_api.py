@@ -187,7 +187,7 @@ def test_void_of_a_shipped_label_is_refused(
 ) -> None:
     from shipping.services import dispatch
 
-    dispatch.ship_carton(operator, bought.cartons[0].lpn.code, bought.dock)
+    dispatch.ship_carton(user=operator, code=bought.cartons[0].lpn.code, ship_dock=bought.dock)
     response = manager_api.post(f"/shipments/{bought.shipments[0].pk}/void", {})
     assert response.status_code == 409
     assert "has shipped" in error_of(response)["message"]

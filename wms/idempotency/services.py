@@ -1,31 +1,125 @@
 """Idempotency keys: a repeated request returns the first result and writes nothing.
 
-Used inside the caller's transaction: the key's row is inserted first, so a concurrent repeat
-waits on the unique index until the first commits (then replays it) or rolls back (then runs)."""
+A service declares it once, with `@idempotent(scope, result=...)`: the scope names the action, the
+payload is the call's own arguments (or what `payload=` makes of them), and the codec says how the
+result is stored and loaded back. Callers pass `idempotency_key=` and nothing else changes:
+
+    @ledger_service
+    @idempotent("stock.receive", result=MOVE)
+    def receive(*, user: User, product: Product, quantity: int, ..., idempotency_key=None): ...
+
+The key's row is inserted first, inside the service's transaction, so a concurrent repeat waits on
+the unique index until the first commits (then replays it) or rolls back (then runs). A service
+that calls out of the building (a carrier) must not hold a transaction over the call: it declares
+`holds_transaction=False`, runs first and records its result afterwards; a concurrent repeat is
+then refused by the service's own state checks."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import functools
 import hashlib
+import inspect
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Generic, ParamSpec, TypeVar
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from wms.exceptions import ConflictError, DomainError
 from wms.idempotency.models import IdempotencyRecord
 
 T = TypeVar("T")
+P = ParamSpec("P")
+M = TypeVar("M", bound=models.Model)
 MAX_KEY_LENGTH = 128
+KEY_ARGUMENT = "idempotency_key"
 
 
 class IdempotencyConflict(ConflictError):
     code = "idempotency_conflict"
 
 
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How a service's result is stored with its key (JSON) and loaded back for a repeat."""
+
+    dump: Callable[[T], Any]
+    load: Callable[[Any], T]
+
+
+# The result is not stored; a repeat returns None (the caller reads the object afresh).
+NOTHING: Codec[Any] = Codec(dump=lambda _: None, load=lambda _: None)
+# The result is JSON already (a number, a string, a list of ids).
+AS_JSON: Codec[Any] = Codec(dump=lambda value: value, load=lambda value: value)
+
+
+def model_codec(model: type[M], *related: str) -> Codec[M]:
+    """The result is one row of `model`: its primary key is stored, the row loaded again."""
+    return Codec(
+        dump=lambda obj: obj.pk,
+        load=lambda pk: model._default_manager.select_related(*related).get(pk=pk),
+    )
+
+
+def dataclass_codec(cls: type[T]) -> Codec[T]:
+    """The result is a flat dataclass of JSON values."""
+    return Codec(dump=dataclasses.asdict, load=lambda raw: cls(**raw))  # type: ignore[arg-type]
+
+
+def dataclass_list_codec(cls: type[T]) -> Codec[list[T]]:
+    """The result is a list of flat dataclasses of JSON values."""
+    return Codec(
+        dump=lambda rows: [dataclasses.asdict(row) for row in rows],  # type: ignore[call-overload]
+        load=lambda raw: [cls(**row) for row in raw],
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """A service argument as it goes into the payload's fingerprint: a row by its primary key, a
+    dataclass or mapping field by field, dates and decimals as text."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Decimal | dt.date | dt.datetime | dt.time):
+        return str(value)
+    if hasattr(value, "model_dump"):  # a pydantic schema (an API body)
+        return value.model_dump(mode="json")
+    return value
+
+
 def fingerprint_of(scope: str, payload: dict[str, Any]) -> str:
     body = json.dumps({"scope": scope, "payload": payload}, sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check_key(user: Any, key: str) -> None:
+    if len(key) > MAX_KEY_LENGTH:
+        raise DomainError(
+            f"Idempotency key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed.",
+            code="invalid",
+        )
+    if user is None or not getattr(user, "pk", None):
+        raise DomainError("An idempotency key needs a signed-in user.", code="invalid")
+
+
+def _conflict(key: str, record: IdempotencyRecord) -> IdempotencyConflict:
+    return IdempotencyConflict(
+        f"Idempotency key “{key}” was already used for a different request "
+        f"({record.scope}). Use a new key for a new request."
+    )
 
 
 def run_once(
@@ -35,20 +129,14 @@ def run_once(
     scope: str,
     payload: dict[str, Any],
     action: Callable[[], T],
-    dump: Callable[[T], Any],
-    load: Callable[[Any], T],
+    result: Codec[T],
 ) -> T:
-    """Runs `action` once per (user, key): stores `dump(result)` and, for a repeat with the same
-    scope and payload, returns `load(stored)` without running anything. No key: just runs."""
+    """Runs `action` once per (user, key) inside one transaction: stores its dumped result and,
+    for a repeat with the same scope and payload, returns the loaded result without running
+    anything. No key: just runs. Use `@idempotent` on the service instead of calling this."""
     if not key:
         return action()
-    if len(key) > MAX_KEY_LENGTH:
-        raise DomainError(
-            f"Idempotency key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed.",
-            code="invalid",
-        )
-    if user is None or not getattr(user, "pk", None):
-        raise DomainError("An idempotency key needs a signed-in user.", code="invalid")
+    _check_key(user, key)
     fingerprint = fingerprint_of(scope, payload)
     with transaction.atomic():
         table = IdempotencyRecord._meta.db_table
@@ -63,11 +151,83 @@ def run_once(
         if inserted is None:
             record = IdempotencyRecord.objects.get(user_id=user.pk, key=key)
             if record.fingerprint != fingerprint:
-                raise IdempotencyConflict(
-                    f"Idempotency key “{key}” was already used for a different request "
-                    f"({record.scope}). Use a new key for a new request."
-                )
-            return load(record.result)
-        result = action()
-        IdempotencyRecord.objects.filter(pk=inserted[0]).update(result=dump(result))
-        return result
+                raise _conflict(key, record)
+            return result.load(record.result)
+        value = action()
+        IdempotencyRecord.objects.filter(pk=inserted[0]).update(result=result.dump(value))
+        return value
+
+
+def run_once_outside(
+    *,
+    user: Any,
+    key: str | None,
+    scope: str,
+    payload: dict[str, Any],
+    action: Callable[[], T],
+    result: Codec[T],
+) -> T:
+    """For an action that calls out of the building and so must hold no transaction over the
+    call: a stored result is replayed; otherwise the action runs and its result is recorded
+    afterwards. Two concurrent first requests both run: the action's own state checks (a label
+    voided twice, a day manifested twice) must refuse the second."""
+    if not key:
+        return action()
+    _check_key(user, key)
+    fingerprint = fingerprint_of(scope, payload)
+    record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
+    if record is not None:
+        if record.fingerprint != fingerprint:
+            raise _conflict(key, record)
+        return result.load(record.result)
+    value = action()
+    IdempotencyRecord.objects.get_or_create(
+        user_id=user.pk,
+        key=key,
+        defaults={"scope": scope, "fingerprint": fingerprint, "result": result.dump(value)},
+    )
+    return value
+
+
+def idempotent(
+    scope: str,
+    *,
+    result: Codec[Any],
+    payload: Callable[..., dict[str, Any]] | None = None,
+    holds_transaction: bool = True,
+) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Makes a service run once per (user, `idempotency_key`). The service takes keyword
+    arguments `user` and `idempotency_key`; the payload that a repeat must match is every other
+    argument (rows by primary key), or `payload(**arguments)` when the service names it."""
+    runner = run_once if holds_transaction else run_once_outside
+
+    def decorate(fn: Callable[P, T]) -> Callable[P, T]:
+        signature = inspect.signature(fn)
+        missing = {"user", KEY_ARGUMENT} - set(signature.parameters)
+        if missing:
+            raise TypeError(f"{fn.__qualname__} must take {', '.join(sorted(missing))}")
+
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = dict(bound.arguments)
+            key = arguments.pop(KEY_ARGUMENT)
+            user = arguments["user"]
+            if not key:
+                return fn(*args, **kwargs)
+            others = {name: value for name, value in arguments.items() if name != "user"}
+            body = payload(**others) if payload else jsonable(others)
+            return runner(
+                user=user,
+                key=key,
+                scope=scope,
+                payload=body,
+                action=lambda: fn(*args, **kwargs),
+                result=result,
+            )
+
+        wrapper.idempotency_scope = scope  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
