@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt bench install clean-data
+.PHONY: run test test-fast lint fmt bench install clean-data
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m wms.devstack test $(ARGS)
+
+# The edit loop: everything but the browser and real-worker tests (make test stays the whole suite).
+test-fast: $(STAMP)
+	$(PY) -m wms.devstack test -m "not browser and not worker" $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m wms.devstack bench

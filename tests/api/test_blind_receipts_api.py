@@ -8,21 +8,12 @@ from typing import Any
 
 from django.test import Client as HttpClient
 
-from inventory.models import Balance, Event, Lpn, StockMove
+from inventory.models import Balance
 from receiving.models import PutawayTask, Receipt
 from tests.api.conftest import error_of
+from tests.helpers import assert_unchanged_since, snapshot
 
 URL = "/blind-receipts"
-
-
-def written() -> tuple[int, int, int, int, int]:
-    return (
-        Receipt.objects.count(),
-        StockMove.objects.count(),
-        Event.objects.count(),
-        Lpn.objects.count(),
-        PutawayTask.objects.count(),
-    )
 
 
 def body(**fields: Any) -> dict[str, Any]:
@@ -71,10 +62,10 @@ def test_by_sku_with_lot_expiry_damaged_onto_a_given_lpn(manager_api: Any, inbou
 
 
 def test_an_operator_is_refused_and_nothing_is_written(operator_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     response = operator_api.post(URL, body(code="0001234567890"), **{"Idempotency-Key": "op-1"})
     assert response.status_code == 403
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_a_repeat_with_the_same_key_returns_the_first_receipt(
@@ -82,32 +73,32 @@ def test_a_repeat_with_the_same_key_returns_the_first_receipt(
 ) -> None:
     headers = {"Idempotency-Key": "blind-api-1"}
     first = manager_api.post(URL, body(code="0001234567890", quantity=2), **headers)
-    after_first = written()
+    after_first = snapshot()
     again = manager_api.post(URL, body(code="0001234567890", quantity=2), **headers)
 
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
-    assert written() == after_first
+    assert_unchanged_since(after_first)
     conflict = manager_api.post(URL, body(code="0001234567890", quantity=5), **headers)
     assert conflict.status_code == 409
-    assert written() == after_first
+    assert_unchanged_since(after_first)
 
 
 def test_an_unknown_barcode_is_refused(manager_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     response = manager_api.post(URL, body(code="NOPE-123"))
     assert response.status_code == 400
     assert error_of(response)["code"] == "unknown_code"
     assert "is not a barcode or SKU of any product of acme-outdoor" in error_of(response)["message"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_a_lot_tracked_product_needs_its_lot(manager_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     response = manager_api.post(URL, body(sku="SERUM"))
     assert error_of(response)["code"] == "lot_required"
     assert error_of(response)["message"] == "SERUM is lot-tracked: scan or type the lot number."
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_unknown_warehouse_client_and_lpn_are_field_errors(manager_api: Any, inbound: Any) -> None:

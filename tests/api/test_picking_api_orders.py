@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from inventory.models import Event, Reservation, ReservationStatus
-from picking.models import Order, OrderLine, OrderStatus
+from picking.models import Order, OrderStatus
 from tests.api.conftest import error_of
 from tests.factories import ProductFactory
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.picking import conftest as world
 
 pytestmark = pytest.mark.django_db
@@ -62,15 +63,6 @@ def new_order(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def written() -> tuple[int, int, int, int]:
-    return (
-        Order.objects.count(),
-        OrderLine.objects.count(),
-        Event.objects.count(),
-        Reservation.objects.filter(status=ReservationStatus.ACTIVE).count(),
-    )
-
-
 def test_manager_creates_an_order_with_lines(
     manager_api: Any, wh: Any, mug: Any, lamp: Any
 ) -> None:
@@ -95,23 +87,23 @@ def test_a_repeat_returns_the_existing_order_and_writes_nothing(
     manager_api: Any, wh: Any, mug: Any, lamp: Any
 ) -> None:
     first = manager_api.post("/orders", new_order())
-    before = written()
+    before = snapshot()
     again = manager_api.post("/orders", new_order())
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_the_same_reference_with_other_lines_is_409_duplicate_reference(
     manager_api: Any, wh: Any, mug: Any, lamp: Any
 ) -> None:
     manager_api.post("/orders", new_order())
-    before = written()
+    before = snapshot()
     response = manager_api.post("/orders", new_order(lines=[{"sku": "MUG", "quantity": 3}]))
     assert response.status_code == 409
     assert error_of(response)["code"] == "duplicate_reference"
     assert "never merged" in error_of(response)["message"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_bad_order_bodies_are_refused_with_field_errors_and_write_nothing(
@@ -131,12 +123,12 @@ def test_bad_order_bodies_are_refused_with_field_errors_and_write_nothing(
         (new_order(ship_by="soon"), "ship_by"),
         (new_order(colour="red"), "colour"),
     ]
-    before = written()
+    before = snapshot()
     for body, field in cases:
         response = manager_api.post("/orders", body)
         assert response.status_code == 422, (field, response.content)
         assert field in error_of(response)["field_errors"], (field, error_of(response))
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_client_user_orders_for_their_own_client_only(
@@ -144,24 +136,24 @@ def test_client_user_orders_for_their_own_client_only(
 ) -> None:
     ProductFactory(client=other_client, sku="GADGET")
     assert client_api.post("/orders", new_order()).status_code == 201
-    before = written()
+    before = snapshot()
     response = client_api.post(
         "/orders", new_order(client="other-brand", lines=[{"sku": "GADGET", "quantity": 1}])
     )
     assert response.status_code == 422
     assert "client" in error_of(response)["field_errors"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_operator_may_not_create_or_read_orders(
     operator_api: Any, wh: Any, mug: Any, lamp: Any, order_for: Any
 ) -> None:
     order = order_for("SO-1", (mug, 1))
-    before = written()
+    before = snapshot()
     assert operator_api.post("/orders", new_order()).status_code == 403
     assert operator_api.get("/orders").status_code == 403
     assert operator_api.get(f"/orders/{order.pk}").status_code == 403
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_list_filters_paginates_and_keeps_to_the_scope(
@@ -253,11 +245,11 @@ def test_an_order_outside_the_scope_is_404(
         lines=[OrderLineSpec(gadget, 1)],
         user=manager,
     )
-    before = written()
+    before = snapshot()
     assert client_api.get(f"/orders/{order.pk}").status_code == 404
     assert client_api.post(f"/orders/{order.pk}/cancel", {}).status_code == 404
     assert client_api.get("/orders/999999").status_code == 404
-    assert written() == before
+    assert_unchanged_since(before)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.NEW
 
 
@@ -283,12 +275,12 @@ def test_cancelling_a_packed_order_is_409_and_changes_nothing(
 ) -> None:
     order = order_for("SO-1", (mug, 1))
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.PACKED)
-    before = written()
+    before = snapshot()
     response = manager_api.post(f"/orders/{order.pk}/cancel", {})
     assert response.status_code == 409
     assert error_of(response)["code"] == "invalid_transition"
     assert "packed" in error_of(response)["message"]
-    assert written() == before
+    assert_unchanged_since(before)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PACKED
 
 
@@ -297,10 +289,10 @@ def test_only_managers_allocate(
 ) -> None:
     put(mug, bins["A-02"], 5)
     order = order_for("SO-1", (mug, 3))
-    before = written()
+    before = snapshot()
     response = client_api.post(f"/orders/{order.pk}/allocate", {})
     assert response.status_code == 403
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_openapi_lists_every_outbound_route_with_its_idempotency_key(acme: Any) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from inventory.models import Event
 from picking.models import Order, OrderStatus, PickLine, PickList, Wave
 from picking.services.picks import confirm_pick, next_pick_list
 from tests.api.conftest import error_of
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.picking import conftest as world
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,6 @@ def orders(bins: Any, mug: Any, lamp: Any, put: Any, order_for: Any) -> dict[str
         "SO-2": order_for("SO-2", (lamp, 2), carrier_service="FedEx"),
         "SO-3": order_for("SO-3", (lamp, 1), carrier_service="UPS Ground", priority=1),
     }
-
-
-def written() -> tuple[int, int, int]:
-    return (
-        Wave.objects.count(),
-        Order.objects.filter(wave__isnull=False).count(),
-        Event.objects.count(),
-    )
 
 
 def test_manager_plans_a_wave_from_order_ids(manager_api: Any, orders: Any) -> None:
@@ -90,7 +82,7 @@ def test_refused_waves_write_nothing(manager_api: Any, orders: Any, manager: Any
     from picking.services.waves import create_wave
 
     create_wave(warehouse=orders["SO-1"].warehouse, order_ids=[orders["SO-1"].pk], user=manager)
-    before = written()
+    before = snapshot()
     in_a_wave = manager_api.post("/waves", {"warehouse": "EAST", "order_ids": [orders["SO-1"].pk]})
     assert in_a_wave.status_code == 409
     assert error_of(in_a_wave)["code"] == "wave_refused"
@@ -107,7 +99,7 @@ def test_refused_waves_write_nothing(manager_api: Any, orders: Any, manager: Any
     assert "filters.zone" in error_of(no_match)["field_errors"]
     nothing = manager_api.post("/waves", {"warehouse": "EAST", "filters": {"carrier_service": "X"}})
     assert nothing.status_code == 409
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_release_builds_pick_lists_and_progress_follows_the_picks(
@@ -172,11 +164,11 @@ def test_list_and_scope(manager_api: Any, client_api: Any, operator_api: Any, or
     body = manager_api.get("/waves").json()
     assert (body["count"], body["items"][0]["id"]) == (1, wave_id)
     assert manager_api.get("/waves", status="released").json()["count"] == 0
-    before = written()
+    before = snapshot()
     for api in (client_api, operator_api):
         assert api.get("/waves").status_code == 403
         assert api.get(f"/waves/{wave_id}").status_code == 403
         assert api.post("/waves", {"warehouse": "EAST", "filters": {}}).status_code == 403
         assert api.post(f"/waves/{wave_id}/release", {}).status_code == 403
     assert manager_api.get("/waves/999999").status_code == 404
-    assert written() == before
+    assert_unchanged_since(before)

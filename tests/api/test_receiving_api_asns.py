@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from inventory.models import Event
-from receiving.models import Asn, AsnLine, AsnStatus
+from receiving.models import Asn, AsnStatus
 from tests.api.conftest import error_of
+from tests.helpers import assert_unchanged_since, snapshot
 
 
 def new_asn(**changes: Any) -> dict[str, Any]:
@@ -26,10 +27,6 @@ def new_asn(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
-
-
-def written() -> tuple[int, int, int]:
-    return Asn.objects.count(), AsnLine.objects.count(), Event.objects.count()
 
 
 def test_manager_creates_an_asn_with_lines(manager_api: Any, inbound: Any) -> None:
@@ -55,22 +52,22 @@ def test_create_repeated_with_the_same_content_returns_the_asn_and_writes_nothin
     manager_api: Any, inbound: Any
 ) -> None:
     first = manager_api.post("/asns", new_asn())
-    before = written()
+    before = snapshot()
     again = manager_api.post("/asns", new_asn())
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_create_with_a_used_reference_and_different_content_is_409(
     manager_api: Any, inbound: Any
 ) -> None:
     manager_api.post("/asns", new_asn())
-    before = written()
+    before = snapshot()
     response = manager_api.post("/asns", new_asn(carrier="FedEx"))
     assert response.status_code == 409
     assert error_of(response)["code"] == "asn_exists"
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_client_user_creates_an_asn_for_their_own_client(client_api: Any, inbound: Any) -> None:
@@ -80,21 +77,21 @@ def test_client_user_creates_an_asn_for_their_own_client(client_api: Any, inboun
 
 
 def test_client_user_cannot_create_for_another_client(client_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     response = client_api.post(
         "/asns", new_asn(client="other-brand", lines=[{"sku": "GADGET", "expected_qty": 1}])
     )
     assert response.status_code == 422
     assert "client" in error_of(response)["field_errors"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_operator_may_not_create_asns(operator_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     response = operator_api.post("/asns", new_asn())
     assert response.status_code == 403
     assert error_of(response)["code"] == "forbidden"
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_bad_asn_bodies_are_422_with_field_errors(manager_api: Any, inbound: Any) -> None:
@@ -113,12 +110,12 @@ def test_bad_asn_bodies_are_422_with_field_errors(manager_api: Any, inbound: Any
         (new_asn(expected_date="tomorrow"), "expected_date"),
         (new_asn(colour="red"), "colour"),
     ]
-    before = written()
+    before = snapshot()
     for body, field in cases:
         response = manager_api.post("/asns", body)
         assert response.status_code == 422, (field, response.content)
         assert field in error_of(response)["field_errors"], (field, error_of(response))
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_domain_refusals_of_a_create_are_4xx(manager_api: Any, inbound: Any) -> None:
@@ -193,10 +190,10 @@ def test_mark_expected(manager_api: Any, client_api: Any, inbound: Any) -> None:
 
 def test_operator_may_not_mark_expected(manager_api: Any, operator_api: Any, inbound: Any) -> None:
     draft = manager_api.post("/asns", new_asn()).json()
-    before = written()
+    before = snapshot()
     assert operator_api.post(f"/asns/{draft['id']}/expected", {}).status_code == 403
     assert Asn.objects.get(pk=draft["id"]).status == AsnStatus.DRAFT
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_cancel_with_an_idempotency_key_twice(manager_api: Any, inbound: Any) -> None:
@@ -204,10 +201,10 @@ def test_cancel_with_an_idempotency_key_twice(manager_api: Any, inbound: Any) ->
     first = manager_api.post(url, {}, **{"Idempotency-Key": "cancel-1"})
     assert first.status_code == 200, first.content
     assert first.json()["status"] == "cancelled"
-    before = written()
+    before = snapshot()
     again = manager_api.post(url, {}, **{"Idempotency-Key": "cancel-1"})
     assert again.json() == first.json()
-    assert written() == before
+    assert_unchanged_since(before)
     without_key = manager_api.post(url, {})
     assert without_key.status_code == 409
 
@@ -215,12 +212,12 @@ def test_cancel_with_an_idempotency_key_twice(manager_api: Any, inbound: Any) ->
 def test_cancel_needs_manage_asn_and_scope(
     client_api: Any, operator_api: Any, manager_api: Any, inbound: Any
 ) -> None:
-    before = written()
+    before = snapshot()
     assert client_api.post(f"/asns/{inbound.po1.pk}/cancel", {}).status_code == 403
     assert operator_api.post(f"/asns/{inbound.po1.pk}/cancel", {}).status_code == 403
     assert operator_api.post(f"/asns/{inbound.pow.pk}/cancel", {}).status_code == 404
     assert client_api.post(f"/asns/{inbound.pow.pk}/cancel", {}).status_code == 404
     assert manager_api.post("/asns/999999/cancel", {}).status_code == 404
     assert manager_api.post("/asns/abc/cancel", {}).status_code == 422
-    assert written() == before
+    assert_unchanged_since(before)
     assert Asn.objects.get(pk=inbound.po1.pk).status == AsnStatus.EXPECTED

@@ -6,18 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from inventory.models import Event, Lpn, StockMove
+from inventory.models import Event
 from receiving.models import Asn, AsnLine, AsnStatus, Receipt
 from tests.api.conftest import error_of
-
-
-def written() -> tuple[int, int, int, int]:
-    return (
-        Receipt.objects.count(),
-        StockMove.objects.count(),
-        Event.objects.count(),
-        Lpn.objects.count(),
-    )
+from tests.helpers import assert_unchanged_since, snapshot
 
 
 def url(asn: Any) -> str:
@@ -87,11 +79,11 @@ def test_same_idempotency_key_twice_is_one_receipt_and_the_same_answer(
 ) -> None:
     body = {"code": "WIDGET", "quantity": 2}
     first = operator_api.post(url(inbound.po1), body, **{"Idempotency-Key": "scan-1"})
-    before = written()
+    before = snapshot()
     again = operator_api.post(url(inbound.po1), body, **{"Idempotency-Key": "scan-1"})
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
-    assert written() == before
+    assert_unchanged_since(before)
     assert AsnLine.objects.get(asn=inbound.po1, product=inbound.widget).received_qty == 2
 
 
@@ -99,13 +91,13 @@ def test_same_key_with_a_different_body_is_409_and_writes_nothing(
     operator_api: Any, inbound: Any
 ) -> None:
     operator_api.post(url(inbound.po1), {"code": "WIDGET"}, **{"Idempotency-Key": "scan-2"})
-    before = written()
+    before = snapshot()
     response = operator_api.post(
         url(inbound.po1), {"code": "WIDGET", "quantity": 5}, **{"Idempotency-Key": "scan-2"}
     )
     assert response.status_code == 409
     assert error_of(response)["code"] == "idempotency_conflict"
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_bad_receipts_are_4xx_and_write_nothing(manager_api: Any, inbound: Any) -> None:
@@ -127,32 +119,32 @@ def test_bad_receipts_are_4xx_and_write_nothing(manager_api: Any, inbound: Any) 
         ({"product_id": inbound.gadget.pk}, 400),
         ({"code": "WIDGET", "quantity": 11}, 409),
     ]
-    before = written()
+    before = snapshot()
     for body, status in cases:
         response = manager_api.post(url(inbound.po1), body)
         assert response.status_code == status, (body, response.content)
         assert error_of(response)["message"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_receiving_on_a_draft_or_closed_asn_is_refused(manager_api: Any, inbound: Any) -> None:
     manager_api.post(url(inbound.po1), {"code": "WIDGET"})
     manager_api.post(f"/asns/{inbound.po1.pk}/close", {})
-    before = written()
+    before = snapshot()
     response = manager_api.post(url(inbound.po1), {"code": "WIDGET"})
     assert response.status_code == 400
     assert error_of(response)["code"] == "asn_not_open"
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_receipt_scope_and_permission(client_api: Any, operator_api: Any, inbound: Any) -> None:
-    before = written()
+    before = snapshot()
     denied = client_api.post(url(inbound.po1), {"code": "WIDGET"})
     assert denied.status_code == 403
     assert operator_api.post(url(inbound.pow), {"code": "GADGET"}).status_code == 404
     assert client_api.post(url(inbound.pow), {"code": "GADGET"}).status_code == 404
     assert operator_api.post("/asns/999999/receipts", {"code": "WIDGET"}).status_code == 404
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_close_returns_the_discrepancy_report(manager_api: Any, inbound: Any) -> None:
@@ -191,11 +183,11 @@ def test_close_needs_manage_asn_and_writes_nothing_when_denied(
     operator_api: Any, client_api: Any, manager_api: Any, inbound: Any
 ) -> None:
     manager_api.post(url(inbound.po1), {"code": "WIDGET"})
-    before = written()
+    before = snapshot()
     assert operator_api.post(f"/asns/{inbound.po1.pk}/close", {}).status_code == 403
     assert client_api.post(f"/asns/{inbound.po1.pk}/close", {}).status_code == 403
     assert operator_api.post(f"/asns/{inbound.pow.pk}/close", {}).status_code == 404
-    assert written() == before
+    assert_unchanged_since(before)
     assert Asn.objects.get(pk=inbound.po1.pk).status == AsnStatus.RECEIVING
     # An expected ASN (nothing received) cannot be closed: 409, not 500.
     assert manager_api.post(f"/asns/{inbound.pow.pk}/close", {}).status_code == 409

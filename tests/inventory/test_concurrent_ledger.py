@@ -6,11 +6,9 @@ or other database error escaped a service."""
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
 from typing import Any
 
-from django.db import connection
 from django.db.models import F
 
 from inventory.models import Balance, Location, Product, Reservation, ReservationStatus
@@ -18,6 +16,7 @@ from inventory.reconcile import find_drift
 from inventory.selectors import virtual_positions
 from inventory.services import ledger
 from inventory.services.master import create_warehouse
+from tests.helpers import failures, run_concurrently
 from wms.accounts.models import User
 from wms.exceptions import DomainError
 
@@ -48,95 +47,81 @@ def _setup() -> dict[str, Any]:
     return {"product": product, "locations": locations, "user": user}
 
 
-def _worker(
-    tenant: Any,
-    seed: int,
-    ids: dict[str, Any],
-    outcomes: Counter[str],
-    errors: list[str],
-    lock: threading.Lock,
-    start: threading.Barrier,
-) -> None:
+def _worker(seed: int, ids: dict[str, Any]) -> Counter[str]:
+    """One thread's random operations; refusals are counted, anything else escapes (a failure of
+    the ledger)."""
     rng = random.Random(seed)
-    connection.set_tenant(tenant)
-    try:
-        product = Product.objects.get(pk=ids["product"])
-        user = User.objects.get(pk=ids["user"])
-        locations = {loc.code: loc for loc in Location.objects.filter(pk__in=ids["locations"])}
-        pickable = [locations["P1"], locations["P2"]]
-        physical = [locations["P1"], locations["P2"], locations["B1"]]
-        start.wait()
-        for n in range(OPERATIONS):
-            op = rng.choice(["move", "move", "reserve", "consume", "release", "adjust", "restock"])
-            try:
-                if op == "move":
-                    source, dest = rng.sample(physical, 2)
-                    ledger.move(
-                        user=user,
-                        product=product,
-                        quantity=rng.randint(1, 6),
-                        from_location=source,
-                        to_location=dest,
-                    )
-                elif op == "reserve":
-                    balance = Balance.objects.get(
-                        location=rng.choice(pickable),
-                        product=product,
-                        lot=None,
-                        lpn=None,
-                        status="available",
-                    )
-                    ledger.reserve(
-                        balance_id=balance.pk,
-                        quantity=rng.randint(1, 4),
-                        reference_type="order_line",
-                        reference_id=f"{seed}-{n}",
-                    )
-                elif op in ("consume", "release"):
-                    candidates = list(
-                        Reservation.objects.filter(status=ReservationStatus.ACTIVE).values_list(
-                            "pk", "quantity"
-                        )[:20]
-                    )
-                    if not candidates:
-                        op = "nothing"
-                    else:
-                        pk, quantity = rng.choice(candidates)
-                        if op == "consume":
-                            ledger.consume(
-                                user=user,
-                                reservation_id=pk,
-                                quantity=rng.randint(1, quantity),
-                                to_location=locations["STAGE"],
-                            )
-                        else:
-                            ledger.release(reservation_id=pk)
-                elif op == "adjust":
-                    ledger.adjust(
-                        user=user,
-                        product=product,
-                        location=rng.choice(physical),
-                        quantity=rng.choice([-3, -1, 2, 4]),
-                        reason_code="CYCLE",
-                    )
+    outcomes: Counter[str] = Counter()
+    product = Product.objects.get(pk=ids["product"])
+    user = User.objects.get(pk=ids["user"])
+    locations = {loc.code: loc for loc in Location.objects.filter(pk__in=ids["locations"])}
+    pickable = [locations["P1"], locations["P2"]]
+    physical = [locations["P1"], locations["P2"], locations["B1"]]
+    for n in range(OPERATIONS):
+        op = rng.choice(["move", "move", "reserve", "consume", "release", "adjust", "restock"])
+        try:
+            if op == "move":
+                source, dest = rng.sample(physical, 2)
+                ledger.move(
+                    user=user,
+                    product=product,
+                    quantity=rng.randint(1, 6),
+                    from_location=source,
+                    to_location=dest,
+                )
+            elif op == "reserve":
+                balance = Balance.objects.get(
+                    location=rng.choice(pickable),
+                    product=product,
+                    lot=None,
+                    lpn=None,
+                    status="available",
+                )
+                ledger.reserve(
+                    balance_id=balance.pk,
+                    quantity=rng.randint(1, 4),
+                    reference_type="order_line",
+                    reference_id=f"{seed}-{n}",
+                )
+            elif op in ("consume", "release"):
+                candidates = list(
+                    Reservation.objects.filter(status=ReservationStatus.ACTIVE).values_list(
+                        "pk", "quantity"
+                    )[:20]
+                )
+                if not candidates:
+                    op = "nothing"
                 else:
-                    ledger.adjust(
-                        user=user,
-                        product=product,
-                        location=rng.choice(physical),
-                        quantity=5,
-                        reason_code="RESTOCK",
-                    )
-                with lock:
-                    outcomes[f"{op}:ok"] += 1
-            except DomainError:
-                with lock:
-                    outcomes[f"{op}:refused"] += 1
-    except Exception as exc:  # anything else is a failure of the ledger
-        with lock:
-            errors.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        connection.close()
+                    pk, quantity = rng.choice(candidates)
+                    if op == "consume":
+                        ledger.consume(
+                            user=user,
+                            reservation_id=pk,
+                            quantity=rng.randint(1, quantity),
+                            to_location=locations["STAGE"],
+                        )
+                    else:
+                        ledger.release(reservation_id=pk)
+            elif op == "adjust":
+                ledger.adjust(
+                    user=user,
+                    product=product,
+                    location=rng.choice(physical),
+                    quantity=rng.choice([-3, -1, 2, 4]),
+                    reason_code="CYCLE",
+                )
+            else:
+                ledger.adjust(
+                    user=user,
+                    product=product,
+                    location=rng.choice(physical),
+                    quantity=5,
+                    reason_code="RESTOCK",
+                )
+            outcomes[f"{op}:ok"] += 1
+        except DomainError:
+            outcomes[f"{op}:refused"] += 1
+    return outcomes
 
 
 def test_concurrent_services_keep_the_ledger_exact(committed_tenant: Any) -> None:
@@ -146,23 +131,12 @@ def test_concurrent_services_keep_the_ledger_exact(committed_tenant: Any) -> Non
         "user": data["user"].pk,
         "locations": [loc.pk for loc in data["locations"].values()],
     }
-    outcomes: Counter[str] = Counter()
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(THREADS)
-    threads = [
-        threading.Thread(
-            target=_worker, args=(committed_tenant, seed, ids, outcomes, errors, lock, start)
-        )
-        for seed in range(THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    connection.set_tenant(committed_tenant)
+    results = run_concurrently(
+        committed_tenant, [lambda seed=seed: _worker(seed, ids) for seed in range(THREADS)]
+    )
 
-    assert errors == []
+    assert failures(results) == []
+    outcomes = sum(results, Counter())
     assert sum(outcomes.values()) == THREADS * OPERATIONS
     for op in ("move", "reserve", "consume", "adjust"):
         assert outcomes[f"{op}:ok"] > 0, outcomes

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from inventory.models import Balance, Event, StockMove
 from inventory.services import ledger
+from tests.helpers import run_concurrently
 from wms.idempotency.services import IdempotencyConflict
 
 
@@ -79,31 +78,16 @@ def test_concurrent_repeats_of_one_scan_count_once(committed_tenant: Any) -> Non
         client=Client.objects.create(code="i", name="I"), sku="I", name="I"
     )
     user = User.objects.create_user("i@ledgerlab.test", role="operator")
-    results: list[Any] = []
-    barrier = threading.Barrier(4)
 
-    def scan() -> None:
-        connection.set_tenant(committed_tenant)
-        try:
-            barrier.wait()
-            move = ledger.receive(
-                user=User.objects.get(pk=user.pk),
-                product=Product.objects.get(pk=product.pk),
-                quantity=1,
-                location=Location.objects.get(pk=dock.pk),
-                idempotency_key="dup",
-            )
-            results.append(move.pk)
-        except Exception as exc:
-            results.append(exc)
-        finally:
-            connection.close()
+    def scan() -> int:
+        return ledger.receive(
+            user=User.objects.get(pk=user.pk),
+            product=Product.objects.get(pk=product.pk),
+            quantity=1,
+            location=Location.objects.get(pk=dock.pk),
+            idempotency_key="dup",
+        ).pk
 
-    threads = [threading.Thread(target=scan) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    connection.set_tenant(committed_tenant)
+    results = run_concurrently(committed_tenant, [scan] * 4)
     assert len(set(results)) == 1 and isinstance(results[0], int), results
     assert StockMove.objects.filter(product=product).count() == 1

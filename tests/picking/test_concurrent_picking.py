@@ -6,7 +6,6 @@ unit twice; the ledger and check_ledger find no drift afterwards."""
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +29,7 @@ from picking.models import Order, OrderLine, OrderStatus, PickLine, PickLineStat
 from picking.services.orders import OrderLineSpec, ShipTo, create_order
 from picking.services.picks import confirm_pick, next_pick_list
 from picking.services.waves import create_wave, release_wave
+from tests.helpers import failures, run_concurrently
 from wms.accounts.models import User
 
 SHIP_TO = ShipTo(name="Lab", street1="1 Lab Way", city="Boston", postal_code="02110")
@@ -82,31 +82,6 @@ def _orders(data: dict[str, Any], prefix: str, count: int, quantity: int) -> lis
     ]
 
 
-def _run_at_once(tenant: Any, jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[str]]:
-    """Runs each job in its own thread and connection, all released by one barrier."""
-    results: list[Any] = [None] * len(jobs)
-    errors: list[str] = []
-    start = threading.Barrier(len(jobs))
-
-    def run(n: int, job: Callable[[], Any]) -> None:
-        connection.set_tenant(tenant)
-        try:
-            start.wait()
-            results[n] = job()
-        except Exception as exc:  # any escape is a failure of the services
-            errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    connection.set_tenant(tenant)
-    return results, errors
-
-
 def _assert_ledger_clean(tenant: Any) -> None:
     assert not Balance.objects.filter(on_hand__lt=0).exists()
     assert not Balance.objects.filter(allocated__gt=F("on_hand")).exists()
@@ -134,7 +109,8 @@ def test_waves_allocating_scarce_stock_at_once_never_over_allocate(committed_ten
             ).allocation.units
         )
 
-    units, errors = _run_at_once(committed_tenant, [wave_job(ids) for ids in batches])
+    units = run_concurrently(committed_tenant, [wave_job(ids) for ids in batches])
+    errors = failures(units)
 
     assert errors == []
     assert sum(units) == 22
@@ -166,7 +142,8 @@ def test_operators_asking_at_once_get_different_lists(committed_tenant: Any) -> 
     def ask(user: Any) -> Callable[[], Any]:
         return lambda: next_pick_list(user, [data["warehouse"].pk])
 
-    lists, errors = _run_at_once(committed_tenant, [ask(u) for u in data["operators"]])
+    lists = run_concurrently(committed_tenant, [ask(u) for u in data["operators"]])
+    errors = failures(lists)
 
     assert errors == []
     assert all(pl is not None for pl in lists)
@@ -205,7 +182,8 @@ def test_operators_confirming_at_once_never_over_pick(committed_tenant: Any) -> 
 
         return loop
 
-    picked, errors = _run_at_once(committed_tenant, [work(u) for u in data["operators"]])
+    picked = run_concurrently(committed_tenant, [work(u) for u in data["operators"]])
+    errors = failures(picked)
 
     assert errors == []
     assert sum(picked) == 12
@@ -251,7 +229,8 @@ def test_the_same_pick_confirmed_twice_at_once_moves_once(committed_tenant: Any)
             idempotency_key=key,
         )
 
-    same, errors = _run_at_once(committed_tenant, [confirm(line.pk, "k-same")] * 2)
+    same = run_concurrently(committed_tenant, [confirm(line.pk, "k-same")] * 2)
+    errors = failures(same)
 
     assert errors == []
     assert same[0] == same[1] and same[0].picked == 1
@@ -260,11 +239,12 @@ def test_the_same_pick_confirmed_twice_at_once_moves_once(committed_tenant: Any)
     other_list = next_pick_list(user, [data["warehouse"].pk])
     assert other_list is not None and other_list.pk != first_list.pk
     other = other_list.lines.get()
-    results, errors = _run_at_once(
+    results = run_concurrently(
         committed_tenant, [confirm(other.pk, "k-a"), confirm(other.pk, "k-b")]
     )
+    errors = failures(results)
 
-    assert next(r for r in results if r is not None).picked == 1
+    assert next(r for r in results if not isinstance(r, BaseException)).picked == 1
     # The line was the list's only one, so the loser finds the whole list done.
     assert errors == [f"PickRefused: Pick list {other_list.number} is done."]
     assert StockMove.objects.filter(reason="pick", reference_id=str(other.pk)).count() == 1
@@ -311,7 +291,8 @@ def test_picks_racing_a_cancel_of_their_order_never_deadlock(committed_tenant: A
             cancel_order(order=Order.objects.get(pk=order_pk), user=data["manager"])
             return "cancelled"
 
-        results, errors = _run_at_once(committed_tenant, [pick, cancel])
+        results = run_concurrently(committed_tenant, [pick, cancel])
+        errors = failures(results)
         assert errors == []
         assert results[1] == "cancelled"
         assert results[0] in {"picked 1", "order_cancelled", "pick_refused"}

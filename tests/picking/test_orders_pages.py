@@ -9,24 +9,15 @@ from typing import Any
 
 import pytest
 
-from inventory.models import Event, Reservation, ReservationStatus
-from picking.models import Order, OrderLine, OrderStatus, Wave
+from inventory.models import Reservation, ReservationStatus
+from picking.models import Order, OrderStatus, Wave
 from picking.services.allocation import allocate_orders
 from picking.services.picks import confirm_pick, next_pick_list
 from picking.services.waves import create_wave, release_wave
 from tests.factories import ProductFactory
+from tests.helpers import assert_unchanged_since, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def written() -> tuple[int, int, int, int, int]:
-    return (
-        Order.objects.count(),
-        Order.objects.filter(status=OrderStatus.CANCELLED).count(),
-        OrderLine.objects.count(),
-        Event.objects.count(),
-        Reservation.objects.filter(status=ReservationStatus.ACTIVE).count(),
-    )
 
 
 def test_list_shows_orders_and_filters_them(
@@ -82,7 +73,7 @@ def test_operators_and_client_users_may_not_use_the_order_desk(
 ) -> None:
     order = order_for("SO-1", (mug, 1))
     http = http_for(request.getfixturevalue(persona))
-    before = written()
+    before = snapshot()
     assert http.get("/outbound/orders/").status_code == 403
     assert http.get(f"/outbound/orders/{order.pk}/").status_code == 403
     assert (
@@ -90,7 +81,7 @@ def test_operators_and_client_users_may_not_use_the_order_desk(
         == 403
     )
     assert http.post(f"/outbound/orders/{order.pk}/cancel/").status_code == 403
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_bulk_allocate_shows_the_summary(
@@ -120,10 +111,10 @@ def test_bulk_cancel_asks_first_then_reports_refusals_by_reference(
         "/outbound/orders/bulk/", {"action": "cancel", "order": [open_order.pk, packed.pk]}
     )
     assert asked.status_code == 302
-    before = written()
+    before = snapshot()
     confirm = http.get(asked["Location"])
     assert "Cancel 2 orders?" in confirm.text
-    assert written() == before
+    assert_unchanged_since(before)
     done = http.post("/outbound/orders/cancel/", {"order": [open_order.pk, packed.pk]}, follow=True)
     assert "Cancelled 1: SO-1." in done.text
     assert "Not cancelled: SO-2: Order SO-2 is packed and cannot become cancelled" in done.text
@@ -218,11 +209,11 @@ def test_bad_lines_are_shown_and_nothing_is_saved(
         "priority": "5",
         "lines": lines,
     }
-    before = written()
+    before = snapshot()
     response = http_for(manager).post("/outbound/orders/new/", data)
     assert response.status_code == 200
     assert message in response.text
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_a_reused_reference_with_other_lines_is_refused_on_the_form(
@@ -242,10 +233,10 @@ def test_a_reused_reference_with_other_lines_is_refused_on_the_form(
         "priority": "5",
         "lines": "MUG, 5",
     }
-    before = written()
+    before = snapshot()
     response = http_for(manager).post("/outbound/orders/new/", data)
     assert "already exists for" in response.text
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_detail_shows_lines_allocations_picks_and_events(
@@ -290,9 +281,9 @@ def test_cancel_asks_first_and_gives_the_stock_back(
     order = order_for("SO-1", (mug, 2))
     allocate_orders(order_ids=[order.pk], user=manager)
     http = http_for(manager)
-    before = written()
+    before = snapshot()
     assert "Cancel Order SO-1?" in http.get(f"/outbound/orders/{order.pk}/cancel/").text
-    assert written() == before
+    assert_unchanged_since(before)
     done = http.post(f"/outbound/orders/{order.pk}/cancel/", follow=True)
     assert "is cancelled" in done.text
     assert not Reservation.objects.filter(status=ReservationStatus.ACTIVE).exists()
@@ -303,7 +294,7 @@ def test_cancelling_a_packed_order_is_refused_and_changes_nothing(
 ) -> None:
     order = order_for("SO-1", (mug, 1))
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.PACKED)
-    before = written()
+    before = snapshot()
     response = http_for(manager).post(f"/outbound/orders/{order.pk}/cancel/", follow=True)
     assert "is packed and cannot become cancelled" in response.text
-    assert written() == before
+    assert_unchanged_since(before)

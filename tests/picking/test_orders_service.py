@@ -31,20 +31,11 @@ from picking.services.orders import (
 )
 from picking.services.waves import create_wave, release_wave
 from tests.factories import ProductFactory
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.picking.conftest import SHIP_TO
 from wms.exceptions import InvalidTransition
 
 pytestmark = pytest.mark.django_db
-
-
-def written() -> tuple[int, int, int, int]:
-    """Everything an order service may write: orders, lines, events, reservations."""
-    return (
-        Order.objects.count(),
-        OrderLine.objects.count(),
-        Event.objects.count(),
-        Reservation.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -83,26 +74,26 @@ def test_a_repeat_returns_the_existing_order_and_writes_nothing(
     create: Any, mug: Any, lamp: Any
 ) -> None:
     first, _ = create("SO-1", (mug, 2), (lamp, 1))
-    before = written()
+    before = snapshot()
 
     again, created = create(" SO-1 ", (mug, 2), (lamp, 1))
 
     assert (again.pk, created) == (first.pk, False)
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_the_same_reference_with_other_lines_is_refused_and_writes_nothing(
     create: Any, mug: Any, lamp: Any
 ) -> None:
     create("SO-1", (mug, 2))
-    before = written()
+    before = snapshot()
 
     with pytest.raises(DuplicateOrder, match="SO-1 already exists .* with other lines"):
         create("SO-1", (mug, 3))
     with pytest.raises(DuplicateOrder):
         create("SO-1", (mug, 2), (lamp, 1))
 
-    assert written() == before
+    assert_unchanged_since(before)
     assert OrderLine.objects.get().quantity == 2
 
 
@@ -110,7 +101,7 @@ def test_another_clients_sku_is_refused_and_writes_nothing(
     create: Any, mug: Any, other_client: Any
 ) -> None:
     theirs = ProductFactory(client=other_client, sku="THEIRS")
-    before = written()
+    before = snapshot()
 
     with pytest.raises(OrderRefused) as refused:
         create("SO-1", (mug, 1), (theirs, 1))
@@ -118,50 +109,50 @@ def test_another_clients_sku_is_refused_and_writes_nothing(
     assert refused.value.field_errors == {
         "lines.2.product": ["Line 2: SKU THEIRS belongs to another client."]
     }
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_an_inactive_sku_is_refused(create: Any, acme_outdoor: Any) -> None:
     retired = ProductFactory(client=acme_outdoor, sku="OLD", is_active=False)
-    before = written()
+    before = snapshot()
 
     with pytest.raises(OrderRefused, match="SKU OLD is inactive"):
         create("SO-1", (retired, 1))
 
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 @pytest.mark.parametrize("quantity", [0, -1])
 def test_a_quantity_below_one_is_refused(create: Any, mug: Any, quantity: int) -> None:
-    before = written()
+    before = snapshot()
 
     with pytest.raises(OrderRefused) as refused:
         create("SO-1", (mug, quantity))
 
     assert list(refused.value.field_errors) == ["lines.1.quantity"]
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_an_inactive_client_is_refused(create: Any, mug: Any, acme_outdoor: Any) -> None:
     acme_outdoor.is_active = False
     acme_outdoor.save()
-    before = written()
+    before = snapshot()
 
     with pytest.raises(OrderRefused, match="Client acme-outdoor is inactive"):
         create("SO-1", (mug, 1))
 
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_an_empty_reference_or_no_lines_is_refused(create: Any, mug: Any) -> None:
-    before = written()
+    before = snapshot()
 
     with pytest.raises(OrderRefused, match="needs the client's reference"):
         create("  ", (mug, 1))
     with pytest.raises(OrderRefused, match="at least one line"):
         create("SO-1")
 
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 ALL = list(OrderStatus.values)
@@ -198,7 +189,7 @@ def test_the_table_matches_the_documented_lifecycle() -> None:
 
 def test_a_refused_transition_writes_nothing(create: Any, mug: Any, manager: Any) -> None:
     order, _ = create("SO-1", (mug, 1))
-    before = written()
+    before = snapshot()
 
     with (
         pytest.raises(InvalidTransition, match="SO-1 is new and cannot become shipped"),
@@ -208,7 +199,7 @@ def test_a_refused_transition_writes_nothing(create: Any, mug: Any, manager: Any
 
     order.refresh_from_db()
     assert order.status == OrderStatus.NEW
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_cancel_releases_every_reservation_of_a_released_order(
@@ -248,13 +239,13 @@ def test_cancel_is_refused_once_packed_and_changes_nothing(
         locked = lock_order(order)
         for status in (OrderStatus.RELEASED, OrderStatus.PICKED, OrderStatus.PACKED):
             transition(locked, status, manager)
-    before = written()
+    before = snapshot()
 
     with pytest.raises(InvalidTransition, match="SO-1 is packed and cannot become cancelled"):
         cancel_order(order=order, user=manager)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.PACKED
-    assert written() == before
+    assert_unchanged_since(before)
     assert Reservation.objects.get().status == ReservationStatus.ACTIVE
     assert Balance.objects.get(product=mug).allocated == 2

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from inventory.models import Event, Lot, Lpn, StockMove
+from inventory.models import Lpn
 from inventory.services import ledger
 from receiving import services
-from receiving.models import Asn, AsnLine, Receipt, ReceivingPolicy
+from receiving.models import Asn, AsnLine, ReceivingPolicy
 from tests.factories import LpnFactory, ProductBarcodeFactory, UserFactory
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.inventory import conftest as ledger_world
 
 WIDGET_UPC = "614141000036"
@@ -71,50 +71,14 @@ def line_of(asn: Asn, product: Any) -> AsnLine:
     return AsnLine.objects.get(asn=asn, product=product)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    receipts: int
-    moves: int
-    events: int
-    lots: int
-    lpns: int
-    counters: list[tuple[int, int, int]]
-    status: str | None
-
-
-def snapshot(asn: Asn | None = None) -> Snapshot:
-    counters = (
-        list(
-            AsnLine.objects.filter(asn=asn)
-            .order_by("pk")
-            .values_list("pk", "received_qty", "damaged_qty")
-        )
-        if asn
-        else []
-    )
-    return Snapshot(
-        receipts=Receipt.objects.count(),
-        moves=StockMove.objects.count(),
-        events=Event.objects.count(),
-        lots=Lot.objects.count(),
-        lpns=Lpn.objects.count(),
-        counters=counters,
-        status=Asn.objects.get(pk=asn.pk).status if asn else None,
-    )
-
-
 @pytest.fixture
 def unchanged() -> Callable[[Asn | None], Callable[[], None]]:
-    """`check = unchanged(asn)` before a refused call, `check()` after: no receipt, move, event,
-    lot or LPN was written and the ASN's counters and status are as they were."""
+    """`check = unchanged(asn)` before a refused call, `check()` after: nothing in the tenant's
+    schema was written (tests.helpers.assert_unchanged_since), the ASN included."""
 
     def take(asn: Asn | None = None) -> Callable[[], None]:
-        before = snapshot(asn)
-
-        def check() -> None:
-            assert snapshot(asn) == before
-
-        return check
+        before = snapshot()
+        return lambda: assert_unchanged_since(before)
 
     return take
 

@@ -4,11 +4,8 @@ escapes."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
-
-from django.db import connection
 
 from inventory.models import Client, Location, LocationKind, Lpn, Product
 from inventory.services import ledger
@@ -16,6 +13,7 @@ from inventory.services.master import create_warehouse
 from receiving.exceptions import TaskTaken
 from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_tasks
+from tests.helpers import failures, run_concurrently
 from wms.accounts.models import User
 
 THREADS = 8
@@ -41,55 +39,25 @@ def _setup() -> dict[str, Any]:
     return {"task": task.pk, "operators": operators}
 
 
-def _worker(
-    tenant: Any,
-    user_pk: int,
-    task_pk: int,
-    outcomes: Counter[str],
-    errors: list[str],
-    lock: threading.Lock,
-    start: threading.Barrier,
-) -> None:
-    connection.set_tenant(tenant)
+def _claim(user_pk: int, task_pk: int) -> str:
     try:
-        user = User.objects.get(pk=user_pk)
-        task = PutawayTask.objects.get(pk=task_pk)
-        start.wait()
-        try:
-            putaway_tasks.start_task(user=user, task=task)
-            with lock:
-                outcomes["claimed"] += 1
-        except TaskTaken:
-            with lock:
-                outcomes["taken"] += 1
-    except Exception as exc:  # anything else is a failure of the putaway services
-        with lock:
-            errors.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        connection.close()
+        putaway_tasks.start_task(
+            user=User.objects.get(pk=user_pk), task=PutawayTask.objects.get(pk=task_pk)
+        )
+    except TaskTaken:
+        return "taken"
+    return "claimed"
 
 
 def test_concurrent_claims_give_the_task_to_exactly_one_operator(committed_tenant: Any) -> None:
     ids = _setup()
-    outcomes: Counter[str] = Counter()
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(THREADS)
-    threads = [
-        threading.Thread(
-            target=_worker,
-            args=(committed_tenant, user_pk, ids["task"], outcomes, errors, lock, start),
-        )
-        for user_pk in ids["operators"]
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    connection.set_tenant(committed_tenant)
+    results = run_concurrently(
+        committed_tenant,
+        [lambda user_pk=user_pk: _claim(user_pk, ids["task"]) for user_pk in ids["operators"]],
+    )
 
-    assert errors == []
-    assert outcomes == Counter({"claimed": 1, "taken": THREADS - 1})
+    assert failures(results) == []
+    assert Counter(results) == Counter({"claimed": 1, "taken": THREADS - 1})
     task = PutawayTask.objects.get(pk=ids["task"])
     assert task.status == PutawayStatus.IN_PROGRESS
     assert task.assigned_to_id in ids["operators"]

@@ -17,9 +17,10 @@ from inventory.reconcile import find_drift
 from inventory.services.posting import virtual_location
 from picking.models import Order, OrderStatus
 from shipping.exceptions import ShipmentRefused
-from shipping.models import Carton, CartonStatus, Manifest, Shipment, ShipmentStatus
+from shipping.models import Carton, CartonStatus, Shipment, ShipmentStatus
 from shipping.services import dispatch, rating
 from shipping.tasks import rate_shipment
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import dress_warehouse, fresh, make_packed_order
 
@@ -30,10 +31,6 @@ packed_two = shipments_fixtures.packed_two
 def buy_labels(world: Any) -> None:
     for shipment in world.shipments:
         assert rate_shipment.apply(args=[shipment.pk]).get() == ShipmentStatus.LABEL_PURCHASED
-
-
-def written() -> tuple[int, int, int]:
-    return StockMove.objects.count(), Event.objects.count(), Manifest.objects.count()
 
 
 @pytest.fixture
@@ -93,35 +90,35 @@ def test_last_carton_ships_the_order_and_its_stock_leaves(operator: Any, loaded:
 def test_a_carton_without_a_label_is_refused_and_nothing_is_written(
     operator: Any, carrier_settings: Any, packed: Any
 ) -> None:
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match=r"has no label yet \(still rating\)"):
         dispatch.ship_carton(user=operator, code=packed.cartons[0].lpn.code, ship_dock=packed.dock)
-    assert written() == before
+    assert_unchanged_since(before)
     assert fresh(packed.shipment).status == ShipmentStatus.RATING
 
 
 def test_a_voided_label_is_refused(operator: Any, manager: Any, loaded: Any) -> None:
     rating.void_label(shipment=loaded.shipments[0], user=manager)
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match="its label was voided"):
         dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock)
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_a_carton_shipped_already_is_refused(operator: Any, loaded: Any) -> None:
     dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock)
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match="has already shipped"):
         dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=loaded.dock2)
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_another_warehouses_dock_is_refused(operator: Any, west: Any, loaded: Any) -> None:
     west_dock = dress_warehouse(west).dock
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match="belongs to another warehouse"):
         dispatch.ship_carton(user=operator, code=loaded.cartons[0].lpn.code, ship_dock=west_dock)
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_a_location_that_is_no_ship_dock_is_refused(operator: Any, loaded: Any) -> None:
@@ -143,10 +140,10 @@ def test_the_last_carton_of_an_order_not_packed_is_refused_and_rolled_back(
         user=manager, warehouse=east, client=acme_outdoor, order_status=OrderStatus.PICKED
     )
     buy_labels(world)
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match="not packed"):
         dispatch.ship_carton(user=operator, code=world.cartons[0].lpn.code, ship_dock=world.dock)
-    assert written() == before
+    assert_unchanged_since(before)
     assert fresh(world.shipment).status == ShipmentStatus.LABEL_PURCHASED
     assert Carton.objects.get(pk=world.cartons[0].pk).status == CartonStatus.CLOSED
 
@@ -186,12 +183,12 @@ def test_a_second_manifest_of_the_same_day_is_refused(
     dispatch.create_manifest(
         warehouse=loaded.warehouse, carrier_name="USPS", day=today(), user=manager
     )
-    before = written()
+    before = snapshot()
     with pytest.raises(ShipmentRefused, match="No USPS shipments of EAST on .* are waiting"):
         dispatch.create_manifest(
             warehouse=loaded.warehouse, carrier_name="USPS", day=today(), user=manager
         )
-    assert written() == before
+    assert_unchanged_since(before)
     assert carrier_settings.counters()["scan_forms"] == 1
 
 

@@ -13,9 +13,10 @@ from pypdf import PdfReader
 
 from inventory.models import Event
 from picking.models import Order
-from shipping.models import Manifest, ShipmentStatus
+from shipping.models import ShipmentStatus
 from shipping.tasks import rate_shipment
 from tests.api.conftest import error_of
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import UNDELIVERABLE, fresh, make_packed_order
 
@@ -52,10 +53,6 @@ def stuck(carrier_settings: Any, manager: Any, east: Any, acme_outdoor: Any) -> 
     rate_shipment.apply(args=[world.shipment.pk]).get()
     assert fresh(world.shipment).status == ShipmentStatus.NEEDS_ATTENTION
     return world
-
-
-def counts() -> tuple[int, int]:
-    return Event.objects.count(), Manifest.objects.count()
 
 
 def test_list_puts_shipments_needing_attention_first_and_filters(
@@ -149,21 +146,22 @@ def test_retry_with_a_corrected_address_rates_again_once(
 
 
 def test_retry_of_a_bought_label_is_refused(manager_api: Any, bought: Any) -> None:
-    before = counts()
+    before = snapshot()
     response = manager_api.post(f"/shipments/{bought.shipments[0].pk}/retry", {})
     assert response.status_code == 409
     assert error_of(response)["code"] == "shipment_refused"
-    assert counts() == before
+    assert_unchanged_since(before)
 
 
 @pytest.mark.parametrize("persona", ["operator_api", "client_api"])
 def test_others_may_not_retry_and_nothing_is_written(
     request: pytest.FixtureRequest, stuck: Any, persona: str
 ) -> None:
-    before = counts()
-    response = request.getfixturevalue(persona).post(f"/shipments/{stuck.shipment.pk}/retry", {})
+    api = request.getfixturevalue(persona)
+    before = snapshot()
+    response = api.post(f"/shipments/{stuck.shipment.pk}/retry", {})
     assert response.status_code == 403
-    assert counts() == before
+    assert_unchanged_since(before)
     assert fresh(stuck.shipment).status == ShipmentStatus.NEEDS_ATTENTION
 
 
@@ -226,13 +224,13 @@ def test_manifest_is_created_once_per_key_and_its_pdf_downloads(
 
 
 def test_manifest_with_nothing_waiting_is_refused(manager_api: Any, bought: Any) -> None:
-    before = counts()
+    before = snapshot()
     response = manager_api.post(
         "/manifests", {"warehouse": "EAST", "carrier": "FedEx", "date": today().isoformat()}
     )
     assert response.status_code == 409
     assert error_of(response)["code"] == "shipment_refused"
-    assert counts() == before
+    assert_unchanged_since(before)
 
 
 def test_manifest_of_an_unknown_warehouse_is_a_field_error(manager_api: Any, acme: Any) -> None:
@@ -247,12 +245,13 @@ def test_manifest_of_an_unknown_warehouse_is_a_field_error(manager_api: Any, acm
 def test_others_may_not_create_manifests(
     request: pytest.FixtureRequest, bought: Any, carrier_settings: Any, persona: str
 ) -> None:
-    before = counts()
-    response = request.getfixturevalue(persona).post(
+    api = request.getfixturevalue(persona)
+    before = snapshot()
+    response = api.post(
         "/manifests", {"warehouse": "EAST", "carrier": "USPS", "date": today().isoformat()}
     )
     assert response.status_code == 403
-    assert counts() == before
+    assert_unchanged_since(before)
     assert carrier_settings.counters()["scan_forms"] == 0
 
 

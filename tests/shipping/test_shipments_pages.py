@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from inventory.models import Event, StockMove
 from shipping.models import Manifest, ShipmentStatus
 from shipping.tasks import rate_shipment
+from tests.helpers import assert_unchanged_since, snapshot
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import UNDELIVERABLE, fresh, make_packed_order
 
@@ -35,10 +35,6 @@ def stuck(carrier_settings: Any, manager: Any, east: Any, acme_outdoor: Any) -> 
     )
     rate_shipment.apply(args=[world.shipment.pk]).get()
     return world
-
-
-def written() -> tuple[int, int, int]:
-    return Event.objects.count(), Manifest.objects.count(), StockMove.objects.count()
 
 
 def test_list_shows_needs_attention_first_with_its_message(
@@ -123,13 +119,13 @@ def test_manifest_page_creates_and_serves_the_pdf(
 def test_manifest_with_nothing_waiting_shows_why_and_writes_nothing(
     http_for: Any, manager: Any, east: Any, acme: Any
 ) -> None:
-    before = written()
+    before = snapshot()
     response = http_for(manager).post(
         "/shipping/manifests/", {"warehouse": east.pk, "carrier": "UPS", "date": "2025-03-03"}
     )
     assert response.status_code == 400
     assert "No UPS shipments of EAST on 2025-03-03" in response.content.decode()
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 @pytest.mark.parametrize("persona", ["operator", "client_user"])
@@ -143,7 +139,7 @@ def test_desk_pages_and_actions_are_refused_to_others(
 ) -> None:
     http = http_for(request.getfixturevalue(persona))
     pk = bought.shipments[0].pk
-    before = written()
+    before = snapshot()
     for path in (
         "/shipping/shipments/",
         f"/shipping/shipments/{pk}/",
@@ -157,7 +153,7 @@ def test_desk_pages_and_actions_are_refused_to_others(
         http.post("/shipping/manifests/", {"warehouse": east.pk, "carrier": "USPS"}).status_code
         == 403
     )
-    assert written() == before
+    assert_unchanged_since(before)
     assert carrier_settings.counters()["refunds"] == {}
 
 
@@ -228,13 +224,13 @@ def test_ship_dock_refuses_loudly_and_writes_nothing(
     http_for: Any, operator: Any, carrier_settings: Any, packed: Any
 ) -> None:
     http = http_for(operator)
-    before = written()
+    before = snapshot()
     no_label = scan(http, packed.cartons[0].lpn.code, packed.dock, "k1")
     assert 'data-ok="0"' in no_label and "NOT LOADED." in no_label
     assert "has no label yet" in no_label
     unknown = scan(http, "XYZ", packed.dock, "k2")
     assert "“XYZ” is not a packed carton" in unknown
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_ship_dock_of_another_warehouse_is_not_offered_to_an_operator(
@@ -243,10 +239,10 @@ def test_ship_dock_of_another_warehouse_is_not_offered_to_an_operator(
     west_dock = shipments_fixtures.dress_warehouse(west).dock
     http = http_for(operator)
     assert west_dock.code not in http.get("/floor/ship/").content.decode()
-    before = written()
+    before = snapshot()
     refused = scan(http, bought.cartons[0].lpn.code, west_dock, "k1")
     assert "Choose the ship dock" in refused
-    assert written() == before
+    assert_unchanged_since(before)
 
 
 def test_client_users_have_no_ship_dock(http_for: Any, client_user: Any, acme: Any) -> None:

@@ -1,0 +1,105 @@
+"""Helpers every test module may use: proving a refused action wrote nothing, and running jobs in
+concurrent transactions."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import connection
+
+T = TypeVar("T")
+
+# What a refused request may still write: a login throttle's record of the attempt, the session,
+# and the columns that only say when someone last signed in or used a token. Everything else in
+# the tenant's schema must be exactly as it was.
+NOT_FACTS = ("axes_", "django_session")
+BOOKKEEPING_COLUMNS = ("last_login", "last_used_at")
+
+
+def _tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+            [connection.schema_name],
+        )
+        return [name for (name,) in cursor.fetchall() if not name.startswith(NOT_FACTS)]
+
+
+def table_digests(tables: Sequence[str] | None = None) -> dict[str, str]:
+    """A digest of every row of each table of the current tenant's schema (all of them unless
+    named): equal digests mean no row was added, changed or removed."""
+    digests = {}
+    with connection.cursor() as cursor:
+        for table in tables or _tables():
+            cursor.execute(
+                "SELECT count(*) || md5(coalesce(string_agg(r, '|' ORDER BY r), '')) "
+                f'FROM (SELECT (to_jsonb(t) - %s::text[])::text AS r FROM "{table}" t) AS t',
+                [list(BOOKKEEPING_COLUMNS)],
+            )
+            digests[table] = cursor.fetchone()[0]
+    return digests
+
+
+def snapshot() -> dict[str, str]:
+    """Every table of the tenant's schema as it is now (see assert_unchanged_since)."""
+    return table_digests()
+
+
+def assert_unchanged_since(before: dict[str, str], *, except_tables: Sequence[str] = ()) -> None:
+    """No table of the tenant's schema changed since `before = snapshot()`: nothing was added,
+    changed or removed (rows compared whole, not just counted)."""
+    after = table_digests()
+    changed = sorted(
+        name
+        for name in set(before) | set(after)
+        if before.get(name) != after.get(name) and name not in except_tables
+    )
+    assert changed == [], f"written to since the snapshot: {changed}"
+
+
+@contextmanager
+def assert_nothing_written(*, except_tables: Sequence[str] = ()) -> Iterator[None]:
+    """Around a refused action: no table of the tenant's schema changed (rows compared whole,
+    not just counted). `except_tables` names tables the action may legitimately touch."""
+    before = table_digests()
+    yield
+    assert_unchanged_since(before, except_tables=except_tables)
+
+
+def run_concurrently(
+    tenant: Any, jobs: Sequence[Callable[[], T]], *, timeout: float = 120
+) -> list[T | BaseException]:
+    """Runs each job in a thread of its own, on its own database connection in `tenant`, all
+    released at once by a barrier, each in its own transactions (use with the committed_tenant
+    fixture). Returns each job's result, or the exception it raised, in job order; fails when a
+    thread does not finish in time. The calling thread's connection is back on `tenant` after."""
+    start = threading.Barrier(len(jobs))
+    results: list[T | BaseException | None] = [None] * len(jobs)
+
+    def run(n: int, job: Callable[[], T]) -> None:
+        connection.set_tenant(tenant)
+        try:
+            start.wait()
+            results[n] = job()
+        except BaseException as exc:
+            results[n] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    stuck = [n for n, thread in enumerate(threads) if thread.is_alive()]
+    connection.set_tenant(tenant)
+    assert not stuck, f"jobs {stuck} did not finish within {timeout} s"
+    return results  # type: ignore[return-value]
+
+
+def failures(results: Sequence[Any]) -> list[str]:
+    """The exceptions among run_concurrently's results, as "Type: message" lines."""
+    return [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
