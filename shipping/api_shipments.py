@@ -1,16 +1,17 @@
 """The shipments and manifests REST routes under /api/v1/ (mounted by wms.api by dotted path).
 Managers and admins only (shipping.manage_shipments; 403 and nothing written otherwise): list and
 read shipments (rates with the chosen one marked, tracking, state, attention message), retry one
-that needs attention (optionally with a corrected ship-to), void a bought label, download the
-label, create and download manifests. Refusals are the JSON error envelope (409
-shipment_refused, 422 carrier_rejected with EasyPost's message, 503 carrier_unavailable).
+that needs attention (optionally with a corrected ship-to), reconcile one left between two
+states with EasyPost, void a bought label, download the label, create and download manifests.
+Refusals are the JSON error envelope (409 shipment_refused, 422 carrier_rejected with EasyPost's
+message, 503 carrier_unavailable).
 
-POSTs take an Idempotency-Key. Void and manifest call EasyPost, which must never happen inside a
-database transaction, so their key is looked up first and recorded after the call."""
+POSTs take an Idempotency-Key. Void, reconcile and manifest call EasyPost, which must never happen
+inside a database transaction, so their key is looked up first and recorded after the call."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
@@ -23,6 +24,7 @@ from shipping.models import Manifest, Shipment
 from shipping.schemas_shipments import (
     ManifestIn,
     ManifestOut,
+    ReconcileOut,
     RetryIn,
     ShipmentOut,
     ShipmentQuery,
@@ -34,6 +36,7 @@ from wms.idempotency.services import IdempotencyConflict, fingerprint_of, run_on
 
 router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_shipments"
+T = TypeVar("T")
 
 
 def _shipment(user: Any, pk: int) -> Shipment:
@@ -45,12 +48,15 @@ def once_around_network(
     key: str | None,
     scope: str,
     payload: dict[str, Any],
-    action: Callable[[], int],
-) -> int:
+    action: Callable[[], T],
+    dump: Callable[[T], Any] = int,  # type: ignore[assignment]
+    load: Callable[[Any], T] = int,  # type: ignore[assignment]
+) -> T:
     """Runs an action that calls EasyPost at most once per Idempotency-Key, without holding a
     transaction over the call: a stored result is replayed; otherwise the action runs and its
-    result (a primary key) is recorded afterwards. A concurrent repeat is refused by the
-    service's own state checks (a label voided twice, a day manifested twice)."""
+    result (a primary key unless `dump`/`load` say otherwise) is recorded afterwards. A
+    concurrent repeat is refused by the service's own state checks (a label voided twice, a day
+    manifested twice, a shipment reconciled twice)."""
     if key:
         record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
         if record is not None:
@@ -59,12 +65,18 @@ def once_around_network(
                     f"Idempotency key “{key}” was already used for a different request "
                     f"({record.scope}). Use a new key for a new request."
                 )
-            return int(record.result or 0)
-    pk = action()
+            return load(record.result)
+    result = action()
     run_once(
-        user=user, key=key, scope=scope, payload=payload, action=lambda: pk, dump=int, load=int
+        user=user,
+        key=key,
+        scope=scope,
+        payload=payload,
+        action=lambda: result,
+        dump=dump,
+        load=load,
     )
-    return pk
+    return result
 
 
 @router.get("/shipments", response=list[ShipmentSummaryOut], summary="Shipments, attention first")
@@ -103,6 +115,33 @@ def retry_shipment_route(
         load=int,
     )
     return _shipment(user, pk)
+
+
+@router.post(
+    "/shipments/{pk}/reconcile",
+    response=ReconcileOut,
+    summary="Settle a shipment left between two states with EasyPost",
+)
+def reconcile_shipment_route(
+    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Asks EasyPost for a shipment still rating or rated, bought without its label files, or
+    with a void whose answer never came: a label EasyPost already sold is recorded (never
+    bought twice: `outcome` recorded); without one the rating task runs again (rating); a void
+    is recorded as EasyPost answered it (voided, void_cleared). A shipment that waits for
+    nothing is 409 shipment_refused; EasyPost unreachable is 503 carrier_unavailable."""
+    user = staff_user(request, MANAGE)
+    shipment = _shipment(user, pk)
+    result = once_around_network(
+        user,
+        idempotency_key,
+        "api.shipment.reconcile",
+        {"shipment": pk},
+        lambda: rating.reconcile_shipment(shipment.pk, user),
+        dump=lambda r: {"outcome": r.outcome, "message": r.message},
+        load=lambda stored: rating.Reconciled(pk, stored["outcome"], stored["message"], ""),
+    )
+    return {"outcome": result.outcome, "message": result.message, "shipment": _shipment(user, pk)}
 
 
 @router.post("/shipments/{pk}/void", response=ShipmentOut, summary="Void (refund) a label")
