@@ -128,6 +128,7 @@ def _detail(
         "can_void": shipment.status == ShipmentStatus.LABEL_PURCHASED
         and not shipment.refund_status,
         "waiting_for": rating.waiting_for(shipment),
+        "manifest_ready": selectors.manifest_is_ready(shipment.manifest_id),
         "rate_notes": [
             RateMessage(carrier=m.get("carrier") or "", message=m.get("message") or "").text
             for m in shipment.rate_messages or []

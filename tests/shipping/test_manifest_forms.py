@@ -61,6 +61,9 @@ def test_a_form_still_creating_waits_and_its_pdf_is_fetched_when_ready(
     assert manifest.next_attempt_at is not None
     page = http_for(manager).get("/shipping/manifests/").content.decode()
     assert "Waiting for the carrier" in page
+    assert f"/shipping/manifests/{manifest.pk}/pdf/" not in page
+    shipment_page = http_for(manager).get(f"/shipping/shipments/{bought.shipments[0].pk}/")
+    assert "waiting for the carrier's form" in shipment_page.content.decode()
 
     assert run_fetch(manifest) == ManifestStatus.READY
     manifest.refresh_from_db()
