@@ -1,11 +1,13 @@
 """The pack station's REST routes under /api/v1/ (mounted by wms.api by dotted path): an order's
-box proposal, packing items into a new or open carton, closing a carton on its weight, and the
-packing slip and carton label PDFs. Floor staff of the order's warehouse (shipping.pack; 404
-outside their scope); refusals are 409 pack_refused with what was expected, and write nothing."""
+box proposal, packing items into a new or open carton, closing a carton on its weight, the
+packing slip and carton label PDFs, and loading a carton at the ship dock. Floor staff of the
+order's warehouse (shipping.pack, shipping.ship; 404 outside their scope); refusals are 409
+(pack_refused, shipment_refused) with what was expected, and write nothing."""
 
 # No `from __future__ import annotations`: ninja reads parameter annotations at import time.
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -13,6 +15,7 @@ from inventory.api.common import IdempotencyKey, found, user_of
 from picking import selectors as picking_selectors
 from picking.models import Order
 from shipping import selectors_pack as selectors
+from shipping import selectors_shipments
 from shipping.exceptions import PackRefused
 from shipping.models import BoxType, Carton
 from shipping.schemas_pack import (
@@ -21,8 +24,10 @@ from shipping.schemas_pack import (
     CartonizationOut,
     CartonOut,
     CartonPackIn,
+    CartonShipIn,
+    CartonShipOut,
 )
-from shipping.services import pack_documents, packing
+from shipping.services import dispatch, pack_documents, packing
 from wms.permissions import require
 
 router = Router(tags=["packing"])
@@ -216,3 +221,45 @@ def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
 def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
     carton = _carton(user_of(request), pk)
     return _pdf(pack_documents.carton_label_pdf(carton), f"carton-{carton.lpn.code}.pdf")
+
+
+@router.post("/cartons/{pk}/ship", response=CartonShipOut, summary="Load a carton at the ship dock")
+def ship_carton_route(
+    request: HttpRequest, pk: int, payload: CartonShipIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """What the handheld ship dock does for one scan: moves the carton's LPN to the dock and
+    marks carton and shipment shipped; the order's last carton ships the order (its stock
+    leaves for the customer). Refused with 409 shipment_refused and nothing written without a
+    bought label, when voided, being voided or already shipped. An unknown dock, or one of
+    another warehouse, is 422 on `ship_dock`. Send an Idempotency-Key: a repeat returns the
+    first answer and loads nothing again."""
+    user = user_of(request)
+    require(user, "shipping.ship")
+    carton = found(selectors.get_carton_for_user(user, pk), f"No carton {pk}.")
+    dock = (
+        selectors_shipments.ship_docks_for_user(user)
+        .filter(warehouse_id=carton.warehouse_id, code__iexact=payload.ship_dock.strip())
+        .first()
+    )
+    if dock is None:
+        raise ValidationError(
+            {"ship_dock": [f"No ship dock “{payload.ship_dock}” in the carton's warehouse."]}
+        )
+    require(user, "shipping.ship", dock)
+
+    result = dispatch.ship_carton(
+        user=user, code=carton.lpn.code, ship_dock=dock, idempotency_key=idempotency_key
+    )
+    shipment = result.shipment
+    return {
+        "carton_id": carton.pk,
+        "shipment_id": shipment.pk,
+        "shipment_status": shipment.status,
+        "carrier": shipment.carrier,
+        "tracking_code": shipment.tracking_code,
+        "order_id": shipment.order_id,
+        "order_reference": shipment.order.reference,
+        "order_shipped": result.order_shipped,
+        "cartons_left": result.cartons_left,
+        "message": result.message,
+    }

@@ -1,12 +1,14 @@
 """The shipments and manifests REST routes under /api/v1/ (mounted by wms.api by dotted path).
 Managers and admins only (shipping.manage_shipments; 403 and nothing written otherwise): list and
 read shipments (rates with the chosen one marked, tracking, state, attention message), retry one
-that needs attention (optionally with a corrected ship-to), void a bought label, download the
-label, create and download manifests. Refusals are the JSON error envelope (409
-shipment_refused, 422 carrier_rejected with EasyPost's message, 503 carrier_unavailable).
+that needs attention (optionally with a corrected ship-to), reconcile one left between two
+states with EasyPost, void a bought label, download the label, create and download manifests.
+Refusals are the JSON error envelope (409 shipment_refused, 422 carrier_rejected with EasyPost's
+message, 503 carrier_unavailable).
 
-POSTs take an Idempotency-Key. Void and manifest call EasyPost, which must never happen inside a
-database transaction, so their key is looked up first and recorded after the call."""
+POSTs take an Idempotency-Key. Void, reconcile and manifest call EasyPost, which must never happen
+inside a database transaction: their services declare `holds_transaction=False`, so the key is
+looked up first and recorded after the call."""
 
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
 from typing import Any, Literal
@@ -22,6 +24,7 @@ from shipping.models import Manifest, Shipment
 from shipping.schemas_shipments import (
     ManifestIn,
     ManifestOut,
+    ReconcileOut,
     RetryIn,
     ShipmentOut,
     ShipmentQuery,
@@ -67,6 +70,27 @@ def retry_shipment_route(
         shipment=shipment, user=user, address=address, idempotency_key=idempotency_key
     )
     return _shipment(user, pk)
+
+
+@router.post(
+    "/shipments/{pk}/reconcile",
+    response=ReconcileOut,
+    summary="Settle a shipment left between two states with EasyPost",
+)
+def reconcile_shipment_route(
+    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Asks EasyPost for a shipment still rating or rated, bought without its label files, or
+    with a void whose answer never came: a label EasyPost already sold is recorded (never
+    bought twice: `outcome` recorded); without one the rating task runs again (rating); a void
+    is recorded as EasyPost answered it (voided, void_cleared). A shipment that waits for
+    nothing is 409 shipment_refused; EasyPost unreachable is 503 carrier_unavailable."""
+    user = staff_user(request, MANAGE)
+    shipment = _shipment(user, pk)
+    result = rating.reconcile_shipment(
+        shipment_id=shipment.pk, user=user, idempotency_key=idempotency_key
+    )
+    return {"outcome": result.outcome, "message": result.message, "shipment": _shipment(user, pk)}
 
 
 @router.post("/shipments/{pk}/void", response=ShipmentOut, summary="Void (refund) a label")

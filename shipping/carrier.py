@@ -123,9 +123,18 @@ class PurchasedLabel:
 
 @dataclass(frozen=True)
 class ScanForm:
+    """EasyPost's ScanForm: `status` is creating, created or failed; `form_url` is empty until
+    created (EasyPost may answer the create with "creating" and make the PDF later)."""
+
     id: str
     form_url: str
     tracking_codes: tuple[str, ...]
+    status: str = "created"
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
 
 
 # --- The client and its errors -----------------------------------------------------------------
@@ -291,15 +300,34 @@ def refund(shipment_id: str) -> str:
     return str(shipment.get("refund_status") or "")
 
 
-def create_scan_form(shipment_ids: Iterable[str]) -> ScanForm:
-    """One end-of-day manifest (USPS SCAN form) for bought shipments."""
-    refs = [{"id": shipment_id} for shipment_id in shipment_ids]
-    form = _call(lambda client: client.scan_form.create(shipments=refs))
+def _scan_form(form: Any) -> ScanForm:
     return ScanForm(
         id=str(form["id"]),
         form_url=str(form.get("form_url") or ""),
         tracking_codes=tuple(str(code) for code in form.get("tracking_codes") or []),
+        status=str(form.get("status") or "created"),
+        message=str(form.get("message") or ""),
     )
+
+
+def create_scan_form(shipment_ids: Iterable[str]) -> ScanForm:
+    """One end-of-day manifest (USPS SCAN form) for bought shipments. Its PDF may not be ready
+    yet (status creating): ask `get_scan_form` again later."""
+    refs = [{"id": shipment_id} for shipment_id in shipment_ids]
+    return _scan_form(_call(lambda client: client.scan_form.create(shipments=refs)))
+
+
+def get_scan_form(form_id: str) -> ScanForm:
+    """The scan form as EasyPost has it now (GET /scan_forms/{id})."""
+    return _scan_form(_call(lambda client: client.scan_form.retrieve(form_id)))
+
+
+def scan_form_of(shipment_id: str) -> ScanForm | None:
+    """The scan form a bought shipment is on at EasyPost, if any: how a manifest whose request
+    went unanswered finds out whether EasyPost made the form after all."""
+    shipment = _call(lambda client: client.shipment.retrieve(shipment_id))
+    form = shipment.get("scan_form")
+    return _scan_form(form) if form else None
 
 
 # --- Documents ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ Routes (Bearer auth on everything under /v2; 401 without it): POST /v2/shipments
 USPS, UPS and FedEx; a street1 containing UNDELIVERABLE is refused with ADDRESS.VERIFY.FAILURE),
 GET /v2/shipments/{id}, POST /v2/shipments/{id}/buy (once: a second buy is EasyPost's 422
 SHIPMENT.POSTAGE.EXISTS), GET /v2/shipments/{id}/label?file_format=ZPL|PDF, POST
-/v2/shipments/{id}/refund, POST /v2/scan_forms, POST /v2/trackers, GET /v2/trackers/{id}.
+/v2/shipments/{id}/refund, POST /v2/scan_forms, GET /v2/scan_forms/{id}, POST /v2/trackers,
+GET /v2/trackers/{id}.
 Label and form files are served without auth from /files/..., as EasyPost serves them from S3.
 
 Control (no auth, loopback only): `POST /_control` with a JSON object, every key optional:
@@ -24,6 +25,10 @@ Control (no auth, loopback only): `POST /_control` with a JSON object, every key
      "rate_errors": {"FedEx": "Service unavailable"},# that carrier answers a rate_error message
      "no_rates": true,                               # no carrier rates at all
      "invalid_address": true,                        # every to_address fails verification
+     "scan_form_creating": 2,                        # new scan forms answer status "creating"
+                                                     # (form_url null) to the create and to
+                                                     # this many GETs, then "created"
+     "scan_form_failure": "USPS is down",            # ... or then "failed" with this message
      "today": "2025-03-03"}                          # the date delivery_date counts from
 It answers (as does `GET /_control`) with the counters: requests per route, buy attempts and
 purchases per shipment, refunds, scan forms, faults still queued. The same operations are
@@ -122,6 +127,10 @@ class State:
     rate_errors: dict[str, str] = field(default_factory=dict)
     no_rates: bool = False
     invalid_address: bool = False
+    scan_form_creating: int = 0
+    scan_form_failure: str = ""
+    # Scan form id -> GETs it still answers "creating" to.
+    scan_form_polls_left: dict[str, int] = field(default_factory=dict)
     today: dt.date | None = None
     requests: Counter[str] = field(default_factory=Counter)
     buy_attempts: Counter[str] = field(default_factory=Counter)
@@ -208,6 +217,10 @@ class FakeEasyPost:
                 self.state.no_rates = bool(payload["no_rates"])
             if "invalid_address" in payload:
                 self.state.invalid_address = bool(payload["invalid_address"])
+            if "scan_form_creating" in payload:
+                self.state.scan_form_creating = max(0, int(payload["scan_form_creating"]))
+            if "scan_form_failure" in payload:
+                self.state.scan_form_failure = str(payload["scan_form_failure"] or "")
             if "today" in payload:
                 today = payload["today"]
                 self.state.today = dt.date.fromisoformat(today) if today else None
@@ -592,13 +605,11 @@ class FakeEasyPost:
             form = {
                 "id": form_id,
                 "object": "ScanForm",
-                "status": "created",
+                "status": "creating",
                 "message": None,
                 "address": shipments[0]["from_address"],
                 "tracking_codes": tracking_codes,
-                "form_url": self.file_url(
-                    f"forms/{form_id}.pdf", "application/pdf", _form_pdf(form_id, tracking_codes)
-                ),
+                "form_url": None,
                 "form_file_type": None,
                 "batch_id": self.new_id("batch"),
                 "confirmation": None,
@@ -608,7 +619,35 @@ class FakeEasyPost:
             for shipment in shipments:
                 shipment["scan_form"] = form
             self.state.scan_forms[form_id] = form
+            self.state.scan_form_polls_left[form_id] = self.state.scan_form_creating
+            self._settle_scan_form(form)
             return form
+
+    def scan_form(self, form_id: str) -> dict[str, Any]:
+        with self.lock:
+            form = self.state.scan_forms.get(form_id)
+            if form is None:
+                raise _not_found()
+            if form["status"] == "creating":
+                self.state.scan_form_polls_left[form_id] -= 1
+                self._settle_scan_form(form)
+            return form
+
+    def _settle_scan_form(self, form: dict[str, Any]) -> None:
+        """A creating form with no polls left becomes created (with its PDF) or failed; the
+        shipments on it see the same object."""
+        if form["status"] != "creating" or self.state.scan_form_polls_left[form["id"]] > 0:
+            return
+        if self.state.scan_form_failure:
+            form.update(status="failed", message=self.state.scan_form_failure)
+            for shipment in self.state.shipments.values():
+                if shipment["scan_form"] is form:  # free to go on another form
+                    shipment["scan_form"] = None
+        else:
+            pdf = _form_pdf(form["id"], form["tracking_codes"])
+            url = self.file_url(f"forms/{form['id']}.pdf", "application/pdf", pdf)
+            form.update(status="created", form_url=url, form_file_type="application/pdf")
+        form["updated_at"] = _timestamp()
 
     def create_tracker(self, body: dict[str, Any]) -> dict[str, Any]:
         params: dict[str, Any] = body.get("tracker") or {}
@@ -736,6 +775,7 @@ def _form_pdf(form_id: str, tracking_codes: list[str]) -> bytes:
 
 SHIPMENT_ACTION = re.compile(r"^/v2/shipments/(shp_\w+)(?:/(buy|label|refund))?$")
 TRACKER = re.compile(r"^/v2/trackers/(trk_\w+)$")
+SCAN_FORM = re.compile(r"^/v2/scan_forms/(sf_\w+)$")
 
 
 def _handler_for(fake: FakeEasyPost) -> type[BaseHTTPRequestHandler]:
@@ -821,6 +861,8 @@ def _handler_for(fake: FakeEasyPost) -> type[BaseHTTPRequestHandler]:
                 return f"{method} /shipments/{{id}}" + (f"/{match[2]}" if match[2] else "")
             if TRACKER.match(path):
                 return f"{method} /trackers/{{id}}"
+            if SCAN_FORM.match(path):
+                return f"{method} /scan_forms/{{id}}"
             return f"{method} {path.removeprefix('/v2')}"
 
         def _answer(
@@ -834,6 +876,8 @@ def _handler_for(fake: FakeEasyPost) -> type[BaseHTTPRequestHandler]:
                 return 201, fake.create_tracker(body)
             if method == "GET" and (match := TRACKER.match(path)):
                 return 200, fake.tracker(match[1])
+            if method == "GET" and (match := SCAN_FORM.match(path)):
+                return 200, fake.scan_form(match[1])
             if match := SHIPMENT_ACTION.match(path):
                 shipment_id, action = match[1], match[2]
                 if method == "GET" and action is None:

@@ -83,3 +83,14 @@ class CarrierAccountForm(forms.ModelForm):
     class Meta:
         model = CarrierAccount
         fields = ["carrier", "easypost_id", "description"]
+
+
+class WebhookSecretForm(forms.Form):
+    secret = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Webhook secret",
+        help_text="Leave empty to have a random one generated; or paste the secret your EasyPost "
+        "webhook already uses.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -309,13 +309,19 @@ class Shipment(models.Model):
         "Manifest", null=True, blank=True, on_delete=models.PROTECT, related_name="shipments"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The last time a task or a manager worked on it, and when a retry is due: the reconcile
+    # sweep leaves a shipment alone until both are SHIPPING_STUCK_MINUTES old.
     updated_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     purchased_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["warehouse", "status"])]
+        indexes = [
+            models.Index(fields=["warehouse", "status"]),
+            models.Index(fields=["status", "updated_at"], name="shipment_status_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"shipment of carton {self.carton_id} ({self.status})"
@@ -330,24 +336,60 @@ SHIPMENT_LIFECYCLE = Lifecycle(
 )
 
 
+class ManifestStatus(models.TextChoices):
+    # The shipments are claimed for it; EasyPost has not answered the scan form request yet.
+    REQUESTED = "requested", "Requested"
+    # EasyPost has the scan form but is still creating its PDF (its status "creating").
+    CREATING = "creating", "Waiting for the carrier"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+MANIFEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    ManifestStatus.REQUESTED: frozenset(
+        {ManifestStatus.CREATING, ManifestStatus.READY, ManifestStatus.FAILED}
+    ),
+    ManifestStatus.CREATING: frozenset({ManifestStatus.READY, ManifestStatus.FAILED}),
+    ManifestStatus.READY: frozenset(),
+    ManifestStatus.FAILED: frozenset(),
+}
+
+
 class Manifest(models.Model):
-    """End of day per carrier and warehouse: the EasyPost scan form of the day's shipments."""
+    """End of day per carrier and warehouse: the EasyPost scan form of the day's shipments. The
+    row and its shipments are committed before EasyPost is asked, so a crash in between leaves a
+    requested manifest that the reconcile sweep completes, never shipments on an unknown form."""
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     carrier = models.CharField(max_length=32)
     date = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ManifestStatus.choices, default=ManifestStatus.REQUESTED
+    )
     easypost_id = models.CharField(max_length=64, blank=True)
     form_pdf = models.BinaryField(null=True, blank=True)
+    message = models.TextField(blank=True, help_text="Why EasyPost failed to make the form.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "carrier"]
 
     def __str__(self) -> str:
         return f"{self.carrier} manifest {self.date}"
+
+
+MANIFEST_LIFECYCLE = Lifecycle(
+    model=Manifest,
+    transitions=MANIFEST_TRANSITIONS,
+    event_prefix="manifest",
+    describe=lambda manifest: f"Manifest {manifest.pk}",
+    payload=lambda manifest: {"manifest_id": manifest.pk, "scan_form": manifest.easypost_id},
+)
 
 
 class TrackingEvent(models.Model):
@@ -367,3 +409,32 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code}: {self.status}"
+
+
+class CarrierSettings(models.Model):
+    """The tenant's EasyPost settings that belong to no carrier account: the secret EasyPost signs
+    its webhook deliveries with. One row (pk 1) per tenant schema: EasyPost keys the signature by
+    the webhook (one URL, this tenant's /webhooks/easypost/), not by carrier account, so one
+    secret per tenant is what EasyPost has. After a rotation the previous secret is accepted until
+    `previous_secret_expires_at`, while the new one is entered at EasyPost."""
+
+    webhook_secret = models.CharField(max_length=200, blank=True)
+    webhook_secret_set_at = models.DateTimeField(null=True, blank=True)
+    webhook_secret_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_webhook_secret = models.CharField(max_length=200, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "carrier settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="carrier_settings_one_row")]
+
+    def __str__(self) -> str:
+        return "carrier settings"
+
+    @property
+    def masked_secret(self) -> str:
+        """The secret as a page may show it: its last four characters."""
+        secret = self.webhook_secret
+        return f"{'•' * 8}{secret[-4:]}" if len(secret) >= 12 else ("•" * 8 if secret else "")

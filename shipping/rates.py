@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,6 +48,15 @@ class RateMessage:
     message: str
     type: str = "rate_error"
     carrier_account_id: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message as a person reads it, naming the carrier once: EasyPost's rate errors
+        often start with the carrier's name already ("USPS: …"), and `carrier` may be null."""
+        text, name = self.message.strip(), self.carrier.strip()
+        if not name or re.match(rf"{re.escape(name)}\b", text, flags=re.IGNORECASE):
+            return text
+        return f"{name}: {text}"
 
 
 def parse_delivery_date(value: object) -> dt.date | None:

@@ -109,3 +109,24 @@ class CartonCloseOut(Schema):
     order_packed: bool
     shipments: list[ShipmentBriefOut]
     message: str
+
+
+class CartonShipIn(Input):
+    ship_dock: str = Field(
+        min_length=1,
+        max_length=32,
+        description="The code of the ship dock the carton is loaded at.",
+    )
+
+
+class CartonShipOut(Schema):
+    carton_id: int
+    shipment_id: int
+    shipment_status: str
+    carrier: str
+    tracking_code: str
+    order_id: int
+    order_reference: str
+    order_shipped: bool = Field(description="This was the order's last carton: it has shipped.")
+    cartons_left: int = Field(description="Cartons of the order still to load.")
+    message: str

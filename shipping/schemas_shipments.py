@@ -94,6 +94,16 @@ class ShipmentOut(ShipmentSummaryOut):
         return formats
 
 
+class ReconcileOut(Schema):
+    outcome: str = Field(
+        description="recorded (EasyPost had sold a label: recorded, nothing bought), documents "
+        "(label files fetched again), rating (no label at EasyPost: rated again), voided, "
+        "void_cleared (EasyPost has no refund: the label is valid), unchanged."
+    )
+    message: str
+    shipment: ShipmentOut
+
+
 class ShipmentQuery(Schema):
     status: str = ""
     order: str = Field("", description="An order reference or id.")
@@ -118,6 +128,11 @@ class ManifestOut(Schema):
     warehouse: str
     carrier: str
     date: dt.date
+    status: str = Field(
+        description="requested (EasyPost not answered yet), creating (waiting for the carrier's "
+        "form), ready (its PDF is stored), failed (see `message`; its shipments are free again)."
+    )
+    message: str
     easypost_id: str
     shipment_ids: list[int]
     tracking_codes: list[str]

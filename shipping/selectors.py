@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from shipping import cartonize
-from shipping.models import BoxType, CarrierAccount, PackagingMaterial
+from shipping.models import BoxType, CarrierAccount, CarrierSettings, PackagingMaterial
 from wms.accounts.models import Role
 
 
@@ -99,3 +100,19 @@ def active_carrier_account_ids() -> list[str]:
         .order_by("carrier", "easypost_id")
         .values_list("easypost_id", flat=True)
     )
+
+
+def carrier_settings() -> CarrierSettings:
+    """This tenant's carrier settings row (unsaved and empty when none was ever set)."""
+    return CarrierSettings.objects.filter(pk=1).first() or CarrierSettings(pk=1)
+
+
+def webhook_secrets() -> list[str]:
+    """The secrets this tenant's EasyPost webhook accepts: the current one, and the previous one
+    until its grace period after a rotation ends. Empty: every delivery is refused."""
+    row = carrier_settings()
+    accepted = [row.webhook_secret] if row.webhook_secret else []
+    expires = row.previous_secret_expires_at
+    if row.previous_webhook_secret and expires is not None and expires > timezone.now():
+        accepted.append(row.previous_webhook_secret)
+    return accepted

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from inventory.models import Location, LocationKind
-from shipping.models import Manifest, Shipment, ShipmentStatus
+from shipping.models import Manifest, ManifestStatus, Shipment, ShipmentStatus
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 
@@ -85,6 +85,13 @@ def manifests_for_user(user: Any) -> QuerySet[Manifest]:
     elif user.role == Role.CLIENT:
         rows = rows.none()
     return rows.order_by("-date", "carrier", "-pk")
+
+
+def manifest_is_ready(pk: int | None) -> bool:
+    """Whether the manifest's scan form PDF is stored (without loading the PDF)."""
+    if pk is None:
+        return False
+    return Manifest.objects.filter(pk=pk, status=ManifestStatus.READY).exists()
 
 
 def get_manifest_for_user(user: Any, pk: int) -> Manifest | None:

@@ -35,6 +35,7 @@ urlpatterns = [
         {"active": True},
         name="material_reactivate",
     ),
+    path("webhook/", views.webhook_settings, name="webhook_settings"),
     path("carriers/", views.carrier_account_list, name="carrier_account_list"),
     path("carriers/new/", views.carrier_account_create, name="carrier_account_create"),
     path("carriers/<int:pk>/edit/", views.carrier_account_edit, name="carrier_account_edit"),

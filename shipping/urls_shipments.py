@@ -10,6 +10,7 @@ urlpatterns = [
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment_detail"),
     path("shipments/<int:pk>/retry/", views.shipment_retry, name="shipment_retry"),
     path("shipments/<int:pk>/void/", views.shipment_void, name="shipment_void"),
+    path("shipments/<int:pk>/reconcile/", views.shipment_reconcile, name="shipment_reconcile"),
     path("shipments/<int:pk>/label.pdf", views.shipment_label, {"fmt": "pdf"}, name="shipment_pdf"),
     path("shipments/<int:pk>/label.zpl", views.shipment_label, {"fmt": "zpl"}, name="shipment_zpl"),
     path("shipments/<int:pk>/status/", views.shipment_status, name="shipment_status"),

@@ -21,7 +21,7 @@ from rules.contrib.views import permission_required
 
 from shipping import forms, selectors
 from shipping.models import BoxType, CarrierAccount, PackagingMaterial
-from shipping.services import catalog
+from shipping.services import catalog, tracking
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 
@@ -264,3 +264,36 @@ def carrier_account_set_active(request: AuthedRequest, pk: int, active: bool) ->
         back="carrier_account_list",
         consequence="No more rates are asked on it. Labels already bought on it stay valid.",
     )
+
+
+# --- The EasyPost webhook's secret -------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def webhook_settings(request: AuthedRequest) -> HttpResponse:
+    """The address to give EasyPost and this tenant's webhook secret, masked; a POST sets or
+    rotates it and shows the new secret this once."""
+    form = forms.WebhookSecretForm(request.POST or None)
+    new_secret = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                new_secret = tracking.set_webhook_secret(
+                    user=request.user, secret=form.cleaned_data["secret"]
+                )
+            except DomainError as exc:
+                form.add_error("secret", exc.message)
+        if form.errors:
+            status = 400
+        else:
+            form = forms.WebhookSecretForm()
+    context = {
+        "settings_row": selectors.carrier_settings(),
+        "webhook_url": request.build_absolute_uri(reverse("easypost_webhook")),
+        "form": form,
+        "new_secret": new_secret,
+    }
+    return render(request, "shipping/catalog/webhook.html", context, status=status)

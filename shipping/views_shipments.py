@@ -20,7 +20,8 @@ from picking.services.orders import ShipTo
 from shipping import selectors_shipments as selectors
 from shipping.api_shipments import label_response, manifest_response
 from shipping.exceptions import CarrierError
-from shipping.models import Shipment, ShipmentStatus
+from shipping.models import ManifestStatus, Shipment, ShipmentStatus
+from shipping.rates import RateMessage
 from shipping.services import dispatch, rating
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
@@ -126,6 +127,12 @@ def _detail(
         "can_retry": shipment.status in (ShipmentStatus.NEEDS_ATTENTION, ShipmentStatus.VOIDED),
         "can_void": shipment.status == ShipmentStatus.LABEL_PURCHASED
         and not shipment.refund_status,
+        "waiting_for": rating.waiting_for(shipment),
+        "manifest_ready": selectors.manifest_is_ready(shipment.manifest_id),
+        "rate_notes": [
+            RateMessage(carrier=m.get("carrier") or "", message=m.get("message") or "").text
+            for m in shipment.rate_messages or []
+        ],
         "events": shipment.tracking_events.all()[:20],
     }
     return render(request, "shipping/shipments/detail.html", context, status=status)
@@ -148,6 +155,21 @@ def shipment_retry(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Shipment {shipment.pk} is rating again.")
+    return redirect("shipment_detail", pk=shipment.pk)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def shipment_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Asks EasyPost what it has for a shipment left between two states and shows the result."""
+    shipment = _shipment(request, pk)
+    try:
+        result = rating.reconcile_shipment(shipment_id=shipment.pk, user=request.user)
+    except (DomainError, CarrierError) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, result.message)
     return redirect("shipment_detail", pk=shipment.pk)
 
 
@@ -227,9 +249,10 @@ def manifest_list(request: AuthedRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 count = manifest.shipments.count()
-                messages.success(
-                    request, f"Manifest of {count} {manifest.carrier} shipment(s) created."
-                )
+                text = f"Manifest of {count} {manifest.carrier} shipment(s) created."
+                if manifest.status != ManifestStatus.READY:
+                    text += " EasyPost is still making its form: the PDF appears here when ready."
+                messages.success(request, text)
                 return redirect("manifest_list")
     else:
         form = ManifestForm(

@@ -237,14 +237,16 @@ class LiveStack:
 
     # Lifecycle -----------------------------------------------------------------------------
 
-    def spawn(self, name: str, argv: Sequence[str]) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, name: str, argv: Sequence[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         """Starts a child in its own process group (so teardown can stop all it forks), its
-        stdout and stderr in <log_dir>/<name>.log."""
+        stdout and stderr in <log_dir>/<name>.log; `env` adds to the stack's environment."""
         with (self.log_dir / f"{name}.log").open("w") as log:
             process = subprocess.Popen(
                 argv,
                 cwd=REPO,
-                env=self.env,
+                env={**self.env, **(env or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -273,19 +275,38 @@ class LiveStack:
             self._wait(deadline, "the web server to answer", self._web_is_up)
         self.wait_for_worker(deadline)
 
-    def start_worker(self, name: str = "worker", *, wait: bool = True) -> None:
-        """Starts the run's worker (again, after a test killed it), under the same node name."""
+    def start_worker(
+        self,
+        name: str = "worker",
+        *,
+        wait: bool = True,
+        pool: str = "solo",
+        env: dict[str, str] | None = None,
+    ) -> subprocess.Popen[bytes]:
+        """Starts the run's worker (again, after a test killed it), under the same node name.
+        `pool="prefork"` runs tasks in one child process, as production does."""
         self.stopped.discard(name)
-        self.spawn(
+        concurrency = ["-c", "1"] if pool == "prefork" else []
+        process = self.spawn(
             name,
             [
-                CELERY, "-A", "wms", "worker", "-P", "solo", "-l", "info",
+                CELERY, "-A", "wms", "worker", "-P", pool, *concurrency, "-l", "info",
                 "-n", self.worker_name, "-Q", self.queue,
                 "--without-mingle", "--without-gossip", "--without-heartbeat",
             ],
+            env=env,
         )  # fmt: skip
         if wait:
             self.wait_for_worker(time.monotonic() + STARTUP_TIMEOUT_SECONDS)
+        return process
+
+    def running_workers(self) -> list[str]:
+        """The names of the worker children still running (not stopped by a test)."""
+        return [
+            name
+            for name, process in self.processes.items()
+            if name.startswith("worker") and name not in self.stopped and process.poll() is None
+        ]
 
     def kill_worker(self, name: str = "worker") -> None:
         """SIGKILL to the worker's process group: no warm shutdown, its task stays unacked."""

@@ -8,12 +8,16 @@ the order."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from inventory import lifecycle
@@ -24,22 +28,34 @@ from picking.models import OrderStatus
 from picking.services.orders import lock_order
 from picking.services.orders import transition as order_transition
 from shipping import carrier
-from shipping.exceptions import ShipmentRefused
+from shipping.exceptions import (
+    CarrierError,
+    CarrierRejected,
+    CarrierRetryable,
+    ShipmentRefused,
+)
 from shipping.models import (
     CARTON_LIFECYCLE,
+    MANIFEST_LIFECYCLE,
     Carton,
     CartonStatus,
     Manifest,
+    ManifestStatus,
     Shipment,
     ShipmentStatus,
 )
-from shipping.services.shipments import transition
+from shipping.services.rating import backoff_seconds
+from shipping.services.shipments import send_after_commit, transition
 from wms.idempotency.services import Codec, idempotent, model_codec
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
 
+logger = logging.getLogger(__name__)
+
 SHIPMENT_REF = "shipment"
+# Sent by name: shipping.tasks imports this module.
+FETCH_FORM_TASK = "shipping.fetch_scan_form"
 # A GS1-128 SSCC scan reads "00" + 18 digits (sometimes with the AI in brackets).
 SSCC_SCAN = re.compile(r"^\(?00\)?(\d{18})$")
 MANIFEST_STATUSES = (ShipmentStatus.LABEL_PURCHASED, ShipmentStatus.SHIPPED)
@@ -239,6 +255,10 @@ def manifestable(warehouse: Warehouse, carrier_name: str, day: dt.date) -> Any:
     ).order_by("pk")
 
 
+class FormNotReady(CarrierRetryable):
+    """EasyPost is still creating the scan form (no form URL yet): ask again later."""
+
+
 @idempotent("manifest.create", result=model_codec(Manifest, "warehouse"), holds_transaction=False)
 def create_manifest(
     *,
@@ -248,44 +268,201 @@ def create_manifest(
     user: User,
     idempotency_key: str | None = None,
 ) -> Manifest:
-    """Asks EasyPost for the scan form of the day's shipments of one carrier, stores it with its
-    PDF and links the shipments (`manifest.created`). Refused when there is none. The network
-    calls run before the transaction; the shipments are then linked under their locks, and one
-    a concurrent manifest took meanwhile is left on that one."""
-    candidates = list(manifestable(warehouse, carrier_name, day).values_list("pk", "easypost_id"))
-    if not candidates:
-        raise ShipmentRefused(
-            f"No {carrier_name} shipments of {warehouse.code} on {day:%Y-%m-%d} are waiting for "
-            "a manifest."
-        )
-    form = carrier.create_scan_form([easypost_id for _, easypost_id in candidates])
-    pdf = carrier.fetch_document(form.form_url) if form.form_url else b""
+    """The end-of-day manifest of one carrier's shipments bought that day at one warehouse.
+    The shipments are claimed on a new manifest first (committed, under their locks: a
+    concurrent manifest of the same day finds none left), then EasyPost is asked for the scan
+    form, so a crash after EasyPost made it leaves a requested manifest that the reconcile sweep
+    completes, never a form nobody recorded. EasyPost's refusal undoes the claim (nothing
+    written) and is raised. When EasyPost does not answer, or answers "creating", or its PDF
+    cannot be fetched yet, the manifest waits and a task (shipping.fetch_scan_form) finishes it."""
     with transaction.atomic():
-        locked = list(
-            Shipment.objects.select_for_update()
-            .filter(pk__in=[pk for pk, _ in candidates], manifest__isnull=True)
-            .order_by("pk")
-        )
+        locked = list(manifestable(warehouse, carrier_name, day).select_for_update())
+        if not locked:
+            raise ShipmentRefused(
+                f"No {carrier_name} shipments of {warehouse.code} on {day:%Y-%m-%d} are waiting "
+                "for a manifest."
+            )
         manifest = Manifest.objects.create(
             warehouse=warehouse,
-            carrier=locked[0].carrier if locked else carrier_name.strip(),
+            carrier=locked[0].carrier,
             date=day,
-            easypost_id=form.id,
-            form_pdf=pdf,
             created_by=user if getattr(user, "pk", None) else None,
         )
         Shipment.objects.filter(pk__in=[s.pk for s in locked]).update(manifest=manifest)
-        emit(
-            "manifest.created",
-            client_id=None,
-            warehouse_id=warehouse.pk,
-            payload={
-                "manifest_id": manifest.pk,
-                "carrier": manifest.carrier,
-                "date": day.isoformat(),
-                "shipments": [s.pk for s in locked],
-                "tracking_codes": list(form.tracking_codes),
-            },
-            user=user,
+    try:
+        form = carrier.create_scan_form([s.easypost_id for s in locked])
+    except CarrierRejected:
+        _forget_manifest(manifest.pk)
+        raise
+    except CarrierRetryable as exc:
+        send_form_task(manifest.pk, f"EasyPost did not answer the scan form request: {exc}")
+        return Manifest.objects.get(pk=manifest.pk)
+    try:
+        _settle_form(manifest.pk, form, user)
+    except CarrierError as exc:  # still creating, or its PDF not fetched yet
+        send_form_task(manifest.pk, exc.message)
+    return Manifest.objects.get(pk=manifest.pk)
+
+
+def _forget_manifest(manifest_id: int) -> None:
+    """Undoes a claim EasyPost refused: the shipments wait for a manifest again."""
+    with transaction.atomic():
+        Shipment.objects.filter(manifest_id=manifest_id).update(manifest=None)
+        Manifest.objects.filter(pk=manifest_id, status=ManifestStatus.REQUESTED).delete()
+
+
+def send_form_task(manifest_id: int, why: str) -> None:
+    """Leaves the manifest to its task, sent after commit with the first backoff's countdown
+    (EasyPost may still be making the form it did not answer for)."""
+    logger.info("manifest %s waits for EasyPost: %s", manifest_id, why)
+    countdown = backoff_seconds(0)
+    due = timezone.now() + dt.timedelta(seconds=countdown)
+    with transaction.atomic():
+        waiting = Manifest.objects.filter(pk=manifest_id)
+        waiting.update(updated_at=timezone.now(), next_attempt_at=due)
+        send_after_commit(FETCH_FORM_TASK, [manifest_id], countdown=countdown)
+
+
+def _set_status(
+    manifest: Manifest,
+    to_status: str,
+    user: User | None = None,
+    *,
+    changes: dict[str, Any] | None = None,
+    **payload: Any,
+) -> None:
+    """Moves a (locked) manifest along MANIFEST_LIFECYCLE (`manifest.<status>`), with `changes`
+    to its other fields in the same UPDATE."""
+    lifecycle.transition(
+        MANIFEST_LIFECYCLE,
+        manifest,
+        to_status,
+        user=user,
+        payload=payload,
+        changes={"next_attempt_at": None, **(changes or {})},
+    )
+
+
+def _fail_manifest(manifest: Manifest, message: str, user: Any = None) -> None:
+    """A scan form EasyPost could not make: its shipments are freed for another manifest."""
+    Shipment.objects.filter(manifest=manifest).update(manifest=None)
+    _set_status(
+        manifest, ManifestStatus.FAILED, user, changes={"message": message}, message=message
+    )
+
+
+def _settle_form(manifest_id: int, form: carrier.ScanForm, user: Any = None) -> str:
+    """Records EasyPost's answer: the form's id (`manifest.created`, once), then failed, or its
+    PDF fetched and stored (ready). Raises FormNotReady while the form is still creating, and
+    the fetch's CarrierError; what was recorded stays. Returns the manifest's status."""
+    with transaction.atomic():
+        manifest = Manifest.objects.select_for_update().get(pk=manifest_id)
+        if manifest.status in (ManifestStatus.READY, ManifestStatus.FAILED):
+            return str(manifest.status)
+        if not manifest.easypost_id:
+            manifest.easypost_id = form.id
+            manifest.save(update_fields=["easypost_id"])
+            emit(
+                "manifest.created",
+                client_id=None,
+                warehouse_id=manifest.warehouse_id,
+                payload={
+                    "manifest_id": manifest.pk,
+                    "carrier": manifest.carrier,
+                    "date": manifest.date.isoformat(),
+                    "shipments": list(
+                        manifest.shipments.order_by("pk").values_list("pk", flat=True)
+                    ),
+                    "tracking_codes": list(form.tracking_codes),
+                    "scan_form": form.id,
+                },
+                user=user,
+            )
+        if form.failed:
+            _fail_manifest(manifest, f"EasyPost could not create the scan form: {form.message}")
+            return str(manifest.status)
+        if manifest.status == ManifestStatus.REQUESTED:
+            _set_status(manifest, ManifestStatus.CREATING, user)
+    if not form.form_url:
+        raise FormNotReady(f"EasyPost is still creating scan form {form.id}.")
+    pdf = carrier.fetch_document(form.form_url)
+    with transaction.atomic():
+        manifest = Manifest.objects.select_for_update().get(pk=manifest_id)
+        if manifest.status == ManifestStatus.CREATING:
+            _set_status(manifest, ManifestStatus.READY, user, changes={"form_pdf": pdf})
+    return str(manifest.status)
+
+
+def reconcile_manifest(manifest_id: int) -> str:
+    """Moves a manifest waiting on EasyPost as far as EasyPost allows (its calls outside any
+    transaction): a requested one finds the form EasyPost made for its shipments (a request
+    whose answer was lost) or asks for one again; a creating one asks for the form and stores
+    its PDF once created. Raises FormNotReady while EasyPost is still creating it and
+    CarrierRetryable while EasyPost does not answer. Returns the manifest's status."""
+    with transaction.atomic():
+        manifest = Manifest.objects.select_for_update().get(pk=manifest_id)
+        if manifest.status in (ManifestStatus.READY, ManifestStatus.FAILED):
+            return str(manifest.status)
+        manifest.updated_at = timezone.now()
+        manifest.save(update_fields=["updated_at"])
+        form_id = manifest.easypost_id
+        easypost_ids = list(manifest.shipments.order_by("pk").values_list("easypost_id", flat=True))
+    if form_id:
+        form = carrier.get_scan_form(form_id)
+    else:
+        try:
+            found = carrier.scan_form_of(easypost_ids[0]) if easypost_ids else None
+            form = found or carrier.create_scan_form(easypost_ids)
+        except CarrierRejected as exc:
+            with transaction.atomic():
+                manifest = Manifest.objects.select_for_update().get(pk=manifest_id)
+                _fail_manifest(manifest, f"EasyPost refused the scan form: {exc.message}")
+            return str(manifest.status)
+    return _settle_form(manifest_id, form)
+
+
+def fetch_scan_form(task: Any, manifest_id: int) -> str:
+    """The task's service: reconcile_manifest, retried with backoff while EasyPost is still
+    creating the form or does not answer. After the last retry the manifest keeps waiting
+    (its page says so) and the reconcile sweep sends this task again."""
+    try:
+        return reconcile_manifest(manifest_id)
+    except (CarrierRetryable, SoftTimeLimitExceeded) as exc:
+        retries = int(task.request.retries or 0)
+        limit = settings.SHIPPING_RATE_MAX_RETRIES
+        if retries >= limit:
+            logger.warning("manifest %s still waits after %s tries", manifest_id, retries + 1)
+            return str(Manifest.objects.values_list("status", flat=True).get(pk=manifest_id))
+        countdown = backoff_seconds(retries)
+        Manifest.objects.filter(pk=manifest_id).update(
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=countdown)
         )
-    return manifest
+        raise task.retry(exc=exc, countdown=countdown, max_retries=limit) from exc
+    except CarrierRejected as exc:
+        # The PDF could not be fetched (refused host, gone): the sweep tries again later.
+        logger.warning("manifest %s: %s", manifest_id, exc.message)
+        return str(Manifest.objects.values_list("status", flat=True).get(pk=manifest_id))
+
+
+def stuck_manifests(now: dt.datetime | None = None) -> Any:
+    """Manifests waiting on EasyPost with no activity and no retry due for
+    SHIPPING_STUCK_MINUTES, the longest idle first."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.SHIPPING_STUCK_MINUTES)
+    return Manifest.objects.filter(
+        Q(status__in=(ManifestStatus.REQUESTED, ManifestStatus.CREATING)),
+        Q(updated_at__lt=cutoff),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff),
+    ).order_by("updated_at", "pk")
+
+
+def reconcile_stuck_manifests() -> list[int]:
+    """The sweep's share: sends the fetch task for up to SHIPPING_RECONCILE_BATCH stuck
+    manifests (claimed SKIP LOCKED and marked active first, so concurrent sweeps take others).
+    Returns their ids."""
+    with transaction.atomic():
+        rows = stuck_manifests().select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True)[: settings.SHIPPING_RECONCILE_BATCH])
+        Manifest.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        for pk in ids:
+            send_after_commit(FETCH_FORM_TASK, [pk])
+    return ids

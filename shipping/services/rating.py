@@ -12,24 +12,31 @@ every step commits before the next network call (no transaction is held open ove
   5. record the purchase (committed), then fetch the label files (PDF and ZPL) and store them.
 A 429, 5xx or timeout anywhere raises CarrierRetryable: the task retries with backoff and the
 next run resumes from what is stored. EasyPost's refusals (a bad address, no carrier rating)
-put the shipment in needs attention with EasyPost's own message."""
+put the shipment in needs attention with EasyPost's own message.
+
+What no task run settles (its message lost, its worker gone for good, a void whose answer never
+came) `reconcile_shipment` settles by asking EasyPost what it has: the manager's button, and the
+sweep `reconcile_stuck_shipments` (a beat task) for shipments idle for SHIPPING_STUCK_MINUTES."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from picking.models import Order
 from picking.services.orders import ShipTo
 from shipping import carrier
-from shipping.exceptions import CarrierRejected, CarrierRetryable, ShipmentRefused
+from shipping.exceptions import CarrierError, CarrierRejected, CarrierRetryable, ShipmentRefused
 from shipping.models import (
     CarrierAccount,
     RateRule,
@@ -39,7 +46,7 @@ from shipping.models import (
 )
 from shipping.rates import Rate, RateMessage, choose_rate, parse_delivery_date
 from shipping.services.shipments import send_rating, transition
-from wms.idempotency.services import idempotent, model_codec
+from wms.idempotency.services import dataclass_codec, idempotent, model_codec
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -49,6 +56,10 @@ logger = logging.getLogger(__name__)
 POSTAGE_EXISTS = "SHIPMENT.POSTAGE.EXISTS"
 # Where a run has something to do; every other status is final for the task (a repeat is a no-op).
 OPEN = frozenset({ShipmentStatus.RATING, ShipmentStatus.RATED})
+# refund_status while a void waits for EasyPost's answer (the ship dock refuses the carton).
+REFUND_REQUESTING = "requesting"
+# EasyPost's refund_status values that mean the postage is (being) given back.
+REFUNDED = frozenset({"submitted", "refunded"})
 
 
 @dataclass(frozen=True)
@@ -80,16 +91,30 @@ def rate_and_buy(task: Any, shipment_id: int) -> str:
     shipment needs attention."""
     try:
         return _run(shipment_id)
-    except CarrierRetryable as exc:
+    except (CarrierRetryable, SoftTimeLimitExceeded) as exc:
+        # A run past its soft time limit is retried like a carrier timeout: each step commits
+        # before the next call, so the next run resumes from what is stored.
+        message = (
+            exc.message
+            if isinstance(exc, CarrierRetryable)
+            else f"The run took longer than {settings.CARRIER_TASK_SOFT_TIME_LIMIT} s."
+        )
         retries = int(task.request.retries or 0)
         limit = settings.SHIPPING_RATE_MAX_RETRIES
         if retries >= limit:
             return _needs_attention(
-                shipment_id,
-                f"EasyPost did not answer after {retries + 1} attempts: {exc.message}",
+                shipment_id, f"EasyPost did not answer after {retries + 1} attempts: {message}"
             )
-        logger.info("shipment %s: %s; retry %s of %s", shipment_id, exc.message, retries + 1, limit)
-        raise task.retry(exc=exc, countdown=backoff_seconds(retries), max_retries=limit) from exc
+        logger.info("shipment %s: %s; retry %s of %s", shipment_id, message, retries + 1, limit)
+        countdown = backoff_seconds(retries)
+        _retry_due(shipment_id, countdown)
+        raise task.retry(exc=exc, countdown=countdown, max_retries=limit) from exc
+
+
+def _retry_due(shipment_id: int, countdown: float) -> None:
+    """Notes when the retry runs, so the reconcile sweep leaves the shipment to it until then."""
+    due = timezone.now() + dt.timedelta(seconds=countdown)
+    Shipment.objects.filter(pk=shipment_id).update(next_attempt_at=due)
 
 
 def backoff_seconds(retries: int) -> float:
@@ -180,7 +205,9 @@ def _start(shipment_id: int) -> Snapshot | None:
     if shipment.status not in OPEN and not needs_documents:
         return None
     shipment.attempts += 1
-    shipment.save(update_fields=["attempts"])
+    shipment.updated_at = timezone.now()  # activity: the reconcile sweep leaves it alone
+    shipment.next_attempt_at = None
+    shipment.save(update_fields=["attempts", "updated_at", "next_attempt_at"])
     carton = shipment.carton
     order = Order.objects.select_related("warehouse").get(pk=shipment.order_id)
     warehouse = order.warehouse
@@ -261,7 +288,8 @@ def _choose(
     snap: Snapshot, rates: tuple[Rate, ...], messages: tuple[RateMessage, ...]
 ) -> tuple[Rate | None, str]:
     """The rate the client's rule picks, or None and the reason a manager reads."""
-    carrier_notes = "; ".join(f"{m.carrier}: {m.message}" for m in messages if m.message)
+    notes = dict.fromkeys(m.text for m in messages if m.message)  # in order, each once
+    carrier_notes = "; ".join(notes)
     if not rates:
         text = "No carrier returned a rate"
         return None, f"{text}: {carrier_notes}" if carrier_notes else f"{text}."
@@ -444,7 +472,9 @@ def void_label(*, shipment: Shipment, user: User, idempotency_key: str | None = 
     """Refunds a bought label through EasyPost and marks the shipment voided. Refused once the
     carton has shipped. The void is claimed under the lock first (refund_status "requesting"), so
     a ship-dock scan meanwhile is refused rather than shipping a refunded label; the refund call
-    runs outside any transaction."""
+    runs outside any transaction. When EasyPost refuses, the claim is dropped; when it does not
+    answer (a timeout may hide a refund it made), the claim stays and `reconcile_shipment` asks
+    EasyPost later: a label that may be refunded is never loaded."""
     with transaction.atomic():
         locked = _lock(shipment.pk)
         if locked.status == ShipmentStatus.SHIPPED:
@@ -461,12 +491,15 @@ def void_label(*, shipment: Shipment, user: User, idempotency_key: str | None = 
             raise ShipmentRefused(
                 f"A refund of shipment {locked.pk} was already asked ({locked.refund_status})."
             )
-        locked.refund_status = "requesting"
-        locked.save(update_fields=["refund_status"])
+        locked.refund_status = REFUND_REQUESTING
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["refund_status", "updated_at"])
     try:
         refund_status = carrier.refund(locked.easypost_id) or "submitted"
-    except (CarrierRejected, CarrierRetryable):
-        Shipment.objects.filter(pk=locked.pk, refund_status="requesting").update(refund_status="")
+    except CarrierRejected:
+        Shipment.objects.filter(pk=locked.pk, refund_status=REFUND_REQUESTING).update(
+            refund_status=""
+        )
         raise
     with transaction.atomic():
         locked = _lock(shipment.pk)
@@ -480,3 +513,170 @@ def void_label(*, shipment: Shipment, user: User, idempotency_key: str | None = 
             refund_status=refund_status,
         )
     return locked
+
+
+# --- Reconciliation: what EasyPost has, for shipments left between two states ------------------
+
+
+class Waiting(enum.StrEnum):
+    """What an intermediate shipment waits for, i.e. what reconciling asks EasyPost about."""
+
+    PURCHASE = "purchase"  # rating or rated: bought at EasyPost or not?
+    DOCUMENTS = "documents"  # bought and recorded, its label files never stored
+    REFUND = "refund"  # a void asked, EasyPost's answer never recorded
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """The outcome of one reconciliation, as the page and the API show it."""
+
+    shipment_id: int
+    outcome: str  # recorded | documents | rating | voided | void_cleared | unchanged
+    message: str
+    status: str
+
+
+def waiting_for(shipment: Shipment) -> Waiting | None:
+    """What the shipment waits on EasyPost for; None when its state is settled."""
+    if shipment.status in OPEN:
+        return Waiting.PURCHASE
+    if shipment.status != ShipmentStatus.LABEL_PURCHASED:
+        return None
+    if shipment.refund_status == REFUND_REQUESTING:
+        return Waiting.REFUND
+    if shipment.easypost_id and not shipment.label_pdf:
+        return Waiting.DOCUMENTS
+    return None
+
+
+# The same three cases as a query, for the sweep.
+WAITING = (
+    Q(status__in=OPEN)
+    | Q(status=ShipmentStatus.LABEL_PURCHASED, refund_status=REFUND_REQUESTING)
+    | (Q(status=ShipmentStatus.LABEL_PURCHASED, label_pdf__isnull=True) & ~Q(easypost_id=""))
+)
+
+
+@idempotent("shipment.reconcile", result=dataclass_codec(Reconciled), holds_transaction=False)
+def reconcile_shipment(
+    *, shipment_id: int, user: User | None = None, idempotency_key: str | None = None
+) -> Reconciled:
+    """Settles a shipment left between two states by asking EasyPost for it (one GET, outside
+    any transaction): a label EasyPost already sold is recorded and its files stored, never
+    bought again; a shipment EasyPost has no label for is sent to the rating task again (which
+    asks EasyPost first, so a rating run still alive meanwhile cannot make it buy twice); a void
+    is recorded as EasyPost answered it. Refused (ShipmentRefused) when nothing is waiting."""
+    with transaction.atomic():
+        shipment = _lock(shipment_id)
+        waiting = waiting_for(shipment)
+        if waiting is None:
+            raise ShipmentRefused(
+                f"Shipment {shipment.pk} is {shipment.get_status_display().lower()} and waits "
+                "for nothing from EasyPost: there is nothing to reconcile."
+            )
+        shipment.updated_at = timezone.now()  # the sweep leaves it alone while this runs
+        shipment.save(update_fields=["updated_at"])
+        easypost_id = shipment.easypost_id
+    if waiting == Waiting.REFUND:
+        return _reconcile_refund(shipment_id, easypost_id, user)
+    label = carrier.get_label(easypost_id) if easypost_id else None
+    if label is not None:
+        recorded = _record_purchase_row(shipment_id, label)
+        _store_documents(shipment_id, label)
+        stored = Shipment.objects.filter(pk=shipment_id, label_pdf__isnull=False).exists()
+        files = "its label files are stored" if stored else "its label files are still missing"
+        if recorded:
+            message = (
+                f"EasyPost had already sold a label ({label.rate.carrier} {label.rate.service}, "
+                f"tracking {label.tracking_code}): it is recorded, nothing was bought, and "
+                f"{files}."
+            )
+        else:
+            message = f"The label was recorded before; {files}."
+        return _reconciled(shipment_id, "recorded" if recorded else "documents", message)
+    if waiting == Waiting.DOCUMENTS:
+        return _reconciled(
+            shipment_id,
+            "unchanged",
+            f"EasyPost shows no label for {easypost_id}, though one was recorded here.",
+        )
+    send_rating(shipment_id)
+    where = f"EasyPost shipment {easypost_id}" if easypost_id else "this shipment"
+    return _reconciled(
+        shipment_id,
+        "rating",
+        f"EasyPost has no label for {where}: the rating task was sent again.",
+    )
+
+
+def _reconcile_refund(shipment_id: int, easypost_id: str, user: Any) -> Reconciled:
+    label = carrier.get_label(easypost_id)
+    at_easypost = label.refund_status if label else ""
+    with transaction.atomic():
+        locked = _lock(shipment_id)
+        if waiting_for(locked) != Waiting.REFUND:
+            return _reconciled(shipment_id, "unchanged", "The void was settled meanwhile.")
+        if at_easypost in REFUNDED:
+            locked.refund_status = at_easypost
+            locked.save(update_fields=["refund_status"])
+            transition(
+                locked,
+                ShipmentStatus.VOIDED,
+                user,
+                tracking_code=locked.tracking_code,
+                refund_status=at_easypost,
+                reconciled=True,
+            )
+            return _reconciled(
+                shipment_id,
+                "voided",
+                f"EasyPost has the refund ({at_easypost}): the label is voided.",
+            )
+        locked.refund_status = ""
+        fields = ["refund_status"]
+        if at_easypost:
+            locked.attention_message = f"EasyPost did not refund the label ({at_easypost})."
+            fields.append("attention_message")
+        locked.save(update_fields=fields)
+    return _reconciled(
+        shipment_id,
+        "void_cleared",
+        "EasyPost has no refund of this label"
+        + (f" ({at_easypost})" if at_easypost else "")
+        + ": it is still valid; void it again if it must not ship.",
+    )
+
+
+def _reconciled(shipment_id: int, outcome: str, message: str) -> Reconciled:
+    return Reconciled(shipment_id, outcome, message, _status(shipment_id))
+
+
+def stuck_shipments(now: dt.datetime | None = None) -> Any:
+    """Shipments waiting on EasyPost with no activity and no retry due for
+    SHIPPING_STUCK_MINUTES, the longest idle first."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.SHIPPING_STUCK_MINUTES)
+    idle = Q(updated_at__lt=cutoff) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff)
+    )
+    return Shipment.objects.filter(WAITING, idle).order_by("updated_at", "pk")
+
+
+def reconcile_stuck_shipments() -> list[Reconciled]:
+    """The sweep (beat, per tenant): claims up to SHIPPING_RECONCILE_BATCH stuck shipments
+    (SKIP LOCKED, marked active, so a concurrent sweep takes others) and reconciles each. A
+    carrier failure is logged and left for the next sweep."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = stuck_shipments(now).select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True)[: settings.SHIPPING_RECONCILE_BATCH])
+        Shipment.objects.filter(pk__in=ids).update(updated_at=now)
+    results = []
+    for pk in ids:
+        try:
+            result = reconcile_shipment(shipment_id=pk)
+        except (CarrierError, ShipmentRefused) as exc:
+            logger.warning("shipment %s not reconciled: %s", pk, exc.message)
+            continue
+        logger.info("shipment %s reconciled: %s", pk, result.message)
+        results.append(result)
+    return results

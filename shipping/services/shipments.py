@@ -20,15 +20,27 @@ if TYPE_CHECKING:
 RATE_TASK = "shipping.rate_shipment"
 
 
-def send_rating(shipment_id: int) -> None:
-    """Sends the rating task once the caller's transaction commits, to this tenant's schema
-    (captured now: an on_commit callback would read whatever schema is current at commit)."""
+def send_task(name: str, args: list[Any], headers: dict[str, Any], **options: Any) -> None:
+    """Sends a task by name. Under CELERY_TASK_ALWAYS_EAGER (`make run` without Redis, the tests)
+    it runs here and now, which Celery's own `send_task` never does (it warns and publishes)."""
+    current_app.signature(name, args=args).apply_async(headers=headers, **options)
+
+
+def send_after_commit(name: str, args: list[Any], **options: Any) -> None:
+    """Sends a task once the caller's transaction commits, to this tenant's schema (captured
+    now: an on_commit callback would read whatever schema is current at commit). Robust: the
+    commit stands even if the broker is unreachable; the reconcile sweep finds the shipment or
+    manifest that waits and sends its task again."""
     schema = connection.schema_name  # type: ignore[attr-defined]
     transaction.on_commit(
-        lambda: current_app.send_task(
-            RATE_TASK, args=[shipment_id], headers={"_schema_name": schema}
-        )
+        lambda: send_task(name, args, {"_schema_name": schema}, **options),
+        robust=True,
     )
+
+
+def send_rating(shipment_id: int) -> None:
+    """Sends the rating task of a shipment after commit."""
+    send_after_commit(RATE_TASK, [shipment_id])
 
 
 def open_shipment(carton: Carton, user: Any) -> Shipment:

@@ -1,16 +1,23 @@
 """Tracking updates from EasyPost's webhook: each event is kept once (TrackingEvent is unique on
-EasyPost's event id) and moves the shipment's tracking status."""
+EasyPost's event id) and moves the shipment's tracking status; and the webhook's secret, set
+per tenant by a manager."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inventory.events import emit
-from shipping.models import Shipment, TrackingEvent
+from shipping.exceptions import CatalogRefused
+from shipping.models import CarrierSettings, Shipment, TrackingEvent
+
+MIN_SECRET_LENGTH = 16
 
 TRACKER_UPDATED = "tracker.updated"
 TRACKER_CREATED = "tracker.created"
@@ -26,8 +33,9 @@ class WebhookOutcome:
 
 def record_tracking_event(event: dict[str, Any]) -> WebhookOutcome:
     """Keeps a tracker event and sets the shipment's tracking status (`shipment.tracking_updated`).
-    A repeat of the same EasyPost event id writes nothing; an unknown tracking code is kept with
-    no shipment (EasyPost may know labels bought elsewhere)."""
+    A repeat of the same EasyPost event id writes nothing, and so does an event for a tracking
+    code of no shipment here (a label bought elsewhere on the same EasyPost account): it is
+    acknowledged, so EasyPost stops sending it, and never kept as an orphan."""
     description = str(event.get("description") or "")
     event_id = str(event.get("id") or "")
     result = event.get("result") if isinstance(event.get("result"), dict) else {}
@@ -43,6 +51,8 @@ def record_tracking_event(event: dict[str, Any]) -> WebhookOutcome:
                 if tracking_code
                 else None
             )
+            if shipment is None:
+                return WebhookOutcome(recorded=False)
             TrackingEvent.objects.create(
                 shipment=shipment,
                 easypost_event_id=event_id[:64],
@@ -50,7 +60,7 @@ def record_tracking_event(event: dict[str, Any]) -> WebhookOutcome:
                 status=status,
                 payload=event,
             )
-            if shipment is not None and status:
+            if status:
                 shipment.tracking_status = status
                 shipment.updated_at = timezone.now()
                 shipment.save(update_fields=["tracking_status", "updated_at"])
@@ -69,6 +79,44 @@ def record_tracking_event(event: dict[str, Any]) -> WebhookOutcome:
     except IntegrityError:
         # The unique event id: EasyPost delivered this event before (it retries on timeouts).
         return WebhookOutcome(recorded=False)
-    return WebhookOutcome(
-        recorded=True, shipment_id=shipment.pk if shipment else None, status=status
+    return WebhookOutcome(recorded=True, shipment_id=shipment.pk, status=status)
+
+
+@transaction.atomic
+def set_webhook_secret(*, user: Any, secret: str = "") -> str:
+    """Sets this tenant's EasyPost webhook secret (a new random one when none is given: 256
+    bits) and returns it, for the page to show once. The one it replaces is still accepted for
+    SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS, while the new one is entered at EasyPost. Writes
+    `carrier_settings.webhook_secret_set` (never the secret itself)."""
+    secret = secret.strip() or secrets.token_urlsafe(32)
+    if len(secret) < MIN_SECRET_LENGTH or not secret.isprintable() or " " in secret:
+        raise CatalogRefused(
+            f"A webhook secret is at least {MIN_SECRET_LENGTH} printable characters without "
+            "spaces; leave it empty to have one generated.",
+            field_errors={"secret": ["Too short, or it has spaces or control characters."]},
+        )
+    CarrierSettings.objects.get_or_create(pk=1)
+    row = CarrierSettings.objects.select_for_update().get(pk=1)
+    now = timezone.now()
+    rotated = bool(row.webhook_secret) and row.webhook_secret != secret
+    if rotated:
+        row.previous_webhook_secret = row.webhook_secret
+        hours = settings.SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS
+        row.previous_secret_expires_at = now + dt.timedelta(hours=hours)
+    row.webhook_secret = secret
+    row.webhook_secret_set_at = now
+    row.webhook_secret_set_by = user
+    row.save()
+    emit(
+        "carrier_settings.webhook_secret_set",
+        client_id=None,
+        warehouse_id=None,
+        payload={
+            "rotated": rotated,
+            "previous_valid_until": row.previous_secret_expires_at.isoformat()
+            if rotated and row.previous_secret_expires_at
+            else None,
+        },
+        user=user,
     )
+    return secret

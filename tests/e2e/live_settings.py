@@ -9,14 +9,15 @@ import json
 import os
 
 from wms.settings.dev import *  # noqa: F403
-from wms.settings.dev import MIDDLEWARE
+from wms.settings.dev import CELERY_BROKER_TRANSPORT_OPTIONS, MIDDLEWARE
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FV_E2E_QUEUE", "celery")
 # FV_E2E_BROKER_TRANSPORT_OPTIONS: a short visibility timeout (redelivery after a killed worker)
 # and the run's own key prefix, when a test asks for them (tests/live.py).
-CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(
-    os.environ.get("FV_E2E_BROKER_TRANSPORT_OPTIONS") or "{}"
-)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    **json.loads(os.environ.get("FV_E2E_BROKER_TRANSPORT_OPTIONS") or "{}"),
+}
 CELERY_RESULT_EXPIRES = 600  # results outlive a run by minutes, not the default day
 # As in wms.settings.test: the slow default hasher costs seconds per run (seed_demo's four users,
 # every sign-in) and is not what these tests are about.

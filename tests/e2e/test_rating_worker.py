@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import io
 import json
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import psutil
 import pytest
 from pypdf import PdfReader
 
@@ -172,6 +176,56 @@ def test_worker_killed_after_buying_the_next_worker_records_the_purchase(
     assert row["attempts"] == 2  # the redelivered task ran once more and bought nothing
     assert row["tracking_code"] == fake.state.shipments[row["easypost_id"]]["tracking_code"]
     print(json.dumps(counters["requests"]))
+
+
+@contextmanager
+def prefork_worker(stack: LiveStack) -> Iterator[subprocess.Popen[bytes]]:
+    """The stack's worker as production runs it: prefork, the task in a pool (child) process.
+    Its visibility timeout is an hour, so within a test's wait only Celery's own requeue of a
+    lost task can bring a message back, not Redis. The solo worker comes back afterwards."""
+    for name in stack.running_workers():
+        stack.kill_worker(name)
+    options = {**stack.broker_transport_options, "visibility_timeout": 3600}
+    env = {"FV_E2E_BROKER_TRANSPORT_OPTIONS": json.dumps(options)}
+    worker = stack.start_worker("worker-prefork", pool="prefork", env=env)
+    try:
+        yield worker
+    finally:
+        stack.kill_worker("worker-prefork")
+        stack.start_worker("worker")
+
+
+def pool_process(worker: subprocess.Popen[bytes]) -> psutil.Process:
+    children = psutil.Process(worker.pid).children()
+    assert len(children) == 1, children
+    return children[0]
+
+
+def test_pool_process_killed_after_buying_the_redelivered_run_records_the_purchase(
+    stack: LiveStack, fake: FakeEasyPost
+) -> None:
+    with prefork_worker(stack) as worker:
+        # The fake buys, then holds its answer: the pool process is killed while it waits.
+        fake.control({"faults": [{"delay": 60, "after": True, "path": "/buy"}]})
+        pk = make_shipment(stack, "E2E-POOL-KILL")
+        wait_until(stack, "the fake to sell the label", lambda: bool(fake.counters()["purchases"]))
+        child = pool_process(worker)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        row = shipment_row(stack, pk)
+        assert (row["status"], row["tracking_code"]) == ("rated", "")
+
+        # The worker itself lives on, requeues the message and runs it in a new pool process.
+        row = wait_for_status(stack, pk, "label_purchased")
+        assert worker.poll() is None
+        counters = fake.counters()
+        assert counters["buy_attempts"] == {row["easypost_id"]: 1}
+        assert counters["purchases"] == {row["easypost_id"]: 1}
+        assert row["attempts"] == 2  # the redelivered run bought nothing
+        assert row["tracking_code"] == fake.state.shipments[row["easypost_id"]]["tracking_code"]
+        wait_until(
+            stack, "the label files", lambda: shipment_row(stack, pk)["label_pdf"] is not None
+        )
 
 
 def test_a_timeout_is_retried_and_the_label_bought_once(

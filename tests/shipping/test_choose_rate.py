@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 
-from shipping.rates import Rate, RateRule, choose_rate, parse_delivery_date
+from shipping.rates import Rate, RateMessage, RateRule, choose_rate, parse_delivery_date
 
 TODAY = dt.date(2025, 3, 3)
 
@@ -113,3 +113,25 @@ def test_delivery_dates_parse_from_easypost_strings() -> None:
     assert parse_delivery_date(None) is None
     assert parse_delivery_date("") is None
     assert parse_delivery_date("soon") is None
+
+
+@pytest.mark.parametrize(
+    ("carrier", "message", "text"),
+    [
+        # As EasyPost sends them (its recorded answers and docs): often prefixed with the carrier.
+        ("USPS", "USPS: no services available.", "USPS: no services available."),
+        ("FedEx", "fedex: Service is unavailable.", "fedex: Service is unavailable."),
+        ("UPS", "UPS is not answering", "UPS is not answering"),
+        ("USPS", "Unable to retrieve USPS rates.", "USPS: Unable to retrieve USPS rates."),
+        (
+            "DHLExpress",
+            "credentials.api_key: Required",
+            "DHLExpress: credentials.api_key: Required",
+        ),
+        ("", "A to_address and parcel are required.", "A to_address and parcel are required."),
+        # A carrier whose name merely starts another word is still named.
+        ("UPS", "UPSMI account suspended.", "UPS: UPSMI account suspended."),
+    ],
+)
+def test_a_rate_message_names_its_carrier_once(carrier: str, message: str, text: str) -> None:
+    assert RateMessage(carrier=carrier, message=message).text == text

@@ -220,6 +220,38 @@ def test_scan_form_lists_the_bought_shipments_and_serves_its_pdf(
     assert twice.value.errors == [f"Shipment {bought[0].id} is already on a scan form."]
 
 
+def test_a_scan_form_can_be_creating_first_as_easypost_documents(
+    easypost_fake: FakeEasyPost,
+) -> None:
+    client = client_for(easypost_fake)
+    shipment = new_shipment(client)
+    bought = client.shipment.buy(shipment.id, rate=shipment.rates[0])
+    easypost_fake.control({"scan_form_creating": 2})
+
+    form = client.scan_form.create(shipments=[bought])
+    assert (form.status, form.form_url) == ("creating", None)
+    assert client.scan_form.retrieve(form.id).status == "creating"
+    assert client.shipment.retrieve(bought.id).scan_form.id == form.id
+    ready = client.scan_form.retrieve(form.id)
+    assert ready.status == "created"
+    assert f"SCAN FORM {form.id}" in pdf_text(requests.get(ready.form_url, timeout=5).content)
+    assert easypost_fake.counters()["requests"]["GET /scan_forms/{id}"] == 2
+
+
+def test_a_scan_form_can_fail_and_free_its_shipments(easypost_fake: FakeEasyPost) -> None:
+    client = client_for(easypost_fake)
+    shipment = new_shipment(client)
+    bought = client.shipment.buy(shipment.id, rate=shipment.rates[0])
+    easypost_fake.control({"scan_form_creating": 1, "scan_form_failure": "USPS is down."})
+
+    form = client.scan_form.create(shipments=[bought])
+    failed = client.scan_form.retrieve(form.id)
+    assert (failed.status, failed.message, failed.form_url) == ("failed", "USPS is down.", None)
+    assert client.shipment.retrieve(bought.id).scan_form is None
+    with pytest.raises(errors.NotFoundError):
+        client.scan_form.retrieve("sf_000000000000fake")
+
+
 def test_scan_form_refuses_unbought_shipments(easypost_fake: FakeEasyPost) -> None:
     client = client_for(easypost_fake)
     shipment = new_shipment(client)

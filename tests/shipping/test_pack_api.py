@@ -21,6 +21,7 @@ PACK_ROUTES = {
     "/api/v1/cartons/{pk}/close": {"post"},
     "/api/v1/orders/{pk}/packing-slip": {"get"},
     "/api/v1/cartons/{pk}/label": {"get"},
+    "/api/v1/cartons/{pk}/ship": {"post"},
 }
 EVERYTHING = [
     {"code": MUG_BARCODE, "quantity": 2},
@@ -136,6 +137,10 @@ def test_the_openapi_document_lists_the_pack_routes_with_their_idempotency_key(
 ) -> None:
     paths = manager_api.http.get("/api/v1/openapi.json").json()["paths"]
     assert {path: set(paths[path]) for path in PACK_ROUTES} == PACK_ROUTES
-    for path in ("/api/v1/orders/{pk}/cartons", "/api/v1/cartons/{pk}/close"):
+    for path in (
+        "/api/v1/orders/{pk}/cartons",
+        "/api/v1/cartons/{pk}/close",
+        "/api/v1/cartons/{pk}/ship",
+    ):
         headers = [p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
         assert headers == ["Idempotency-Key"]

@@ -39,11 +39,10 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[Any], dict[str
     """The tasks sent by name (the rating task), recorded instead of reaching a broker."""
     calls: list[tuple[str, list[Any], dict[str, Any]]] = []
 
-    class App:
-        def send_task(self, name: str, args: list[Any], headers: dict[str, Any]) -> None:
-            calls.append((name, args, headers))
+    def send_task(name: str, args: list[Any], headers: dict[str, Any]) -> None:
+        calls.append((name, args, headers))
 
-    monkeypatch.setattr(shipments_module, "current_app", App())
+    monkeypatch.setattr(shipments_module, "send_task", send_task)
     return calls
 
 

@@ -219,10 +219,11 @@ def test_no_carrier_rating_needs_attention_with_each_carriers_message(
     carrier_settings.control({"no_rates": True})
     assert run(packed.shipment) == ShipmentStatus.NEEDS_ATTENTION
     shipment = fresh(packed.shipment)
+    # EasyPost's messages name their carrier already: the reason names each carrier once.
     assert shipment.attention_message == (
-        "No carrier returned a rate: USPS: USPS: no services available for this shipment.; "
-        "UPS: UPS: no services available for this shipment.; "
-        "FedEx: FedEx: no services available for this shipment."
+        "No carrier returned a rate: USPS: no services available for this shipment.; "
+        "UPS: no services available for this shipment.; "
+        "FedEx: no services available for this shipment."
     )
     assert purchases(carrier_settings) == {}
 

@@ -28,6 +28,7 @@ SHIPMENT_ROUTES = {
     "/api/v1/shipments/{pk}": {"get"},
     "/api/v1/shipments/{pk}/retry": {"post"},
     "/api/v1/shipments/{pk}/void": {"post"},
+    "/api/v1/shipments/{pk}/reconcile": {"post"},
     "/api/v1/shipments/{pk}/label": {"get"},
     "/api/v1/manifests": {"get", "post"},
     "/api/v1/manifests/{pk}/pdf": {"get"},

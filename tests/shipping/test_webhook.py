@@ -1,8 +1,11 @@
 """The EasyPost webhook: signed tracker events update the shipment's tracking status once; an
-unsigned or wrongly signed request is 401 and writes nothing."""
+unsigned or wrongly signed request is 401 and writes nothing. The secret is the tenant's own:
+a body signed with another tenant's secret is refused, and an event for a tracking code of no
+shipment here is acknowledged without writing anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -12,12 +15,14 @@ import pytest
 from django.test import Client as HttpClient
 
 from inventory.models import Event
-from shipping.models import TrackingEvent
+from shipping.models import CarrierSettings, TrackingEvent
+from shipping.services.tracking import set_webhook_secret
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import fresh
 
 packed = shipments_fixtures.packed
-SECRET = "whsec-test-öäü"  # EasyPost normalises the secret (NFKD) before keying the HMAC
+SECRET = "whsec-test-öäü-acme-0001"  # EasyPost normalises it (NFKD) before keying the HMAC
+GLOBEX_SECRET = "whsec-test-globex-000002"
 URL = "/webhooks/easypost/"
 
 
@@ -47,9 +52,17 @@ def event(tracking_code: str, status: str = "in_transit", event_id: str = "evt_1
 
 
 @pytest.fixture
-def webhook(acme: Any, settings: Any) -> HttpClient:
-    settings.EASYPOST_WEBHOOK_SECRET = SECRET
+def webhook(acme: Any, manager: Any) -> HttpClient:
+    set_webhook_secret(user=manager, secret=SECRET)
     return HttpClient(HTTP_HOST="acme.localhost")
+
+
+def nothing_written(tracked: Any) -> bool:
+    return (
+        TrackingEvent.objects.count() == 0
+        and fresh(tracked).tracking_status == ""
+        and not Event.objects.filter(type="shipment.tracking_updated").exists()
+    )
 
 
 @pytest.fixture
@@ -118,20 +131,56 @@ def test_a_signature_of_another_body_is_refused(webhook: Any, tracked: Any) -> N
     assert TrackingEvent.objects.count() == 0
 
 
-def test_without_a_configured_secret_everything_is_refused(
-    webhook: Any, tracked: Any, settings: Any
-) -> None:
-    settings.EASYPOST_WEBHOOK_SECRET = ""
+def test_without_a_secret_of_the_tenant_everything_is_refused(acme: Any, tracked: Any) -> None:
+    assert not CarrierSettings.objects.exists()
     body = event(tracked.tracking_code)
-    assert post(webhook, body, signature(body, "")).status_code == 401
-    assert TrackingEvent.objects.count() == 0
+    for secret in ("", SECRET):
+        response = post(HttpClient(HTTP_HOST="acme.localhost"), body, signature(body, secret))
+        assert response.status_code == 401
+    assert nothing_written(tracked)
 
 
-def test_an_unknown_tracking_code_is_kept_without_a_shipment(webhook: Any, acme: Any) -> None:
+def test_a_body_signed_with_another_tenants_secret_is_refused(
+    webhook: Any, tracked: Any, globex: Any, use_tenant: Any, acme: Any
+) -> None:
+    use_tenant(globex)
+    set_webhook_secret(user=None, secret=GLOBEX_SECRET)
+    use_tenant(acme)
+    body = event(tracked.tracking_code)
+    response = post(webhook, body, signature(body, GLOBEX_SECRET))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+    assert nothing_written(tracked)
+
+
+def test_an_unknown_tracking_code_is_acknowledged_and_nothing_written(
+    webhook: Any, acme: Any
+) -> None:
+    events_before = Event.objects.count()
     body = event("UNKNOWN1")
     response = post(webhook, body, signature(body))
     assert response.status_code == 200
-    assert TrackingEvent.objects.get().shipment_id is None
+    assert response.json() == {"recorded": False, "status": ""}
+    assert TrackingEvent.objects.count() == 0
+    assert Event.objects.count() == events_before
+
+
+def test_after_a_rotation_the_previous_secret_works_until_its_grace_ends(
+    webhook: Any, tracked: Any, manager: Any, settings: Any
+) -> None:
+    new = set_webhook_secret(user=manager)
+    assert len(new) >= 40 and new != SECRET
+    body = event(tracked.tracking_code)
+    assert post(webhook, body, signature(body, SECRET)).status_code == 200
+    later = event(tracked.tracking_code, status="delivered", event_id="evt_2")
+    assert post(webhook, later, signature(later, new)).status_code == 200
+    # The grace period ended: only the new secret is accepted.
+    CarrierSettings.objects.update(
+        previous_secret_expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+    third = event(tracked.tracking_code, status="delivered", event_id="evt_3")
+    assert post(webhook, third, signature(third, SECRET)).status_code == 401
+    assert TrackingEvent.objects.count() == 2
 
 
 def test_other_events_are_acknowledged_and_not_kept(webhook: Any, acme: Any) -> None:

@@ -177,6 +177,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
+# Every task without limits of its own: none calls out of the building, and the longest (the
+# nightly ledger check) reads for seconds, not minutes. The soft limit raises in the task; the hard
+# one kills its pool process.
+CELERY_TASK_SOFT_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 660
 CELERY_BEAT_SCHEDULER = "wms.beat:ReadyTenantsScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
@@ -204,13 +209,55 @@ GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "0614141")
 EASYPOST_API_KEY = os.environ.get("EASYPOST_API_KEY", "")
 EASYPOST_API_BASE = os.environ.get("EASYPOST_API_BASE") or "https://api.easypost.com/v2"
 EASYPOST_TIMEOUT = int(os.environ.get("EASYPOST_TIMEOUT", "20"))  # seconds, per request
-# The shared secret of the EasyPost webhook (its HMAC signature); empty refuses every delivery.
-EASYPOST_WEBHOOK_SECRET = os.environ.get("EASYPOST_WEBHOOK_SECRET", "")
+# The EasyPost webhook's secret is per tenant, set by a manager on /shipping/webhook/ (stored in
+# the tenant's schema, shipping.CarrierSettings); there is no site-wide one.
+
 # Rate shopping (shipping.tasks.rate_shipment): a 429, 5xx or timeout is retried after
-# base * 2**n seconds (capped), up to the maximum; then the shipment needs attention.
+# base * 2**n seconds (capped), up to the maximum; then the shipment needs attention. A scan form
+# that EasyPost is still creating is asked for again on the same schedule.
 SHIPPING_RATE_MAX_RETRIES = int(os.environ.get("SHIPPING_RATE_MAX_RETRIES", "6"))
 SHIPPING_RATE_RETRY_SECONDS = float(os.environ.get("SHIPPING_RATE_RETRY_SECONDS", "10"))
 SHIPPING_RATE_RETRY_MAX_SECONDS = float(os.environ.get("SHIPPING_RATE_RETRY_MAX_SECONDS", "600"))
+# The reconcile sweep (shipping.reconcile_stuck, every SHIPPING_RECONCILE_SECONDS per tenant) asks
+# EasyPost about every shipment and manifest left in an intermediate state (rating, rated, a
+# label without its files, a void or a scan form never answered) with no activity and no retry
+# due for SHIPPING_STUCK_MINUTES, at most SHIPPING_RECONCILE_BATCH of each per run.
+SHIPPING_STUCK_MINUTES = float(os.environ.get("SHIPPING_STUCK_MINUTES", "10"))
+SHIPPING_RECONCILE_SECONDS = float(os.environ.get("SHIPPING_RECONCILE_SECONDS", "120"))
+SHIPPING_RECONCILE_BATCH = int(os.environ.get("SHIPPING_RECONCILE_BATCH", "20"))
+# After a rotation the previous webhook secret is still accepted this long, while the new one is
+# entered at EasyPost (shipping.webhooks).
+SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS = float(
+    os.environ.get("SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS", "24")
+)
+
+# --- Tasks that call EasyPost, and how long the broker waits before handing a task on ------------
+# Time limits of the tasks that call out (shipping.tasks). The longest run, rate_shipment, makes at
+# most 8 requests (look the shipment up, create it, buy, look it up again after POSTAGE.EXISTS,
+# convert the label to PDF and ZPL, fetch both files), each bounded by EASYPOST_TIMEOUT, and the
+# client repeats a timed-out GET up to 3 more times (its HTTPAdapter(max_retries=3)): 20 timeouts
+# in a row is its worst case. The soft limit makes the run retry (as a carrier timeout would); the
+# hard one, 30 s later, kills the pool process and leaves the shipment to the reconcile sweep.
+CARRIER_TASK_SOFT_TIME_LIMIT = 20 * EASYPOST_TIMEOUT
+CARRIER_TASK_TIME_LIMIT = CARRIER_TASK_SOFT_TIME_LIMIT + 30
+# Redis has no acknowledgements of its own: kombu hands a delivered, unacknowledged message to
+# another worker once `visibility_timeout` seconds have passed since delivery, whether or not a
+# worker is still busy with it. Every task here is acked late (after it ran), and a retry with a
+# countdown is delivered at once and held, unacknowledged, by the worker until it is due. So the
+# longest a message may stay unacknowledged without anything being wrong is: the longest retry
+# countdown, plus the wait for a free pool process behind tasks running up to their hard limit,
+# plus the task's own hard limit. A shorter timeout runs a task twice while the first run is alive
+# (harmless for our tasks, which are safe to run twice, but it is twice the carrier calls); a
+# longer one only delays the redelivery after a worker died, and the reconcile sweep catches
+# those shipments after SHIPPING_STUCK_MINUTES anyway. Defaults: 600 + 2 x 660 + 60 = 1980 s.
+LONGEST_TASK_SECONDS = max(CARRIER_TASK_TIME_LIMIT, CELERY_TASK_TIME_LIMIT)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": int(SHIPPING_RATE_RETRY_MAX_SECONDS + 2 * LONGEST_TASK_SECONDS + 60),
+}
+CELERY_BEAT_SCHEDULE["reconcile-shipments"] = {
+    "task": "shipping.reconcile_stuck",
+    "schedule": SHIPPING_RECONCILE_SECONDS,
+}
 
 LOGGING = {
     "version": 1,
