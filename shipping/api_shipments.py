@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from inventory.api.common import IdempotencyKey, Page, References, found, staff_user
+from inventory.api.common import IdempotencyKey, References, found, staff_user
 from picking.services.orders import ShipTo
 from shipping import selectors_shipments as selectors
 from shipping.models import Manifest, Shipment
@@ -31,6 +31,8 @@ from shipping.schemas_shipments import (
 from shipping.services import dispatch, rating
 from wms.idempotency.models import IdempotencyRecord
 from wms.idempotency.services import IdempotencyConflict, fingerprint_of, run_once
+from wms.pagination import Page
+from wms.validation import IdParam
 
 router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_shipments"
@@ -75,14 +77,14 @@ def list_shipments(request: HttpRequest, filters: Query[ShipmentQuery]) -> Any:
 
 
 @router.get("/shipments/{pk}", response=ShipmentOut, summary="A shipment with its rates")
-def get_shipment(request: HttpRequest, pk: int) -> Any:
+def get_shipment(request: HttpRequest, pk: IdParam) -> Any:
     return _shipment(staff_user(request, MANAGE), pk)
 
 
 @router.post("/shipments/{pk}/retry", response=ShipmentOut, summary="Rate a shipment again")
 def retry_shipment_route(
     request: HttpRequest,
-    pk: int,
+    pk: IdParam,
     payload: RetryIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
@@ -107,7 +109,7 @@ def retry_shipment_route(
 
 @router.post("/shipments/{pk}/void", response=ShipmentOut, summary="Void (refund) a label")
 def void_shipment_route(
-    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Asks EasyPost for the postage back and marks the shipment voided. Refused once shipped
     (409 shipment_refused); EasyPost's own refusal is 422 carrier_rejected."""
@@ -136,7 +138,7 @@ def void_shipment_route(
     },
 )
 def shipment_label(
-    request: HttpRequest, pk: int, format: Literal["pdf", "zpl"] = "pdf"
+    request: HttpRequest, pk: IdParam, format: Literal["pdf", "zpl"] = "pdf"
 ) -> HttpResponse:
     user = staff_user(request, MANAGE)
     shipment = _shipment(user, pk)
@@ -190,7 +192,7 @@ def list_manifests(request: HttpRequest) -> Any:
         "responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}
     },
 )
-def manifest_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def manifest_pdf(request: HttpRequest, pk: IdParam) -> HttpResponse:
     user = staff_user(request, MANAGE)
     manifest = found(selectors.get_manifest_for_user(user, pk), f"No manifest {pk}.")
     found(manifest.form_pdf or None, f"Manifest {pk} has no PDF.")

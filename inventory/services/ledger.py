@@ -36,6 +36,7 @@ from inventory.services.reservations import (
     reserve,
     reserve_set,
 )
+from wms.quantities import MAX_QUANTITY, is_count
 
 __all__ = [
     "Grant",
@@ -248,8 +249,11 @@ def adjust(
     a reason code. Allocated stock cannot be adjusted away."""
     if not reason_code.strip():
         raise InvalidQuantity("An adjustment needs a reason code.", code="reason_required")
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity == 0:
-        raise InvalidQuantity(f"Adjust by a whole number other than zero; got {quantity!r}.")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not is_count(abs(quantity)):
+        raise InvalidQuantity(
+            f"Adjust by a whole number other than zero, at most {MAX_QUANTITY} either way; "
+            f"got {quantity!r}."
+        )
     if location.is_virtual:
         raise LocationRefused(f"Adjust stock at a physical location, not {location.code}.")
 
