@@ -223,6 +223,12 @@ def validate_multiline_text(value: str) -> None:
         raise ValidationError(problem, code="control_character")
 
 
+def validate_scan(value: str) -> None:
+    problem = text_problem(str(value), allow=GS)
+    if problem:
+        raise ValidationError(problem, code="control_character")
+
+
 def validate_code(value: str) -> None:
     problem = code_problem(str(value))
     if problem:
@@ -239,6 +245,12 @@ class MultilineTextField(forms.CharField):
     default_validators = [validate_multiline_text]
 
 
+class ScanField(forms.CharField):
+    """A scanned value: a code, or a GS1 string with its GS separators."""
+
+    default_validators = [validate_scan]
+
+
 class CodeField(forms.CharField):
     """A code: printable ASCII, stripped."""
 
@@ -249,14 +261,16 @@ class WholeNumberField(forms.IntegerField):
     """An integer typed in ASCII digits, bounded to PostgreSQL's integer unless told tighter.
     Django's IntegerField reads full-width "12" as 12 and lets 2**40 through to the database."""
 
+    lowest = INT_MIN
+    highest = INT_MAX
     default_error_messages = {"invalid": "Enter a whole number in digits 0-9."}
 
     def __init__(
-        self, *, min_value: int | None = INT_MIN, max_value: int | None = INT_MAX, **kwargs: Any
+        self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any
     ) -> None:
         super().__init__(
-            min_value=INT_MIN if min_value is None else max(min_value, INT_MIN),
-            max_value=INT_MAX if max_value is None else min(max_value, INT_MAX),
+            min_value=self.lowest if min_value is None else max(min_value, self.lowest),
+            max_value=self.highest if max_value is None else min(max_value, self.highest),
             **kwargs,
         )
 
@@ -272,17 +286,41 @@ class WholeNumberField(forms.IntegerField):
 
 
 class QuantityField(WholeNumberField):
-    """Units: a whole number from 1 (unless told otherwise) to PostgreSQL's integer maximum."""
+    """Units: a whole number from 1 to PostgreSQL's integer maximum (min_value=0 for a count)."""
+
+    lowest = 0
 
     def __init__(self, *, min_value: int | None = 1, **kwargs: Any) -> None:
         super().__init__(min_value=min_value, **kwargs)
+
+
+class BigWholeNumberField(WholeNumberField):
+    lowest = -BIGINT_MAX - 1
+    highest = BIGINT_MAX
+
+
+class IdField(WholeNumberField):
+    """A row's id in a form (a chosen pack station): 1 to bigint's maximum."""
+
+    lowest = 1
+    highest = BIGINT_MAX
+
+
+def filter_text(params: Any, name: str, *, max_length: int = 100) -> str:
+    """A list page's text filter read straight from the query string: stripped, and left out
+    ("") when it holds a control character or is longer than any value it could match, as
+    FilterForm leaves out a bad filter rather than failing the page."""
+    value = str(params.get(name, "")).strip()
+    return "" if text_problem(value) or len(value) > max_length else value
 
 
 def clean_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """ModelForm's field for a model field, through this layer: integers as WholeNumberField,
     one-line text as TextField, a TextField as MultilineTextField; the model's own validators
     (validate_code on code columns) still apply. Set as `formfield_callback` (CleanModelForm)."""
-    if isinstance(field, models.IntegerField) and not field.choices:
+    if isinstance(field, models.BigIntegerField) and not field.choices:
+        kwargs.setdefault("form_class", BigWholeNumberField)
+    elif isinstance(field, models.IntegerField) and not field.choices:
         kwargs.setdefault("form_class", WholeNumberField)
     elif isinstance(field, models.TextField) and not field.choices:
         kwargs.setdefault("form_class", MultilineTextField)

@@ -190,7 +190,7 @@ def test_create_from_the_form(
     ("lines", "message"),
     [
         ("NOPE, 1", "SKU “NOPE” is not a product of acme-outdoor."),
-        ("MUG, 0", "quantity “0” is not a whole number above zero."),
+        ("MUG, 0", "quantity “0” is not a whole number from 1 to 2147483647."),
         ("GADGET, 1", "SKU “GADGET” is not a product of acme-outdoor."),
     ],
 )
