@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from wms.exceptions import ConflictError, DomainError
 from wms.idempotency.models import IdempotencyRecord
+from wms.validation import InvalidInput, text_problem
 
 T = TypeVar("T")
 MAX_KEY_LENGTH = 128
@@ -47,6 +48,8 @@ def run_once(
             f"Idempotency key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed.",
             code="invalid",
         )
+    if problem := text_problem(key):
+        raise InvalidInput(f"Idempotency key {problem}")
     if user is None or not getattr(user, "pk", None):
         raise DomainError("An idempotency key needs a signed-in user.", code="invalid")
     fingerprint = fingerprint_of(scope, payload)
