@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import ModelFormMetaclass
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -333,10 +334,18 @@ def clean_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field
     return field.formfield(**kwargs)
 
 
-class CleanModelForm(forms.ModelForm):
-    """The base of every ModelForm: its generated fields go through clean_formfield."""
+class _CleanModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        # Django reads formfield_callback from the form's own Meta, which a subclass's Meta
+        # does not inherit; give every Meta that names none this layer's.
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(clean_formfield)
+        return super().__new__(mcs, name, bases, attrs)
 
-    formfield_callback = clean_formfield
+
+class CleanModelForm(forms.ModelForm, metaclass=_CleanModelFormMetaclass):
+    """The base of every ModelForm: its generated fields go through clean_formfield."""
 
 
 # --- Handheld scans -------------------------------------------------------------------------
