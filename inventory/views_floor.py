@@ -109,12 +109,9 @@ def floor_scan(request: AuthedRequest) -> HttpResponse:
     try:
         code = clean_scan(request.POST.get("code"))
     except ScanRefused as refused:
-        context = {
-            "ok": False,
-            "code": shown_scan(request.POST.get("code")),
-            "message": refused.message,
-        }
-        return render(request, "handheld/_scan_result.html", context)
+        shown = shown_scan(request.POST.get("code"))
+        refusal = {"ok": False, "code": shown, "message": refused.message}
+        return render(request, "handheld/_scan_result.html", refusal)
     context: dict[str, Any] = {"code": code}
     if not code:
         context.update(
