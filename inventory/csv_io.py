@@ -36,6 +36,7 @@ from inventory.models import (
 from inventory.services import master
 from inventory.services.master import PHYSICAL_KINDS, BarcodeSpec
 from wms.permissions import require
+from wms.validation import BIGINT_MAX, INT_MAX, code_problem, text_problem, whole_number
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -136,25 +137,40 @@ class Row:
     def has(self, column: str) -> bool:
         return column in self.cells
 
-    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
+    def text(
+        self, column: str, *, max_length: int, required: bool = False, code: bool = False
+    ) -> str:
+        """A text cell; `code`: one in our barcode alphabet (printable ASCII)."""
         value = self.cells.get(column, "")
         if required and not value:
             self.problems.append(f"{column} is empty.")
         elif len(value) > max_length:
             self.problems.append(f"{column} is longer than {max_length} characters.")
+        elif code and (problem := code_problem(value)):
+            self.problems.append(f"{column} {problem}")
         return value
 
-    def whole(self, column: str, *, minimum: int = 0, default: int | None = None) -> int | None:
+    def whole(
+        self,
+        column: str,
+        *,
+        minimum: int = 0,
+        maximum: int = INT_MAX,
+        default: int | None = None,
+    ) -> int | None:
+        """A whole number in ASCII digits within the column's range (PostgreSQL's integer
+        unless told otherwise)."""
         value = self.cells.get(column, "")
         if not value:
             return default
-        try:
-            number = int(value)
-        except ValueError:
-            self.problems.append(f"{column} “{value}” is not a whole number.")
+        number = whole_number(value)
+        if number is None:
+            self.problems.append(f"{column} “{value}” is not a whole number in digits 0-9.")
             return None
         if number < minimum:
             self.problems.append(f"{column} must be {minimum} or more; got {number}.")
+        elif number > maximum:
+            self.problems.append(f"{column} must be {maximum} or less; got {number}.")
         return number
 
     def flag(self, column: str) -> bool:
@@ -254,6 +270,9 @@ def _check_header(header: list[str], columns: tuple[Column, ...]) -> list[str]:
 
 def _row(line: int, values: list[str], header: list[str]) -> Row:
     row = Row(line, {name: _uncell(value) for name, value in zip(header, values, strict=False)})
+    for name, value in row.cells.items():
+        if problem := text_problem(value):
+            row.problems.append(f"{name} {problem}")
     if len(values) > len(header):
         row.problems.append(f"It has {len(values)} values; the header names {len(header)} columns.")
     # A short row (a tool dropped trailing empty cells) has those cells empty.
@@ -328,17 +347,20 @@ def parse_barcodes(row: Row) -> list[BarcodeSpec]:
         code = code.strip()
         pack_quantity = 1
         if quantity:
-            try:
-                pack_quantity = int(quantity)
-            except ValueError:
-                pack_quantity = 0
-            if pack_quantity < 1:
-                row.problems.append(f"Barcode {code}: pack quantity “{quantity}” is not 1 or more.")
+            pack_quantity = whole_number(quantity) or 0
+            if not 1 <= pack_quantity <= INT_MAX:
+                row.problems.append(
+                    f"Barcode {code}: pack quantity “{quantity}” is not a whole number from 1 "
+                    f"to {INT_MAX}."
+                )
+                pack_quantity = 1
         if not code or len(code) > 64:
             row.problems.append(f"Barcode “{part}” must be 1 to 64 characters before the *.")
+        elif problem := code_problem(code):
+            row.problems.append(f"Barcode {problem}")
         elif any(spec.barcode == code for spec in specs):
             row.problems.append(f"Barcode {code} is listed twice.")
-        specs.append(BarcodeSpec(code, max(pack_quantity, 1)))
+        specs.append(BarcodeSpec(code, pack_quantity))
     return specs
 
 
@@ -376,12 +398,12 @@ def _plan_products(rows: list[Row]) -> list[_Step]:
     seen_barcodes: dict[tuple[int, str], tuple[int, str]] = {}
     steps: list[_Step] = []
     for row in rows:
-        client_code = row.text("client_code", max_length=32, required=True)
+        client_code = row.text("client_code", max_length=32, required=True, code=True)
         client = clients.get(client_code.lower())
         if client_code and client is None:
             row.problems.append(f"No client has the code “{client_code}”.")
         fields: dict[str, Any] = {
-            "sku": row.text("sku", max_length=64, required=True),
+            "sku": row.text("sku", max_length=64, required=True, code=True),
             "name": row.text("name", max_length=200, required=True),
         }
         for name in ("length_mm", "width_mm", "height_mm", "weight_g"):
@@ -503,21 +525,23 @@ def _plan_locations(rows: list[Row]) -> list[_Step]:
     seen_barcodes: dict[tuple[int, str], int] = {}
     steps: list[_Step] = []
     for row in rows:
-        warehouse_code = row.text("warehouse_code", max_length=16, required=True)
+        warehouse_code = row.text("warehouse_code", max_length=16, required=True, code=True)
         warehouse = warehouses.get(warehouse_code.lower())
         if warehouse_code and warehouse is None:
             row.problems.append(f"No warehouse has the code “{warehouse_code}”.")
-        code = row.text("code", max_length=32, required=True)
+        code = row.text("code", max_length=32, required=True, code=True)
         fields: dict[str, Any] = {"code": code}
         if row.has("barcode"):
-            fields["barcode"] = row.text("barcode", max_length=64) or code
+            fields["barcode"] = row.text("barcode", max_length=64, code=True) or code
         if row.has("kind"):
             fields["kind"] = row.choice("kind", PHYSICAL_KINDS, LocationKind.STORAGE)
         if row.has("pick_sequence"):
             fields["pick_sequence"] = row.whole("pick_sequence", default=0)
-        for name in ("max_units", "max_volume_cm3", "max_weight_g"):
+        if row.has("max_units"):
+            fields["max_units"] = row.whole("max_units")
+        for name in ("max_volume_cm3", "max_weight_g"):
             if row.has(name):
-                fields[name] = row.whole(name)
+                fields[name] = row.whole(name, maximum=BIGINT_MAX)
         if row.has("pickable"):
             fields["is_pickable"] = row.flag("pickable")
         if row.has("blocked"):

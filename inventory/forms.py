@@ -20,6 +20,7 @@ from inventory.models import (
 )
 from inventory.selectors import VIRTUAL_KIND_FILTER
 from inventory.services.master import PHYSICAL_KINDS, BarcodeSpec
+from wms.validation import CleanModelForm, CodeField, QuantityField, TextField
 
 # --- List filters ------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ class FilterForm(forms.Form):
     """A list page's search box and filters, read from the query string."""
 
     placeholder = "Search"
-    q = forms.CharField(required=False, max_length=100)
+    q = TextField(required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,14 +130,14 @@ class LpnFilterForm(FilterForm):
 # --- Create and edit ---------------------------------------------------------------------------
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(CleanModelForm):
     class Meta:
         model = Client
         fields = ["code", "name", "is_active"]
         help_texts = {"code": "Lower-case letters, digits and hyphens; used in CSV files."}
 
 
-class WarehouseForm(forms.ModelForm):
+class WarehouseForm(CleanModelForm):
     class Meta:
         model = Warehouse
         fields = [
@@ -152,7 +153,7 @@ class WarehouseForm(forms.ModelForm):
         help_texts = {"time_zone": "A name such as Europe/Berlin or America/Chicago."}
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(CleanModelForm):
     class Meta:
         model = Zone
         fields = ["warehouse", "code", "name", "storage_class"]
@@ -164,7 +165,7 @@ class ZoneForm(forms.ModelForm):
             self.fields["warehouse"].disabled = True
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(CleanModelForm):
     """A physical location. Virtual kinds are not offered; a virtual location is shown with
     every field disabled (`read_only`)."""
 
@@ -219,7 +220,7 @@ class LocationForm(forms.ModelForm):
         return data
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(CleanModelForm):
     class Meta:
         model = Product
         fields = [
@@ -251,10 +252,8 @@ class ProductForm(forms.ModelForm):
 
 
 class BarcodeForm(forms.Form):
-    barcode = forms.CharField(required=False, max_length=64)
-    pack_quantity = forms.IntegerField(
-        min_value=1, initial=1, required=False, help_text="Eaches per scan."
-    )
+    barcode = CodeField(required=False, max_length=64)
+    pack_quantity = QuantityField(initial=1, required=False, help_text="Eaches per scan.")
 
 
 class BaseBarcodeFormSet(forms.BaseFormSet):
@@ -294,7 +293,7 @@ def barcode_formset(data: Any, product: Product | None = None) -> BaseBarcodeFor
     return cast(BaseBarcodeFormSet, BarcodeFormSet(data, initial=initial, prefix="barcodes"))
 
 
-class LotForm(forms.ModelForm):
+class LotForm(CleanModelForm):
     class Meta:
         model = Lot
         fields = ["product", "number", "expiry_date"]
@@ -313,7 +312,7 @@ class LotForm(forms.ModelForm):
             product.disabled = True
 
 
-class LpnForm(forms.ModelForm):
+class LpnForm(CleanModelForm):
     """An LPN's code, kind and warehouse. Its location is not here: the ledger places it."""
 
     class Meta:

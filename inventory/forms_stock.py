@@ -9,6 +9,7 @@ from django import forms
 
 from inventory.models import Client, InventoryStatus, Location, Lot, Lpn, Product, Warehouse, Zone
 from inventory.selectors import BalanceFilters
+from wms.validation import INT_MAX, CodeField, TextField, WholeNumberField
 
 ADJUSTMENT_REASONS = [
     ("", "Choose a reason"),
@@ -26,9 +27,9 @@ class OnHandFilterForm(forms.Form):
     client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.all(), required=False)
     zone = forms.ModelChoiceField(queryset=Zone.objects.select_related("warehouse"), required=False)
-    sku = forms.CharField(required=False, label="SKU")
-    location = forms.CharField(required=False)
-    lot = forms.CharField(required=False)
+    sku = TextField(required=False, max_length=100, label="SKU")
+    location = TextField(required=False, max_length=100)
+    lot = TextField(required=False, max_length=100)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *InventoryStatus.choices], required=False
     )
@@ -52,15 +53,17 @@ class AdjustmentForm(forms.Form):
 
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True))
     client = forms.ModelChoiceField(queryset=Client.objects.filter(is_active=True))
-    sku = forms.CharField(label="SKU")
-    location = forms.CharField(help_text="Location code, e.g. A-01-02")
-    lot = forms.CharField(required=False, help_text="Required for lot-tracked products")
-    lpn = forms.CharField(required=False, label="LPN")
+    sku = CodeField(max_length=64, label="SKU")
+    location = CodeField(max_length=64, help_text="Location code, e.g. A-01-02")
+    lot = CodeField(required=False, max_length=64, help_text="Required for lot-tracked products")
+    lpn = CodeField(required=False, max_length=32, label="LPN")
     status = forms.ChoiceField(choices=InventoryStatus.choices, initial=InventoryStatus.AVAILABLE)
-    quantity = forms.IntegerField(help_text="Positive adds stock, negative removes it.")
+    quantity = WholeNumberField(
+        min_value=-INT_MAX, help_text="Positive adds stock, negative removes it."
+    )
     reason_code = forms.ChoiceField(choices=ADJUSTMENT_REASONS)
-    note = forms.CharField(required=False, max_length=200)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    note = TextField(required=False, max_length=200)
+    idempotency_key = TextField(widget=forms.HiddenInput, required=False, max_length=128)
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from wms.validation import validate_code
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -43,7 +45,12 @@ class Client(models.Model):
 class Warehouse(models.Model):
     """A building. Operators are assigned warehouses (accounts.User.warehouses)."""
 
-    code = models.CharField(max_length=16, unique=True, help_text="Printed on the wall; scannable.")
+    code = models.CharField(
+        max_length=16,
+        unique=True,
+        validators=[validate_code],
+        help_text="Printed on the wall; scannable.",
+    )
     name = models.CharField(max_length=120)
     address_line1 = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
@@ -61,7 +68,7 @@ class Warehouse(models.Model):
 
 class Zone(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="zones")
-    code = models.CharField(max_length=16)
+    code = models.CharField(max_length=16, validators=[validate_code])
     name = models.CharField(max_length=120, blank=True)
     storage_class = models.CharField(
         max_length=32, blank=True, help_text="e.g. ambient, chilled, hazmat, bulky"
@@ -109,8 +116,10 @@ class Location(models.Model):
     zone = models.ForeignKey(
         Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="locations"
     )
-    code = models.CharField(max_length=32)
-    barcode = models.CharField(max_length=64, help_text="What the bin label encodes.")
+    code = models.CharField(max_length=32, validators=[validate_code])
+    barcode = models.CharField(
+        max_length=64, validators=[validate_code], help_text="What the bin label encodes."
+    )
     kind = models.CharField(
         max_length=16, choices=LocationKind.choices, default=LocationKind.STORAGE
     )
@@ -156,7 +165,7 @@ class Tracking(models.TextChoices):
 
 class Product(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="products")
-    sku = models.CharField("SKU", max_length=64)
+    sku = models.CharField("SKU", max_length=64, validators=[validate_code])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     length_mm = models.PositiveIntegerField(null=True, blank=True)
@@ -199,7 +208,7 @@ class ProductBarcode(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="barcodes")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", editable=False)
-    barcode = models.CharField(max_length=64)
+    barcode = models.CharField(max_length=64, validators=[validate_code])
     pack_quantity = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -221,7 +230,7 @@ class ProductBarcode(models.Model):
 
 class Lot(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
-    number = models.CharField(max_length=64)
+    number = models.CharField(max_length=64, validators=[validate_code])
     expiry_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -245,7 +254,7 @@ class LpnKind(models.TextChoices):
 class Lpn(models.Model):
     """A license plate: a labelled container of stock that sits at a location."""
 
-    code = models.CharField(max_length=32, unique=True)
+    code = models.CharField(max_length=32, unique=True, validators=[validate_code])
     kind = models.CharField(max_length=16, choices=LpnKind.choices, default=LpnKind.PALLET)
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="lpns")
     location = models.ForeignKey(

@@ -15,6 +15,7 @@ from rules.contrib.views import permission_required
 from inventory import selectors
 from inventory.models import Warehouse
 from wms.http import AuthedRequest
+from wms.validation import ScanRefused, clean_scan, shown_scan
 
 ACTIVE_WAREHOUSE_KEY = "active_warehouse_pk"
 MAX_LINES = 12
@@ -105,7 +106,12 @@ def _lookup(request: AuthedRequest, code: str, warehouse: Warehouse | None) -> d
 def floor_scan(request: AuthedRequest) -> HttpResponse:
     """One scan from the home or lookup box. Always 200 with a result line (htmx does not swap
     4xx); an unrecognised code says what was expected."""
-    code = request.POST.get("code", "").strip()
+    try:
+        code = clean_scan(request.POST.get("code"))
+    except ScanRefused as refused:
+        shown = shown_scan(request.POST.get("code"))
+        refusal = {"ok": False, "code": shown, "message": refused.message}
+        return render(request, "handheld/_scan_result.html", refusal)
     context: dict[str, Any] = {"code": code}
     if not code:
         context.update(

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from inventory.api.common import IdempotencyKey, Page, References, found, user_of
+from inventory.api.common import IdempotencyKey, References, found, user_of
 from inventory.models import Client, Location, Warehouse, Zone
 from picking import selectors
 from picking.exceptions import WaveRefused
@@ -46,7 +46,9 @@ from picking.services.orders import OrderLineSpec, ShipTo, cancel_order, create_
 from picking.services.picks import PickResult, confirm_pick, next_pick_list, short_pick
 from picking.services.waves import create_wave, release_wave
 from wms.exceptions import DomainError
+from wms.pagination import Page
 from wms.permissions import require, warehouse_ids_for
+from wms.validation import IdParam, Text
 
 router = Router(tags=["picking"])
 
@@ -120,7 +122,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
 
 
 @router.get("/orders/{pk}", response=OrderOut, summary="An order with its lines and allocations")
-def get_order(request: HttpRequest, pk: int) -> Any:
+def get_order(request: HttpRequest, pk: IdParam) -> Any:
     user = user_of(request)
     require(user, "picking.view_order")
     order = _order(user, pk)
@@ -130,7 +132,7 @@ def get_order(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/orders/{pk}/cancel", response=OrderOut, summary="Cancel an order")
 def cancel_order_route(
-    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Gives back everything reserved for it. Refused once packed (409 invalid_transition,
     nothing changed). Managers, or the order's client user. A repeat with the same
@@ -148,7 +150,7 @@ def cancel_order_route(
     response=AllocationResultOut,
     summary="Reserve stock for an order's open lines",
 )
-def allocate_order(request: HttpRequest, pk: int) -> Any:
+def allocate_order(request: HttpRequest, pk: IdParam) -> Any:
     """Allocates by the rotation rules; the order ends allocated, partially allocated or
     backordered. An order past allocation (released, cancelled…) is skipped untouched. Safe to
     repeat: a fully allocated order reserves nothing more."""
@@ -234,7 +236,7 @@ def create_wave_route(request: HttpRequest, payload: WaveIn) -> Any:
 
 @router.get("/waves", response=list[WaveSummaryOut], summary="Waves, newest first")
 @paginate(Page)
-def list_waves(request: HttpRequest, status: str = "", warehouse: str = "") -> Any:
+def list_waves(request: HttpRequest, status: Text = "", warehouse: Text = "") -> Any:
     user = user_of(request)
     require(user, "picking.manage_waves")
     rows = selectors.waves_for_user(user, status=status)
@@ -244,7 +246,7 @@ def list_waves(request: HttpRequest, status: str = "", warehouse: str = "") -> A
 
 
 @router.get("/waves/{pk}", response=WaveOut, summary="A wave with its progress and pick lists")
-def get_wave(request: HttpRequest, pk: int) -> Any:
+def get_wave(request: HttpRequest, pk: IdParam) -> Any:
     user = user_of(request)
     require(user, "picking.manage_waves")
     return _wave(user, pk)
@@ -261,7 +263,10 @@ def _staging(refs: References, wave: Wave, code: str | None) -> Location | None:
 
 @router.post("/waves/{pk}/release", response=WaveOut, summary="Release a planned wave to the floor")
 def release_wave_route(
-    request: HttpRequest, pk: int, payload: WaveReleaseIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest,
+    pk: IdParam,
+    payload: WaveReleaseIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Turns the wave's fully allocated orders into pick lists for the chosen method (discrete,
     cluster with `orders_per_cart`, or zone), in walking order, to the staging location. Orders
@@ -365,7 +370,10 @@ def _result(user: Any, result: PickResult) -> dict[str, Any]:
     "/pick-tasks/{pk}/confirm", response=PickResultOut, summary="Confirm a pick with its scans"
 )
 def confirm_pick_task(
-    request: HttpRequest, pk: int, payload: PickConfirmIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest,
+    pk: IdParam,
+    payload: PickConfirmIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """The scans prove the pick: the bin, the item (barcode, SKU or LPN), the lot and, on a
     cluster cart, the order's tote. A wrong scan, too many units or stock reserved for another
@@ -393,7 +401,7 @@ def confirm_pick_task(
     "/pick-tasks/{pk}/short", response=PickResultOut, summary="Report the bin short for a pick"
 )
 def short_pick_task(
-    request: HttpRequest, pk: int, payload: PickShortIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, payload: PickShortIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Picks the `found_quantity` that is there (scan the item when it is above zero), puts the
     missing units on hold, asks for a count of the bin and reallocates the rest from other bins

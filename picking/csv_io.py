@@ -24,6 +24,7 @@ from picking import selectors
 from picking.models import Order, ServiceLevel
 from picking.services.orders import OrderLineSpec, ShipTo, create_order
 from wms.exceptions import DomainError
+from wms.validation import code_problem, quantity_from, whole_number
 
 SHIP_TO_COLUMNS = (
     Column("ship_to_name", "The recipient's name.", required=True),
@@ -149,6 +150,8 @@ def _group(rows: list[Row], user: Any, errors: list[CellError]) -> dict[tuple[st
                 errors.append(CellError(row.line, name, f"{name} is empty."))
         if not client_code or not reference:
             continue
+        if problem := code_problem(reference):
+            errors.append(CellError(row.line, "reference", problem))
         key = (client_code.lower(), reference)
         header = {name: cells.get(name, "") for name in HEADER_COLUMNS}
         order = orders.get(key)
@@ -180,12 +183,12 @@ def _group(rows: list[Row], user: Any, errors: list[CellError]) -> dict[tuple[st
 
 def _quantity(row: Row, errors: list[CellError]) -> int | None:
     text = row.cells.get("quantity", "")
-    if not text.isdigit() or int(text) <= 0:
+    quantity = quantity_from(text)
+    if quantity is None:
         errors.append(
-            CellError(row.line, "quantity", f"“{text}” is not a whole number above zero.")
+            CellError(row.line, "quantity", f"“{text}” is not a whole number from 1 to 2147483647.")
         )
-        return None
-    return int(text)
+    return quantity
 
 
 def _date(text: str) -> dt.date | None:
@@ -203,9 +206,8 @@ def _check_header(line: int, header: dict[str, str], errors: list[CellError]) ->
             _date(header[name])
         except ValueError:
             errors.append(CellError(line, name, f"“{header[name]}” is not a date (YYYY-MM-DD)."))
-    if header["priority"] and (
-        not header["priority"].isdigit() or not 1 <= int(header["priority"]) <= 9
-    ):
+    priority = whole_number(header["priority"])
+    if header["priority"] and (priority is None or not 1 <= priority <= 9):
         errors.append(CellError(line, "priority", f"“{header['priority']}” is not 1 to 9."))
     if header["service_level"] and header["service_level"].lower() not in ServiceLevel.values:
         allowed = ", ".join(ServiceLevel.values)

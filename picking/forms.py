@@ -16,6 +16,13 @@ from picking import selectors
 from picking.models import OrderStatus, PickMethod, ServiceLevel
 from picking.services.orders import OrderLineSpec, ShipTo
 from picking.services.waves import MAX_WAVE_ORDERS
+from wms.validation import (
+    CodeField,
+    MultilineTextField,
+    TextField,
+    WholeNumberField,
+    quantity_from,
+)
 
 
 def _scope(form: forms.Form, user: Any, **fields: str) -> None:
@@ -56,7 +63,7 @@ class OrderFilterForm(FilterForm):
         choices=[("", "Any status"), *OrderStatus.choices],
         widget=forms.Select(attrs={"aria-label": "Status"}),
     )
-    carrier_service = forms.CharField(
+    carrier_service = TextField(
         required=False,
         max_length=64,
         widget=forms.TextInput(attrs={"placeholder": "Carrier service", "list": "carriers"}),
@@ -82,25 +89,24 @@ class OrderForm(forms.Form):
 
     client = forms.ModelChoiceField(queryset=Client.objects.none())
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
-    reference = forms.CharField(max_length=64, help_text="The client's order number.")
-    ship_to_name = forms.CharField(max_length=120, label="Ship to: name")
-    ship_to_company = forms.CharField(max_length=120, required=False, label="Company")
-    ship_to_street1 = forms.CharField(max_length=200, label="Street")
-    ship_to_street2 = forms.CharField(max_length=200, required=False, label="Street (2)")
-    ship_to_city = forms.CharField(max_length=100, label="City")
-    ship_to_state = forms.CharField(max_length=50, required=False, label="State")
-    ship_to_postal_code = forms.CharField(max_length=20, label="Postal code")
-    ship_to_country = forms.CharField(max_length=2, min_length=2, initial="US", label="Country")
-    ship_to_phone = forms.CharField(max_length=40, required=False, label="Phone")
+    reference = CodeField(max_length=64, help_text="The client's order number.")
+    ship_to_name = TextField(max_length=120, label="Ship to: name")
+    ship_to_company = TextField(max_length=120, required=False, label="Company")
+    ship_to_street1 = TextField(max_length=200, label="Street")
+    ship_to_street2 = TextField(max_length=200, required=False, label="Street (2)")
+    ship_to_city = TextField(max_length=100, label="City")
+    ship_to_state = TextField(max_length=50, required=False, label="State")
+    ship_to_postal_code = TextField(max_length=20, label="Postal code")
+    ship_to_country = CodeField(max_length=2, min_length=2, initial="US", label="Country")
+    ship_to_phone = TextField(max_length=40, required=False, label="Phone")
     ship_to_email = forms.EmailField(required=False, label="Email")
-    carrier_service = forms.CharField(max_length=64, required=False)
+    carrier_service = TextField(max_length=64, required=False)
     service_level = forms.ChoiceField(choices=ServiceLevel.choices, initial=ServiceLevel.STANDARD)
-    priority = forms.IntegerField(
-        min_value=1, max_value=9, initial=5, help_text="1 is most urgent."
-    )
+    priority = WholeNumberField(min_value=1, max_value=9, initial=5, help_text="1 is most urgent.")
     ship_by = _date_input("Ship by")
     deliver_by = _date_input("Deliver by")
-    lines = forms.CharField(
+    lines = MultilineTextField(
+        max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "MUG, 2\nLAMP, 1"}),
         help_text="One line per row: the client's SKU, a comma, the quantity.",
     )
@@ -127,10 +133,13 @@ class OrderForm(forms.Form):
             product = products.get(sku.upper())
             if product is None:
                 problems.append(f"Row {number}: SKU “{sku}” is not a product of {client.code}.")
-            if not qty.isdigit() or int(qty) <= 0:
-                problems.append(f"Row {number}: quantity “{qty}” is not a whole number above zero.")
+            quantity = quantity_from(qty)
+            if quantity is None:
+                problems.append(
+                    f"Row {number}: quantity “{qty}” is not a whole number from 1 to 2147483647."
+                )
             elif product is not None:
-                specs.append(OrderLineSpec(product, int(qty)))
+                specs.append(OrderLineSpec(product, quantity))
         if not rows:
             problems.append("Give at least one line.")
         if problems:
@@ -186,7 +195,7 @@ class WaveFilterFields(forms.Form):
     client = forms.ModelChoiceField(
         required=False, queryset=Client.objects.none(), empty_label="All clients"
     )
-    carrier_service = forms.CharField(required=False, max_length=64)
+    carrier_service = TextField(required=False, max_length=64)
     ship_by_from = _date_input("Ship by from")
     ship_by_to = _date_input("Ship by to")
     zone = ZoneChoiceField(required=False, queryset=Zone.objects.none(), empty_label="Any zone")
@@ -222,7 +231,7 @@ class WaveFilterFields(forms.Form):
 
 class WavePlanForm(WaveFilterFields):
     pick_method = forms.ChoiceField(choices=PickMethod.choices, initial=PickMethod.DISCRETE)
-    max_orders = forms.IntegerField(
+    max_orders = WholeNumberField(
         min_value=1,
         max_value=MAX_WAVE_ORDERS,
         initial=200,
@@ -233,7 +242,7 @@ class WavePlanForm(WaveFilterFields):
 
 class WaveReleaseForm(forms.Form):
     pick_method = forms.ChoiceField(choices=PickMethod.choices)
-    orders_per_cart = forms.IntegerField(
+    orders_per_cart = WholeNumberField(
         min_value=1, max_value=26, help_text="Cluster picking: totes on one cart."
     )
     staging_location = forms.ModelChoiceField(
@@ -249,11 +258,11 @@ class WaveReleaseForm(forms.Form):
 
 
 class WaveRuleForm(WaveFilterFields):
-    name = forms.CharField(max_length=120)
+    name = TextField(max_length=120)
     pick_method = forms.ChoiceField(choices=PickMethod.choices, initial=PickMethod.DISCRETE)
     release_immediately = forms.BooleanField(required=False)
-    max_orders = forms.IntegerField(min_value=1, max_value=MAX_WAVE_ORDERS, initial=200)
-    interval_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, initial=60)
+    max_orders = WholeNumberField(min_value=1, max_value=MAX_WAVE_ORDERS, initial=200)
+    interval_minutes = WholeNumberField(min_value=5, max_value=24 * 60, initial=60)
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     field_order = [

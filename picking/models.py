@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from inventory.lifecycle import Lifecycle
 from inventory.models import Client, Location, Lot, Lpn, Product, Reservation, Warehouse, Zone
+from wms.validation import validate_code
 
 # The reference inventory reservations and stock moves carry for an order line / pick line.
 ORDER_LINE_REF = "order_line"
@@ -76,7 +77,9 @@ class Order(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="orders")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="orders")
-    reference = models.CharField(max_length=64, help_text="The client's order number.")
+    reference = models.CharField(
+        max_length=64, validators=[validate_code], help_text="The client's order number."
+    )
     status = models.CharField(max_length=24, choices=OrderStatus.choices, default=OrderStatus.NEW)
     ship_to_name = models.CharField(max_length=120)
     ship_to_company = models.CharField(max_length=120, blank=True)

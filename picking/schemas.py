@@ -12,7 +12,6 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from inventory.schemas.base import Input, StrictInt
 from picking.models import (
     OrderStatus,
     PickLineStatus,
@@ -23,36 +22,38 @@ from picking.models import (
 )
 from picking.services.orders import MAX_LINES
 from picking.services.waves import MAX_WAVE_ORDERS
+from wms.schemas import Input
+from wms.validation import Code, Id, Int32, Quantity, Scan, Text
 
 # --- Orders -----------------------------------------------------------------------------------
 
 
 class ShipToIn(Input):
-    name: str = Field(min_length=1, max_length=120)
-    company: str = Field("", max_length=120)
-    street1: str = Field(min_length=1, max_length=200)
-    street2: str = Field("", max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    state: str = Field("", max_length=50)
-    postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field("US", min_length=2, max_length=2, description="ISO 3166 alpha-2.")
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=254)
+    name: Text = Field(min_length=1, max_length=120)
+    company: Text = Field("", max_length=120)
+    street1: Text = Field(min_length=1, max_length=200)
+    street2: Text = Field("", max_length=200)
+    city: Text = Field(min_length=1, max_length=100)
+    state: Text = Field("", max_length=50)
+    postal_code: Text = Field(min_length=1, max_length=20)
+    country: Code = Field("US", min_length=2, max_length=2, description="ISO 3166 alpha-2.")
+    phone: Text = Field("", max_length=40)
+    email: Text = Field("", max_length=254)
 
 
 class OrderLineIn(Input):
-    sku: str = Field(min_length=1, max_length=64, description="The order's client's SKU.")
-    quantity: StrictInt = Field(ge=1, description="Whole units above zero.")
+    sku: Code = Field(min_length=1, max_length=64, description="The order's client's SKU.")
+    quantity: Quantity = Field(description="Whole units above zero.")
 
 
 class OrderIn(Input):
-    client: str = Field(min_length=1, description="Client code.")
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
-    reference: str = Field(min_length=1, max_length=64, description="Unique per client.")
+    client: Code = Field(min_length=1, max_length=32, description="Client code.")
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
+    reference: Code = Field(min_length=1, max_length=64, description="Unique per client.")
     ship_to: ShipToIn
-    carrier_service: str = Field("", max_length=64)
+    carrier_service: Text = Field("", max_length=64)
     service_level: ServiceLevel = ServiceLevel.STANDARD
-    priority: StrictInt = Field(5, ge=1, le=9, description="1 is most urgent.")
+    priority: Int32 = Field(5, ge=1, le=9, description="1 is most urgent.")
     ship_by: datetime.date | None = None
     deliver_by: datetime.date | None = None
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
@@ -168,9 +169,9 @@ class OrderOut(OrderSummaryOut):
 
 class OrderQuery(Schema):
     status: OrderStatus | None = None
-    client: str = Field("", description="Client code.")
-    warehouse: str = Field("", description="Warehouse code.")
-    reference: str = Field("", description="The whole reference.")
+    client: Text = Field("", max_length=100, description="Client code.")
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
+    reference: Text = Field("", max_length=100, description="The whole reference.")
     ship_by_from: datetime.date | None = Field(None, description="Ship-by on or after.")
     ship_by_to: datetime.date | None = Field(None, description="Ship-by on or before.")
 
@@ -204,19 +205,19 @@ Units = Literal["", "single", "multi"]
 class WaveFiltersIn(Input):
     """The planning page's filter over open orders (the shape saved wave rules store)."""
 
-    client: str = Field("", description="Client code.")
-    carrier_service: str = Field("", max_length=64)
+    client: Code = Field("", max_length=32, description="Client code.")
+    carrier_service: Text = Field("", max_length=64)
     ship_by_from: datetime.date | None = None
     ship_by_to: datetime.date | None = None
-    zone: str = Field("", description="A zone code of the wave's warehouse.")
+    zone: Code = Field("", max_length=16, description="A zone code of the wave's warehouse.")
     units: Units = Field("", description="single: one-unit orders; multi: the others.")
 
 
 class WaveIn(Input):
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
-    order_ids: list[StrictInt] | None = Field(None, min_length=1, max_length=MAX_WAVE_ORDERS)
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
+    order_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_WAVE_ORDERS)
     filters: WaveFiltersIn | None = None
-    max_orders: StrictInt = Field(
+    max_orders: Int32 = Field(
         MAX_WAVE_ORDERS, ge=1, le=MAX_WAVE_ORDERS, description="With filters: the most urgent N."
     )
     pick_method: PickMethod = PickMethod.DISCRETE
@@ -230,9 +231,12 @@ class WaveIn(Input):
 
 class WaveReleaseIn(Input):
     pick_method: PickMethod | None = None
-    orders_per_cart: StrictInt | None = Field(None, ge=1, le=26)
-    staging_location: str | None = Field(
-        None, min_length=1, description="A staging location's code in the wave's warehouse."
+    orders_per_cart: Int32 | None = Field(None, ge=1, le=26)
+    staging_location: Code | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="A staging location's code in the wave's warehouse.",
     )
 
 
@@ -323,7 +327,7 @@ class WaveOut(WaveSummaryOut):
 
 
 class PickTaskQuery(Schema):
-    pick_list: str = Field("", description="A pick list number.")
+    pick_list: Text = Field("", max_length=100, description="A pick list number.")
     status: PickLineStatus | None = None
     mine: bool = Field(False, description="Only lines of lists assigned to you.")
 
@@ -390,12 +394,12 @@ class _ItemScan(Input):
     """What was scanned for the item: `item_code` (any barcode, SKU or LPN), or `product` (a
     SKU) or `barcode`; they mean the same to the check, so give one."""
 
-    location: str = Field(min_length=1, max_length=64, description="The bin's code or barcode.")
-    item_code: str | None = Field(None, min_length=1, max_length=200)
-    product: str | None = Field(None, min_length=1, max_length=64, description="A SKU.")
-    barcode: str | None = Field(None, min_length=1, max_length=200)
-    lot: str = Field("", max_length=64)
-    tote: str = Field("", max_length=32, description="The order's tote on a cluster cart.")
+    location: Code = Field(min_length=1, max_length=64, description="The bin's code or barcode.")
+    item_code: Scan | None = Field(None, min_length=1, max_length=200)
+    product: Code | None = Field(None, min_length=1, max_length=64, description="A SKU.")
+    barcode: Scan | None = Field(None, min_length=1, max_length=200)
+    lot: Code = Field("", max_length=64)
+    tote: Code = Field("", max_length=32, description="The order's tote on a cluster cart.")
 
     def scanned_item(self) -> str:
         return self.item_code or self.product or self.barcode or ""
@@ -405,7 +409,7 @@ class _ItemScan(Input):
 
 
 class PickConfirmIn(_ItemScan):
-    quantity: StrictInt | None = Field(None, ge=1, description="Default: all that is left.")
+    quantity: Quantity | None = Field(None, description="Default: all that is left.")
 
     @model_validator(mode="after")
     def one_item(self) -> PickConfirmIn:
@@ -415,7 +419,7 @@ class PickConfirmIn(_ItemScan):
 
 
 class PickShortIn(_ItemScan):
-    found_quantity: StrictInt = Field(ge=0, description="How many are in the bin (0 or more).")
+    found_quantity: Int32 = Field(ge=0, description="How many are in the bin (0 or more).")
 
     @model_validator(mode="after")
     def at_most_one_item(self) -> PickShortIn:
@@ -437,11 +441,13 @@ class PickResultOut(Schema):
     task: PickTaskOut
 
 
-class NextWorkIn(Schema):
-    warehouse: str | None = Field(
-        default=None, description="Warehouse code; defaults to your only warehouse."
+class NextWorkIn(Input):
+    warehouse: Code | None = Field(
+        default=None, max_length=16, description="Warehouse code; defaults to your only warehouse."
     )
-    zones: list[str] = Field(default_factory=list, description="Zone codes you will pick in.")
+    zones: list[Code] = Field(
+        default_factory=list, max_length=100, description="Zone codes you will pick in."
+    )
 
 
 class NextWorkOut(Schema):

@@ -28,6 +28,7 @@ from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, re
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.permissions import require
+from wms.validation import id_from
 
 PAGE_SIZE = 50
 VIEW = "picking.view_orders"
@@ -54,7 +55,7 @@ def _wave_or_404(request: AuthedRequest, pk: int) -> Wave:
 
 def _selected(request: AuthedRequest) -> list[Order]:
     """The checked orders, as far as they lie in the user's scope."""
-    ids = [int(pk) for pk in request.POST.getlist("order") if pk.isdigit()]
+    ids = [pk for pk in map(id_from, request.POST.getlist("order")) if pk]
     return list(selectors.orders_for_user(request.user).filter(pk__in=ids))
 
 
@@ -128,7 +129,7 @@ def order_bulk_cancel(request: AuthedRequest) -> HttpResponse:
     """GET lists the orders to cancel and changes nothing; POST cancels each one it may and
     names the refusals (a packed order, one of another client)."""
     source = request.POST if request.method == "POST" else request.GET
-    ids = [int(pk) for pk in source.getlist("order") if pk.isdigit()]
+    ids = [pk for pk in map(id_from, source.getlist("order")) if pk]
     orders = list(selectors.orders_for_user(request.user).filter(pk__in=ids))
     if not orders:
         messages.error(request, "Check at least one order first.")

@@ -28,6 +28,7 @@ from picking.models import PickLine, PickLineStatus, PickList, PickListStatus
 from picking.services.picks import check_scan, confirm_pick, next_pick_list, short_pick
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.validation import ScanRefused, clean_scan, id_from, quantity_from, shown_scan
 
 # Longer "numbers" at the quantity step are barcodes scanned by mistake, not quantities.
 MAX_QUANTITY_DIGITS = 5
@@ -46,14 +47,15 @@ class Scanned:
 
     @classmethod
     def from_post(cls, data: QueryDict) -> Scanned:
-        line = data.get("line", "")
+        """The hidden fields; ScanRefused when one holds what no scan could (they carry the
+        earlier scans back, so a tampered or garbled one is refused like a bad scan)."""
         return cls(
-            line_id=int(line) if line.isdigit() else None,
+            line_id=id_from(data.get("line", "")),
             short=data.get("short") == "1",
-            bin=data.get("bin", "").strip(),
-            item=data.get("item", "").strip(),
-            lot=data.get("lot", "").strip(),
-            qty=data.get("qty", "").strip(),
+            bin=clean_scan(data.get("bin"), what="Bin"),
+            item=clean_scan(data.get("item"), what="Item"),
+            lot=clean_scan(data.get("lot"), what="Lot"),
+            qty=clean_scan(data.get("qty"), what="Quantity"),
         )
 
     def step(self, line: PickLine, uses_totes: bool) -> str:
@@ -177,9 +179,12 @@ def _answer(
 
 
 def _quantity(code: str) -> int:
-    if not code.isdigit() or len(code) > MAX_QUANTITY_DIGITS:
-        raise PickRefused(f"Expected a quantity (a number); scanned {code}.", code="invalid")
-    return int(code)
+    quantity = quantity_from(code, minimum=0) if len(code) <= MAX_QUANTITY_DIGITS else None
+    if quantity is None:
+        raise PickRefused(
+            f"Expected a quantity (a number in digits 0-9); scanned {code}.", code="invalid"
+        )
+    return quantity
 
 
 def _check_quantity(line: PickLine, scanned: Scanned, qty: int) -> None:
@@ -276,8 +281,8 @@ def get_work(request: AuthedRequest) -> HttpResponse:
     if warehouse is None:
         messages.error(request, "You are not assigned to any warehouse. Ask a manager.")
         return redirect("floor_pick_home")
-    zone = request.POST.get("zone", "")
-    zone_ids = selectors.zone_ids_in(warehouse, [int(zone)] if zone.isdigit() else [])
+    zone = id_from(request.POST.get("zone", ""))
+    zone_ids = selectors.zone_ids_in(warehouse, [zone] if zone else [])
     pick_list = next_pick_list(request.user, [warehouse.pk], zone_ids)
     if pick_list is None:
         where = warehouse.code + (" in that zone" if zone_ids else "")
@@ -300,8 +305,12 @@ def pick_list_page(request: AuthedRequest, pk: int) -> HttpResponse:
 def scan(request: AuthedRequest, pk: int) -> HttpResponse:
     """One scan (or the Short / Start over buttons) on the operator's own list."""
     pick_list = _own_list(request, pk)
-    scanned = Scanned.from_post(request.POST)
-    code = request.POST.get("code", "").strip()
+    try:
+        scanned = Scanned.from_post(request.POST)
+        code = clean_scan(request.POST.get("code"))
+    except ScanRefused as refused:
+        code = shown_scan(request.POST.get("code"))
+        return _answer(request, pick_list, None, ok=False, code=code, message=refused.message)
     action = request.POST.get("action", "")
     if action == "short":
         return _answer(

@@ -18,7 +18,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from inventory import selectors as inventory_selectors
-from inventory.api.common import IdempotencyKey, Page, References, found, user_of
+from inventory.api.common import IdempotencyKey, References, found, user_of
 from inventory.models import Client, Location, Lpn, Product, Warehouse
 from receiving import label_service, selectors, services
 from receiving.models import Asn, PutawayStatus, PutawayTask
@@ -38,7 +38,9 @@ from receiving.schemas import (
     ReceiptOut,
 )
 from receiving.services import putaway_tasks
+from wms.pagination import Page
 from wms.permissions import require
+from wms.validation import IdParam
 
 router = Router(tags=["receiving"])
 
@@ -135,12 +137,12 @@ def list_asns(request: HttpRequest, filters: Query[AsnQuery]) -> Any:
 
 
 @router.get("/asns/{pk}", response=AsnOut, summary="An ASN with its lines and counters")
-def get_asn(request: HttpRequest, pk: int) -> Any:
+def get_asn(request: HttpRequest, pk: IdParam) -> Any:
     return _asn(user_of(request), pk)
 
 
 @router.post("/asns/{pk}/expected", response=AsnOut, summary="Mark a draft ASN expected")
-def mark_expected(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None) -> Any:
+def mark_expected(request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None) -> Any:
     """From now on the dock may receive against it. Managers, or the ASN's client user."""
     user = user_of(request)
     asn = _asn(user, pk)
@@ -150,7 +152,7 @@ def mark_expected(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey
 
 
 @router.post("/asns/{pk}/cancel", response=AsnOut, summary="Cancel a draft or expected ASN")
-def cancel_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None) -> Any:
+def cancel_asn(request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None) -> Any:
     """Once something was received against it, an ASN can only be closed (409)."""
     user = user_of(request)
     asn = _asn(user, pk)
@@ -164,7 +166,7 @@ def cancel_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = 
     response=DiscrepancyOut,
     summary="Close a receiving ASN; answers the discrepancy report",
 )
-def close_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None) -> Any:
+def close_asn(request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None) -> Any:
     """Stores expected, received, damaged, short and over per line (and per unexpected
     product) on the ASN and posts its "asn.closed" event."""
     user = user_of(request)
@@ -181,7 +183,7 @@ def close_asn(request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = N
         "responses": {200: {"description": "CSV, header row first.", "content": {"text/csv": {}}}}
     },
 )
-def discrepancies_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def discrepancies_csv(request: HttpRequest, pk: IdParam) -> HttpResponse:
     asn = _asn(user_of(request), pk)
     return label_service.LabelFile(
         selectors.discrepancy_csv(asn).encode(),
@@ -219,7 +221,7 @@ def _receipt_target(
     summary="Receive against an ASN (the API twin of a scan)",
 )
 def create_receipt(
-    request: HttpRequest, pk: int, payload: ReceiptIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, payload: ReceiptIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Receives the units onto an LPN (the one given, the pallet a GS1 SSCC names, or a new one)
     at the ASN's dock. Send an Idempotency-Key: a repeat returns the first receipt and writes
@@ -309,7 +311,7 @@ def list_putaway_tasks(request: HttpRequest, filters: Query[PutawayTaskQuery]) -
     response=PutawayTaskOut,
     summary="A putaway task with its destination and the reason",
 )
-def get_putaway_task(request: HttpRequest, pk: int) -> Any:
+def get_putaway_task(request: HttpRequest, pk: IdParam) -> Any:
     user = user_of(request)
     require(user, "receiving.putaway")
     return _task(user, pk)
@@ -322,7 +324,7 @@ def get_putaway_task(request: HttpRequest, pk: int) -> Any:
 )
 def complete_putaway_task(
     request: HttpRequest,
-    pk: int,
+    pk: IdParam,
     payload: PutawayCompleteIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
@@ -352,7 +354,7 @@ def complete_putaway_task(
     summary="An LPN label (SSCC, client, SKU, lot, expiry, quantity) as PDF or ZPL",
     openapi_extra=LABEL_RESPONSES,
 )
-def lpn_label(request: HttpRequest, pk: int, options: Query[LpnLabelQuery]) -> HttpResponse:
+def lpn_label(request: HttpRequest, pk: IdParam, options: Query[LpnLabelQuery]) -> HttpResponse:
     user = user_of(request)
     lpn = found(inventory_selectors.get_lpn_for_user(user, pk), f"No LPN {pk}.")
     return label_service.lpn_label_file(user, lpn, size=options.size, fmt=options.format).response()
@@ -364,7 +366,7 @@ def lpn_label(request: HttpRequest, pk: int, options: Query[LpnLabelQuery]) -> H
     openapi_extra=LABEL_RESPONSES,
 )
 def location_label(
-    request: HttpRequest, pk: int, options: Query[LocationLabelQuery]
+    request: HttpRequest, pk: IdParam, options: Query[LocationLabelQuery]
 ) -> HttpResponse:
     location = found(
         inventory_selectors.get_location_for_user(user_of(request), pk), f"No location {pk}."

@@ -45,3 +45,10 @@ class WrongLocation(PutawayRefused):
 
     code = "wrong_location"
     status = 409
+
+
+class LabelRefused(ConflictError):
+    """A label that cannot be printed: a code outside printable ASCII (Code 128's alphabet), from
+    before codes were checked when they were saved."""
+
+    code = "label_refused"

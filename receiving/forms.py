@@ -18,6 +18,16 @@ from receiving import selectors
 from receiving.models import AsnStatus
 from receiving.putaway import CONSOLIDATE, FIXED_HOME, NEAREST_EMPTY, STRATEGIES, PutawayPolicy
 from receiving.services import AsnLineSpec
+from wms.quantities import is_count
+from wms.validation import (
+    CodeField,
+    QuantityField,
+    ScanField,
+    TextField,
+    code_problem,
+    quantity_from,
+    text_problem,
+)
 
 LINE_COLUMNS = (
     Column("sku", "The client's SKU (any case).", required=True),
@@ -62,8 +72,8 @@ class AsnForm(forms.Form):
 
     client = forms.ModelChoiceField(queryset=Client.objects.none())
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
-    reference = forms.CharField(max_length=64, help_text="The client's or supplier's number.")
-    carrier = forms.CharField(max_length=120, required=False)
+    reference = CodeField(max_length=64, help_text="The client's or supplier's number.")
+    carrier = TextField(max_length=120, required=False)
     expected_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     dock_appointment = forms.DateTimeField(
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -115,12 +125,10 @@ class RawLine:
 
 
 def _whole(value: int | str | None) -> int | None:
+    """A quantity from 1 to the column's maximum, in ASCII digits; None otherwise."""
     if isinstance(value, int):
         return value
-    try:
-        return int(str(value or "").strip())
-    except ValueError:
-        return None
+    return quantity_from(str(value or ""))
 
 
 def _date(value: dt.date | str | None) -> tuple[dt.date | None, bool]:
@@ -155,10 +163,16 @@ def line_specs(
         expiry, readable = _date(raw.expiry)
         if not sku:
             problems.append("sku is empty.")
+        elif problem := text_problem(sku):
+            problems.append(f"sku {problem}")
         elif product is None:
             problems.append(f"SKU “{sku}” is not a product of {client.code}.")
-        if qty is None or qty <= 0:
-            problems.append(f"expected_qty “{raw.expected_qty}” is not a whole number above zero.")
+        if not is_count(qty):
+            problems.append(
+                f"expected_qty “{raw.expected_qty}” is not a whole number from 1 to 2147483647."
+            )
+        if lot and (problem := code_problem(lot)):
+            problems.append(f"lot {problem}")
         if not readable:
             problems.append(f"expiry “{raw.expiry}” is not a date (YYYY-MM-DD).")
         if product is not None and (lot or expiry) and not product.is_lot_tracked:
@@ -169,7 +183,7 @@ def line_specs(
                 problems.append(f"{product.sku} {lot or '(no lot)'} repeats line {first}.")
         if problems:
             errors.append(RowError(raw.line, " ".join(problems)))
-        elif product is not None and qty is not None:
+        elif product is not None and is_count(qty):
             specs.append(AsnLineSpec(product, qty, lot, expiry))
     return (specs, errors) if not errors else ([], errors)
 
@@ -199,9 +213,9 @@ def csv_line_specs(file: IO[bytes], client: Client) -> tuple[list[AsnLineSpec], 
 
 
 class AsnLineForm(forms.Form):
-    sku = forms.CharField(max_length=64, label="SKU")
-    expected_qty = forms.IntegerField(min_value=1, label="Expected quantity")
-    lot_number = forms.CharField(max_length=64, required=False, label="Lot")
+    sku = CodeField(max_length=64, label="SKU")
+    expected_qty = QuantityField(label="Expected quantity")
+    lot_number = CodeField(max_length=64, required=False, label="Lot")
     expiry_date = forms.DateField(
         required=False, label="Expiry", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -252,10 +266,10 @@ class ReceiveScanForm(forms.Form):
     """One handheld scan: the code and its idempotency key from the scan box, and what the small
     fields next to it gave (all optional; the scan fills in the rest)."""
 
-    code = forms.CharField(max_length=200)
-    idempotency_key = forms.CharField(max_length=200, required=False)
-    quantity = forms.IntegerField(min_value=1, required=False)
-    lot = forms.CharField(max_length=64, required=False)
+    code = ScanField(max_length=200)
+    idempotency_key = TextField(max_length=128, required=False)
+    quantity = QuantityField(required=False)
+    lot = CodeField(max_length=64, required=False)
     expiry = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     damaged = forms.BooleanField(required=False)
 
@@ -288,8 +302,8 @@ class ReceiptHistoryForm(forms.Form):
     )
     date_from = _date_input("From")
     date_to = _date_input("To")
-    sku = forms.CharField(required=False, max_length=64, label="SKU")
-    reference = forms.CharField(required=False, max_length=64, label="ASN reference")
+    sku = TextField(required=False, max_length=64, label="SKU")
+    reference = TextField(required=False, max_length=64, label="ASN reference")
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,8 +333,8 @@ class LocationLabelRangeForm(forms.Form):
 
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
     zone = ZoneChoiceField(required=False, queryset=Zone.objects.none(), empty_label="Any zone")
-    code_from = forms.CharField(required=False, max_length=32, label="Code from")
-    code_to = forms.CharField(required=False, max_length=32, label="Code to")
+    code_from = TextField(required=False, max_length=32, label="Code from")
+    code_to = TextField(required=False, max_length=32, label="Code to")
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,9 @@ from django.http import HttpResponse
 
 from inventory.models import Location, Lpn, Warehouse
 from receiving import label_data, labels
+from receiving.exceptions import LabelRefused
 from receiving.labels import LabelSize
+from wms.validation import code_problem
 
 LabelFormat = Literal["pdf", "zpl"]
 LABEL_SIZES = {"4x6": LabelSize.FOUR_BY_SIX, "4x2": LabelSize.FOUR_BY_TWO}
@@ -40,11 +42,25 @@ class LabelFile:
         return response
 
 
+def unprintable(locations: Sequence[Location]) -> list[str]:
+    """The codes of the locations whose barcode a label cannot carry (not printable ASCII)."""
+    return [location.code for location in locations if code_problem(location.barcode)]
+
+
+def _printable(value: str, what: str) -> None:
+    if problem := code_problem(value):
+        raise LabelRefused(
+            f"No label for {what}: {problem} Change it to printable ASCII first.",
+            field_errors={"code": [problem]},
+        )
+
+
 def lpn_label_file(
     user: Any, lpn: Lpn, *, size: str = "4x6", fmt: LabelFormat = "pdf"
 ) -> LabelFile:
     """An LPN label (SSCC from the LPN, contents as the user may see them) as PDF or ZPL; `size`
     is "4x6" or "4x2" (KeyError otherwise: callers validate)."""
+    _printable(lpn.code, f"LPN {lpn.code}")
     sscc = label_data.sscc_of_lpn(lpn, settings.GS1_COMPANY_PREFIX)
     label = label_data.lpn_label_for(user, lpn, sscc=sscc)
     label_size = LABEL_SIZES[size]
@@ -55,6 +71,8 @@ def lpn_label_file(
 
 
 def location_label_file(location: Location, *, fmt: LabelFormat = "pdf") -> LabelFile:
+    """A bin label; LabelRefused when its barcode is not printable ASCII."""
+    _printable(location.barcode, f"location {location.code}")
     label = label_data.location_label_for(location)
     name = f"location-{location.warehouse.code}-{location.code}"
     if fmt == "zpl":
@@ -73,6 +91,12 @@ def location_labels_file(
         raise ValueError(
             f"{len(locations)} labels is more than {MAX_BULK_LOCATION_LABELS} at once: "
             "narrow the range."
+        )
+    if bad := unprintable(locations):
+        raise LabelRefused(
+            f"No labels: the barcodes of {', '.join(bad[:10])}"
+            f"{f' and {len(bad) - 10} more' if len(bad) > 10 else ''} are not printable ASCII; "
+            "change them first, or print a range without them."
         )
     rows = label_data.location_labels_for(locations)
     name = f"locations-{warehouse.code}-{locations[0].code}-{locations[-1].code}"

@@ -23,6 +23,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+from wms.validation import validate_code
 
 
 class ReceivingPolicy(models.Model):
@@ -78,7 +79,9 @@ class Asn(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="asns")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="asns")
-    reference = models.CharField(max_length=64, help_text="The client's or supplier's number.")
+    reference = models.CharField(
+        max_length=64, validators=[validate_code], help_text="The client's or supplier's number."
+    )
     carrier = models.CharField(max_length=120, blank=True)
     expected_date = models.DateField(null=True, blank=True)
     dock_appointment = models.DateTimeField(null=True, blank=True)
@@ -133,7 +136,7 @@ class AsnLine(models.Model):
     asn = models.ForeignKey(Asn, on_delete=models.PROTECT, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     expected_qty = models.PositiveIntegerField()
-    lot_number = models.CharField(max_length=64, blank=True)
+    lot_number = models.CharField(max_length=64, blank=True, validators=[validate_code])
     expiry_date = models.DateField(null=True, blank=True)
     received_qty = models.PositiveIntegerField(default=0, editable=False)
     damaged_qty = models.PositiveIntegerField(default=0, editable=False)

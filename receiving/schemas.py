@@ -11,8 +11,9 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from inventory.models import InventoryStatus
-from inventory.schemas.base import Input, StrictInt
 from receiving.models import AsnStatus, PutawayStatus
+from wms.schemas import Input
+from wms.validation import Code, Id, Quantity, Scan, Text
 
 # --- ASNs -------------------------------------------------------------------------------------
 
@@ -20,10 +21,10 @@ MAX_ASN_LINES = 1000
 
 
 class AsnLineIn(Input):
-    product_id: StrictInt | None = Field(None, description="Or give the SKU (of the ASN's client).")
-    sku: str | None = Field(None, min_length=1, max_length=64)
-    expected_qty: StrictInt = Field(ge=1)
-    lot_number: str = Field("", max_length=64)
+    product_id: Id | None = Field(None, description="Or give the SKU (of the ASN's client).")
+    sku: Code | None = Field(None, min_length=1, max_length=64)
+    expected_qty: Quantity
+    lot_number: Code = Field("", max_length=64)
     expiry_date: datetime.date | None = None
 
     @model_validator(mode="after")
@@ -34,13 +35,15 @@ class AsnLineIn(Input):
 
 
 class AsnIn(Input):
-    client: str = Field(min_length=1, description="Client code.")
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
-    reference: str = Field(min_length=1, max_length=64, description="Unique per client.")
-    carrier: str = Field("", max_length=120)
+    client: Code = Field(min_length=1, max_length=32, description="Client code.")
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
+    reference: Code = Field(min_length=1, max_length=64, description="Unique per client.")
+    carrier: Text = Field("", max_length=120)
     expected_date: datetime.date | None = None
     dock_appointment: datetime.datetime | None = None
-    dock_door: str | None = Field(None, min_length=1, description="A dock location's code.")
+    dock_door: Code | None = Field(
+        None, min_length=1, max_length=32, description="A dock location's code."
+    )
     lines: list[AsnLineIn] = Field(min_length=1, max_length=MAX_ASN_LINES)
 
 
@@ -91,10 +94,10 @@ class AsnOut(Schema):
 
 
 class AsnQuery(Schema):
-    client: str = Field("", description="Client code.")
-    warehouse: str = Field("", description="Warehouse code.")
+    client: Text = Field("", max_length=100, description="Client code.")
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
     status: AsnStatus | None = None
-    reference: str = Field("", description="The whole reference.")
+    reference: Text = Field("", max_length=100, description="The whole reference.")
 
     def filters(self) -> dict[str, Any]:
         """receiving.selectors.asns_for_user's keyword arguments."""
@@ -115,15 +118,15 @@ class ReceiptIn(Input):
     """One scan: a `code` (barcode, case barcode, GS1-128 string or SKU) or a product
     (`product_id`, or `sku` of the ASN's client)."""
 
-    code: str | None = Field(None, min_length=1, max_length=200)
-    product_id: StrictInt | None = None
-    sku: str | None = Field(None, min_length=1, max_length=64)
-    quantity: StrictInt | None = Field(
-        None, ge=1, description="Scanned units: eaches, or cases for a case barcode; default 1."
+    code: Scan | None = Field(None, min_length=1, max_length=200)
+    product_id: Id | None = None
+    sku: Code | None = Field(None, min_length=1, max_length=64)
+    quantity: Quantity | None = Field(
+        None, description="Scanned units: eaches, or cases for a case barcode; default 1."
     )
-    lot: str | None = Field(None, min_length=1, max_length=64, description="Lot number.")
+    lot: Code | None = Field(None, min_length=1, max_length=64, description="Lot number.")
     expiry: datetime.date | None = None
-    lpn: str | None = Field(
+    lpn: Code | None = Field(
         None, min_length=1, max_length=32, description="An LPN of the ASN's warehouse."
     )
     status: ReceiptStatus = "available"
@@ -141,8 +144,8 @@ class BlindReceiptIn(ReceiptIn):
     client they belong to by code, then one scan as for an ASN (`sku` and `product_id` name a
     product of that client; `lpn` an LPN of that warehouse)."""
 
-    warehouse: str = Field(min_length=1, max_length=32, description="Warehouse code.")
-    client: str = Field(min_length=1, max_length=32, description="Client code.")
+    warehouse: Code = Field(min_length=1, max_length=32, description="Warehouse code.")
+    client: Code = Field(min_length=1, max_length=32, description="Client code.")
 
 
 class LineCounters(Schema):
@@ -243,7 +246,7 @@ class LocationLabelQuery(Schema):
 
 
 class PutawayTaskQuery(Schema):
-    warehouse: str = Field("", description="Warehouse code.")
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
     status: PutawayStatus | None = Field(
         None, description="Without it, the work still to do (every status but done)."
     )
@@ -308,5 +311,5 @@ class PutawayCompleteIn(Input):
     """The destination scan: the location's code or barcode; another location than the proposed
     one needs the override permission and a reason."""
 
-    location: str = Field(min_length=1, max_length=64, description="The scanned location code.")
-    override_reason: str | None = Field(None, min_length=1, max_length=200)
+    location: Code = Field(min_length=1, max_length=64, description="The scanned location code.")
+    override_reason: Text | None = Field(None, min_length=1, max_length=200)

@@ -26,6 +26,7 @@ from receiving.models import Asn, AsnStatus, Receipt
 from receiving.services import AsnLineSpec
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.validation import ScanRefused, clean_scan, shown_scan
 
 PAGE_SIZE = 50
 MANAGE = "receiving.manage_asn"
@@ -192,7 +193,15 @@ def receive_home(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def receive_find(request: AuthedRequest) -> HttpResponse:
     """A scanned ASN reference opens its receive page; anything else is an error line."""
-    code = request.POST.get("code", "").strip()
+    try:
+        code = clean_scan(request.POST.get("code"))
+    except ScanRefused as refused:
+        context = {
+            "ok": False,
+            "code": shown_scan(request.POST.get("code")),
+            "message": refused.message,
+        }
+        return render(request, "handheld/_scan_result.html", context)
     warehouse = active_warehouse(request)
     asn = selectors.find_floor_asn(request.user, warehouse, code) if warehouse and code else None
     if asn is None:
@@ -253,7 +262,7 @@ def _scan_and_receive(
     onto the page's current LPN, and answers with one result line. Always 200 (htmx does not
     swap 4xx)."""
     form = forms.ReceiveScanForm(request.POST)
-    code = request.POST.get("code", "").strip()
+    code = shown_scan(request.POST.get("code"))
     if not form.is_valid():
         context = {"ok": False, "code": code, "message": form.problem()}
         return render(request, "handheld/_scan_result.html", context)

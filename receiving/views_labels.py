@@ -17,12 +17,17 @@ from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from receiving import forms, label_service, selectors
+from receiving.exceptions import LabelRefused
 from wms.http import AuthedRequest
 
 PRINT = "receiving.print_labels"
 PRINT_BULK = "receiving.print_location_labels"
 HISTORY = "receiving.view_history"
 HISTORY_PAGE_SIZE = 50
+
+
+def _refused(refused: LabelRefused) -> HttpResponse:
+    return HttpResponse(refused.message, status=409, content_type="text/plain; charset=utf-8")
 
 
 def _size(request: AuthedRequest) -> str:
@@ -39,7 +44,10 @@ def lpn_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -
     lpn = inventory_selectors.get_lpn_for_user(request.user, pk)
     if lpn is None:
         raise Http404("No such LPN.")
-    file = label_service.lpn_label_file(request.user, lpn, size=_size(request), fmt=fmt)
+    try:
+        file = label_service.lpn_label_file(request.user, lpn, size=_size(request), fmt=fmt)
+    except LabelRefused as refused:
+        return _refused(refused)
     return file.response(inline=fmt == "pdf")
 
 
@@ -50,7 +58,11 @@ def location_label(request: AuthedRequest, pk: int, fmt: label_service.LabelForm
     location = inventory_selectors.get_location_for_user(request.user, pk)
     if location is None:
         raise Http404("No such location.")
-    return label_service.location_label_file(location, fmt=fmt).response(inline=fmt == "pdf")
+    try:
+        file = label_service.location_label_file(location, fmt=fmt)
+    except LabelRefused as refused:
+        return _refused(refused)
+    return file.response(inline=fmt == "pdf")
 
 
 def _range_summary(form: forms.LocationLabelRangeForm) -> dict[str, Any]:
@@ -59,10 +71,16 @@ def _range_summary(form: forms.LocationLabelRangeForm) -> dict[str, Any]:
     count = rows.count()
     limit = label_service.MAX_BULK_LOCATION_LABELS
     problem = ""
+    bad = label_service.unprintable(list(rows)) if 0 < count <= limit else []
     if count == 0:
         problem = "No locations in this range: nothing to print."
     elif count > limit:
         problem = f"{count} labels is more than {limit} at once: narrow the range."
+    elif bad:
+        problem = (
+            f"The barcodes of {', '.join(bad[:10])} are not printable ASCII (Code 128's "
+            "alphabet): change them first, or print a range without them."
+        )
     first = rows.first() if count else None
     last = rows.last() if count else None
     return {"count": count, "first": first, "last": last, "problem": problem}

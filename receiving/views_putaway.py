@@ -23,6 +23,7 @@ from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_settings, putaway_tasks
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.validation import ScanRefused, clean_scan, id_from, shown_scan
 
 QUEUE_LIMIT = 50
 
@@ -62,7 +63,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
 def scan_lpn(request: AuthedRequest) -> HttpResponse:
     """An LPN scanned from the queue: its task (made now if the LPN has none yet) is claimed and
     the handheld goes to its destination page."""
-    code = request.POST.get("code", "").strip()
+    try:
+        code = clean_scan(request.POST.get("code"))
+    except ScanRefused as refused:
+        return _result(request, shown_scan(request.POST.get("code")), False, refused.message)
     warehouse = active_warehouse(request)
     if not code or warehouse is None:
         return _result(request, code, False, "Expected an LPN label; nothing was scanned.")
@@ -139,8 +143,11 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     """The destination scan. A location other than the proposed one is refused, or for a
     manager asks for the reason (a small form posting the same code with it)."""
     task = _task_or_404(request, pk)
-    code = request.POST.get("code", "").strip()
-    override_reason = request.POST.get("override_reason", "").strip()
+    try:
+        code = clean_scan(request.POST.get("code"))
+        override_reason = clean_scan(request.POST.get("override_reason"), what="Reason")
+    except ScanRefused as refused:
+        return _result(request, shown_scan(request.POST.get("code")), False, refused.message)
     if not code:
         expected = task.proposed_location.code if task.proposed_location else "a location"
         return _result(request, code, False, f"Expected {expected}; nothing was scanned.")
@@ -171,8 +178,7 @@ def desk_queue(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PutawayStatus.values:
         status = ""
-    warehouse_pk = request.GET.get("warehouse", "")
-    warehouse_id = int(warehouse_pk) if warehouse_pk.isdigit() else None
+    warehouse_id = id_from(request.GET.get("warehouse", ""))
     tasks = selectors.search_putaway_tasks(request.user, warehouse_id=warehouse_id, status=status)
     if not status:
         # Unfiltered, the queue is the work still to do; done tasks are one filter away.

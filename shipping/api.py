@@ -12,7 +12,6 @@ from ninja.pagination import paginate
 
 from inventory.api.common import (
     IdempotencyKey,
-    Page,
     References,
     create_once,
     found,
@@ -24,6 +23,8 @@ from shipping import selectors
 from shipping.models import BoxType
 from shipping.schemas import BoxTypeIn, BoxTypeOut, BoxTypePatch, BoxTypeQuery
 from shipping.services import catalog
+from wms.pagination import Page
+from wms.validation import IdParam
 
 router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_catalog"
@@ -66,12 +67,12 @@ def create_box_type(
 
 
 @router.get("/box-types/{pk}", response=BoxTypeOut, summary="One box type")
-def get_box_type(request: HttpRequest, pk: int) -> Any:
+def get_box_type(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_box_type_for_user(user_of(request), pk), f"No box type {pk}.")
 
 
 @router.patch("/box-types/{pk}", response=BoxTypeOut, summary="Change a box type")
-def update_box_type(request: HttpRequest, pk: int, payload: BoxTypePatch) -> Any:
+def update_box_type(request: HttpRequest, pk: IdParam, payload: BoxTypePatch) -> Any:
     """Changes only the fields sent; `clients` replaces the list; `is_active: false`
     deactivates it."""
     user = staff_user(request, MANAGE)

@@ -29,6 +29,7 @@ from shipping.schemas_pack import (
 )
 from shipping.services import dispatch, pack_documents, packing
 from wms.permissions import require
+from wms.validation import IdParam
 
 router = Router(tags=["packing"])
 PACK = "shipping.pack"
@@ -84,7 +85,7 @@ def _carton_out(carton: Carton) -> dict[str, Any]:
     response=CartonizationOut,
     summary="The proposed boxes for what is left to pack",
 )
-def cartonization(request: HttpRequest, pk: int) -> Any:
+def cartonization(request: HttpRequest, pk: IdParam) -> Any:
     """Fewest boxes, then least box volume, from the client's allowed box types, within their
     weight limits; items that ship in their own container go alone. Products without
     dimensions are listed in `without_dimensions` and left out."""
@@ -144,7 +145,7 @@ def _new_carton(order: Order, payload: CartonPackIn) -> packing.NewCarton:
     summary="Pack items into a new carton (or an open one)",
 )
 def pack_carton(
-    request: HttpRequest, pk: int, payload: CartonPackIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, payload: CartonPackIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Opens a carton (box type code or dims, at a pack station) and packs the items, or packs
     them into the open carton `carton_id`. All or nothing: one wrong item, lot or extra unit is
@@ -171,7 +172,10 @@ def pack_carton(
 
 @router.post("/cartons/{pk}/close", response=CartonCloseOut, summary="Close a carton on its weight")
 def close_carton_route(
-    request: HttpRequest, pk: int, payload: CartonCloseIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest,
+    pk: IdParam,
+    payload: CartonCloseIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Checks the weight against tare plus product weights within the client's tolerance (409
     pack_refused with both numbers outside it; a manager may pass `override_reason`). When
@@ -208,7 +212,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     summary="The order's packing slip (PDF)",
     openapi_extra=PDF_RESPONSE,
 )
-def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
+def packing_slip(request: HttpRequest, pk: IdParam) -> HttpResponse:
     order = _order(user_of(request), pk)
     return _pdf(pack_documents.packing_slip_pdf(order), f"packing-slip-{order.reference}.pdf")
 
@@ -218,14 +222,14 @@ def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     summary="A carton's content label with its SSCC (PDF)",
     openapi_extra=PDF_RESPONSE,
 )
-def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
+def carton_label(request: HttpRequest, pk: IdParam) -> HttpResponse:
     carton = _carton(user_of(request), pk)
     return _pdf(pack_documents.carton_label_pdf(carton), f"carton-{carton.lpn.code}.pdf")
 
 
 @router.post("/cartons/{pk}/ship", response=CartonShipOut, summary="Load a carton at the ship dock")
 def ship_carton_route(
-    request: HttpRequest, pk: int, payload: CartonShipIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, payload: CartonShipIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """What the handheld ship dock does for one scan: moves the carton's LPN to the dock and
     marks carton and shipment shipped; the order's last carton ships the order (its stock

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from inventory.api.common import IdempotencyKey, Page, References, found, staff_user
+from inventory.api.common import IdempotencyKey, References, found, staff_user
 from picking.services.orders import ShipTo
 from shipping import selectors_shipments as selectors
 from shipping.models import Manifest, Shipment
@@ -31,6 +31,8 @@ from shipping.schemas_shipments import (
     ShipmentSummaryOut,
 )
 from shipping.services import dispatch, rating
+from wms.pagination import Page
+from wms.validation import IdParam
 
 router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_shipments"
@@ -48,14 +50,14 @@ def list_shipments(request: HttpRequest, filters: Query[ShipmentQuery]) -> Any:
 
 
 @router.get("/shipments/{pk}", response=ShipmentOut, summary="A shipment with its rates")
-def get_shipment(request: HttpRequest, pk: int) -> Any:
+def get_shipment(request: HttpRequest, pk: IdParam) -> Any:
     return _shipment(staff_user(request, MANAGE), pk)
 
 
 @router.post("/shipments/{pk}/retry", response=ShipmentOut, summary="Rate a shipment again")
 def retry_shipment_route(
     request: HttpRequest,
-    pk: int,
+    pk: IdParam,
     payload: RetryIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
@@ -78,7 +80,7 @@ def retry_shipment_route(
     summary="Settle a shipment left between two states with EasyPost",
 )
 def reconcile_shipment_route(
-    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Asks EasyPost for a shipment still rating or rated, bought without its label files, or
     with a void whose answer never came: a label EasyPost already sold is recorded (never
@@ -95,7 +97,7 @@ def reconcile_shipment_route(
 
 @router.post("/shipments/{pk}/void", response=ShipmentOut, summary="Void (refund) a label")
 def void_shipment_route(
-    request: HttpRequest, pk: int, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """Asks EasyPost for the postage back and marks the shipment voided. Refused once shipped
     (409 shipment_refused); EasyPost's own refusal is 422 carrier_rejected."""
@@ -118,7 +120,7 @@ def void_shipment_route(
     },
 )
 def shipment_label(
-    request: HttpRequest, pk: int, format: Literal["pdf", "zpl"] = "pdf"
+    request: HttpRequest, pk: IdParam, format: Literal["pdf", "zpl"] = "pdf"
 ) -> HttpResponse:
     user = staff_user(request, MANAGE)
     shipment = _shipment(user, pk)
@@ -172,7 +174,7 @@ def list_manifests(request: HttpRequest) -> Any:
         "responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}
     },
 )
-def manifest_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def manifest_pdf(request: HttpRequest, pk: IdParam) -> HttpResponse:
     user = staff_user(request, MANAGE)
     manifest = found(selectors.get_manifest_for_user(user, pk), f"No manifest {pk}.")
     found(manifest.form_pdf or None, f"Manifest {pk} has no PDF.")

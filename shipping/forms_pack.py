@@ -8,16 +8,18 @@ from typing import Any
 
 from django import forms
 
+from wms.validation import CodeField, IdField, TextField, WholeNumberField
+
 
 class OpenCartonForm(forms.Form):
-    box_type = forms.CharField(required=False, max_length=32)
-    own_sku = forms.CharField(required=False, max_length=64)
-    length_mm = forms.IntegerField(required=False, min_value=1)
-    width_mm = forms.IntegerField(required=False, min_value=1)
-    height_mm = forms.IntegerField(required=False, min_value=1)
-    tare_weight_g = forms.IntegerField(required=False, min_value=0)
-    pack_station = forms.IntegerField()
-    idempotency_key = forms.CharField(required=False, max_length=128)
+    box_type = CodeField(required=False, max_length=32)
+    own_sku = CodeField(required=False, max_length=64)
+    length_mm = WholeNumberField(required=False, min_value=1)
+    width_mm = WholeNumberField(required=False, min_value=1)
+    height_mm = WholeNumberField(required=False, min_value=1)
+    tare_weight_g = WholeNumberField(required=False, min_value=0)
+    pack_station = IdField()
+    idempotency_key = TextField(required=False, max_length=128)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -31,10 +33,10 @@ class OpenCartonForm(forms.Form):
 
 class CloseCartonForm(forms.Form):
     # A text field, so a scale's keyboard wedge can type into it.
-    weight_g = forms.IntegerField(
+    weight_g = WholeNumberField(
         label="Weight (g)",
         min_value=1,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    override_reason = forms.CharField(required=False, max_length=200)
-    idempotency_key = forms.CharField(required=False, max_length=128)
+    override_reason = TextField(required=False, max_length=200)
+    idempotency_key = TextField(required=False, max_length=128)

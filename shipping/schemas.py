@@ -8,7 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from inventory.schemas.base import Input, Patch, StrictInt
+from wms.schemas import Input, Patch
+from wms.validation import Code, Int32, Text
 
 CODE_PATTERN = r"^[-A-Za-z0-9_.]+$"
 
@@ -33,35 +34,39 @@ class BoxTypeOut(Schema):
 
 
 class BoxTypeIn(Input):
-    code: str = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
-    name: str = Field(min_length=1, max_length=120)
-    inner_length_mm: StrictInt = Field(ge=1)
-    inner_width_mm: StrictInt = Field(ge=1)
-    inner_height_mm: StrictInt = Field(ge=1)
-    max_weight_g: StrictInt = Field(ge=1, description="Gross: contents plus the box.")
-    tare_weight_g: StrictInt = Field(ge=0, description="The empty box; below max_weight_g.")
+    code: Code = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
+    name: Text = Field(min_length=1, max_length=120)
+    inner_length_mm: Int32 = Field(ge=1)
+    inner_width_mm: Int32 = Field(ge=1)
+    inner_height_mm: Int32 = Field(ge=1)
+    max_weight_g: Int32 = Field(ge=1, description="Gross: contents plus the box.")
+    tare_weight_g: Int32 = Field(ge=0, description="The empty box; below max_weight_g.")
     cost: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
-    clients: list[str] = Field(
-        default_factory=list, description="Client codes that may use it; empty: every client."
+    currency: Code = Field("USD", pattern=r"^[A-Z]{3}$")
+    clients: list[Code] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Client codes that may use it; empty: every client.",
     )
 
 
 class BoxTypePatch(Patch):
-    code: str | None = Field(None, min_length=1, max_length=32, pattern=CODE_PATTERN)
-    name: str | None = Field(None, min_length=1, max_length=120)
-    inner_length_mm: StrictInt | None = Field(None, ge=1)
-    inner_width_mm: StrictInt | None = Field(None, ge=1)
-    inner_height_mm: StrictInt | None = Field(None, ge=1)
-    max_weight_g: StrictInt | None = Field(None, ge=1)
-    tare_weight_g: StrictInt | None = Field(None, ge=0)
+    code: Code | None = Field(None, min_length=1, max_length=32, pattern=CODE_PATTERN)
+    name: Text | None = Field(None, min_length=1, max_length=120)
+    inner_length_mm: Int32 | None = Field(None, ge=1)
+    inner_width_mm: Int32 | None = Field(None, ge=1)
+    inner_height_mm: Int32 | None = Field(None, ge=1)
+    max_weight_g: Int32 | None = Field(None, ge=1)
+    tare_weight_g: Int32 | None = Field(None, ge=0)
     cost: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    currency: Code | None = Field(None, pattern=r"^[A-Z]{3}$")
     is_active: bool | None = None
-    clients: list[str] | None = None
+    clients: list[Code] | None = Field(None, max_length=500)
 
 
 class BoxTypeQuery(Schema):
-    search: str = Field("", description="Part of the code or name.")
+    search: Text = Field("", max_length=100, description="Part of the code or name.")
     active: bool | None = None
-    client: str | None = Field(None, description="Only box types this client (code) may use.")
+    client: Text | None = Field(
+        None, max_length=100, description="Only box types this client (code) may use."
+    )

@@ -8,7 +8,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from inventory.schemas.base import Input, StrictInt
+from wms.schemas import Input
+from wms.validation import Code, Id, Int32, Quantity, Scan, Text
 
 
 class ProposedCartonOut(Schema):
@@ -32,17 +33,17 @@ class CartonizationOut(Schema):
 
 
 class DimsIn(Input):
-    length_mm: StrictInt = Field(ge=1)
-    width_mm: StrictInt = Field(ge=1)
-    height_mm: StrictInt = Field(ge=1)
-    tare_weight_g: StrictInt = Field(0, ge=0)
+    length_mm: Int32 = Field(ge=1)
+    width_mm: Int32 = Field(ge=1)
+    height_mm: Int32 = Field(ge=1)
+    tare_weight_g: Int32 = Field(0, ge=0)
 
 
 class PackItemIn(Input):
-    code: str = Field("", max_length=64, description="A barcode of the product.")
-    sku: str = Field("", max_length=64)
-    quantity: StrictInt = Field(1, ge=1)
-    lot: str = Field("", max_length=64)
+    code: Scan = Field("", max_length=64, description="A barcode of the product.")
+    sku: Code = Field("", max_length=64)
+    quantity: Quantity = 1
+    lot: Code = Field("", max_length=64)
 
     @model_validator(mode="after")
     def one_code(self) -> PackItemIn:
@@ -55,10 +56,10 @@ class PackItemIn(Input):
 
 
 class CartonPackIn(Input):
-    carton_id: int | None = Field(None, description="An open carton to pack into; else a new one.")
-    box_type: str = Field("", max_length=32, description="Box type code for a new carton.")
+    carton_id: Id | None = Field(None, description="An open carton to pack into; else a new one.")
+    box_type: Code = Field("", max_length=32, description="Box type code for a new carton.")
     dims: DimsIn | None = Field(None, description="A new carton's size when not a catalog box.")
-    pack_station: str = Field("", max_length=32, description="Pack station location code.")
+    pack_station: Code = Field("", max_length=32, description="Pack station location code.")
     items: list[PackItemIn] = Field(default_factory=list, max_length=500)
 
 
@@ -87,14 +88,14 @@ class CartonOut(Schema):
 
 
 class MaterialIn(Input):
-    code: str = Field(min_length=1, max_length=32)
-    quantity: StrictInt = Field(1, ge=1)
+    code: Code = Field(min_length=1, max_length=32)
+    quantity: Quantity = 1
 
 
 class CartonCloseIn(Input):
-    weight_g: StrictInt = Field(ge=1)
+    weight_g: Int32 = Field(ge=1)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
-    override_reason: str = Field("", max_length=200)
+    override_reason: Text = Field("", max_length=200)
 
 
 class ShipmentBriefOut(Schema):
@@ -112,7 +113,7 @@ class CartonCloseOut(Schema):
 
 
 class CartonShipIn(Input):
-    ship_dock: str = Field(
+    ship_dock: Code = Field(
         min_length=1,
         max_length=32,
         description="The code of the ship dock the carton is loaded at.",

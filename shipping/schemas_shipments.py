@@ -8,8 +8,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from inventory.schemas.base import Input
 from picking.schemas import ShipToIn
+from wms.schemas import Input
+from wms.validation import Code, Text
 
 
 class RateOut(Schema):
@@ -105,10 +106,10 @@ class ReconcileOut(Schema):
 
 
 class ShipmentQuery(Schema):
-    status: str = ""
-    order: str = Field("", description="An order reference or id.")
-    carrier: str = ""
-    warehouse: str = Field("", description="A warehouse code.")
+    status: Text = Field("", max_length=100)
+    order: Text = Field("", max_length=100, description="An order reference or id.")
+    carrier: Text = Field("", max_length=100)
+    warehouse: Text = Field("", max_length=100, description="A warehouse code.")
 
 
 class RetryIn(Input):
@@ -118,8 +119,8 @@ class RetryIn(Input):
 
 
 class ManifestIn(Input):
-    warehouse: str = Field(min_length=1, max_length=16, description="A warehouse code.")
-    carrier: str = Field(min_length=1, max_length=32, description="As EasyPost names it: USPS…")
+    warehouse: Code = Field(min_length=1, max_length=16, description="A warehouse code.")
+    carrier: Code = Field(min_length=1, max_length=32, description="As EasyPost names it: USPS…")
     date: dt.date = Field(description="The day whose label purchases go on the manifest.")
 
 

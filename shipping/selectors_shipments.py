@@ -11,6 +11,7 @@ from inventory.models import Location, LocationKind
 from shipping.models import Manifest, ManifestStatus, Shipment, ShipmentStatus
 from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
+from wms.validation import id_from
 
 
 def _scoped(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
@@ -40,9 +41,10 @@ def shipments_for_user(
         rows = rows.filter(status=status)
     if order:
         order = order.strip()
+        order_id = id_from(order)
         rows = (
-            rows.filter(order_id=int(order))
-            if order.isdigit()
+            rows.filter(order_id=order_id)
+            if order_id
             else rows.filter(order__reference__iexact=order)
         )
     if carrier:

@@ -16,14 +16,15 @@ from shipping import selectors_shipments as selectors
 from shipping.services import dispatch
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.validation import ScanRefused, clean_scan, id_from, shown_scan
 
 DOCK_KEY = "ship_dock_pk"
 
 
 def _dock(request: AuthedRequest, pk: Any = None) -> Any:
     docks = selectors.ship_docks_for_user(request.user)
-    chosen = pk or request.session.get(DOCK_KEY)
-    return docks.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+    chosen = id_from(pk or request.session.get(DOCK_KEY))
+    return docks.filter(pk=chosen).first() if chosen else None
 
 
 @login_required
@@ -47,8 +48,12 @@ def floor_ship(request: AuthedRequest) -> HttpResponse:
 @permission_required("wms.use_floor", raise_exception=True)
 @require_POST
 def floor_ship_scan(request: AuthedRequest) -> HttpResponse:
-    code = request.POST.get("code", "").strip()
-    context: dict[str, Any] = {"code": code, "ok": False}
+    context: dict[str, Any] = {"code": shown_scan(request.POST.get("code")), "ok": False}
+    try:
+        code = clean_scan(request.POST.get("code"))
+    except ScanRefused as refused:
+        context["message"] = refused.message
+        return render(request, "shipping/floor_ship_result.html", context)
     dock = _dock(request, request.POST.get("dock"))
     if dock is None:
         context["message"] = "Choose the ship dock you are loading at first."

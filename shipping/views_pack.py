@@ -31,6 +31,7 @@ from shipping.services import pack_documents, packing
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.permissions import require
+from wms.validation import INT_MAX, ScanRefused, clean_scan, id_from, quantity_from, shown_scan
 
 PACK = "shipping.pack"
 STATION_KEY = "pack_station_id"
@@ -103,8 +104,9 @@ def station(request: AuthedRequest, surface: str) -> HttpResponse:
 @require_POST
 def scan_order(request: AuthedRequest, surface: str) -> HttpResponse:
     """A tote, order reference or LPN: the station goes to that order's pack page."""
-    code = request.POST.get("code", "").strip()
+    code = shown_scan(request.POST.get("code"))
     try:
+        code = clean_scan(request.POST.get("code"))
         order = packing.find_order_to_pack(request.user, code, active_warehouse(request))
     except DomainError as error:
         return _result(request, code, False, error.message)
@@ -162,10 +164,21 @@ def order_page(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
 def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     """An item scanned into the open carton (quantity and lot from the fields beside the box)."""
     order = _order_or_404(request, pk)
-    code = request.POST.get("code", "").strip()
-    quantity_text = request.POST.get("quantity", "").strip() or "1"
-    if not quantity_text.isdigit():
-        return _result(request, code, False, f"Quantity is a whole number; got “{quantity_text}”.")
+    code = shown_scan(request.POST.get("code"))
+    try:
+        code = clean_scan(request.POST.get("code"))
+        lot = clean_scan(request.POST.get("lot"), what="Lot")
+        quantity_text = clean_scan(request.POST.get("quantity"), what="Quantity") or "1"
+    except ScanRefused as refused:
+        return _result(request, code, False, refused.message)
+    quantity = quantity_from(quantity_text)
+    if quantity is None:
+        return _result(
+            request,
+            code,
+            False,
+            f"Quantity is a whole number from 1 to {INT_MAX} in digits 0-9; got “{quantity_text}”.",
+        )
     carton = selectors.open_carton_of(order)
     if carton is None:
         return _result(
@@ -176,8 +189,8 @@ def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
             user=request.user,
             carton=carton,
             code=code,
-            quantity=int(quantity_text),
-            lot=request.POST.get("lot", ""),
+            quantity=quantity,
+            lot=lot,
             idempotency_key=request.POST.get("idempotency_key") or None,
         )
     except DomainError as error:
@@ -190,11 +203,11 @@ def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
 @require_POST
 def set_station(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
-    chosen = request.POST.get("pack_station", "")
+    chosen = id_from(request.POST.get("pack_station", ""))
     stations = {s.pk: s for s in selectors.pack_stations(order.warehouse_id)}
-    if chosen.isdigit() and int(chosen) in stations:
-        request.session[STATION_KEY] = int(chosen)
-        messages.success(request, f"Packing at {stations[int(chosen)].code}.")
+    if chosen in stations:
+        request.session[STATION_KEY] = chosen
+        messages.success(request, f"Packing at {stations[chosen].code}.")
     return redirect(f"{_ns(surface)}:order", pk=order.pk)
 
 
@@ -252,9 +265,9 @@ def open_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
 def _materials(request: AuthedRequest) -> list[packing.MaterialUse]:
     uses = []
     for material in PackagingMaterial.objects.filter(is_active=True):
-        text = request.POST.get(f"material_{material.code}", "").strip()
-        if text.isdigit() and int(text) > 0:
-            uses.append(packing.MaterialUse(material.code, int(text)))
+        quantity = quantity_from(request.POST.get(f"material_{material.code}", ""))
+        if quantity is not None:
+            uses.append(packing.MaterialUse(material.code, quantity))
     return uses
 
 

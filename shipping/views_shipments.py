@@ -26,6 +26,7 @@ from shipping.services import dispatch, rating
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.permissions import require
+from wms.validation import CodeField, TextField, filter_text
 
 PAGE_SIZE = 50
 MANAGE = "shipping.manage_shipments"
@@ -34,21 +35,21 @@ POLL_SECONDS = 2
 
 
 class AddressForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    company = forms.CharField(max_length=120, required=False)
-    street1 = forms.CharField(max_length=200)
-    street2 = forms.CharField(max_length=200, required=False)
-    city = forms.CharField(max_length=100)
-    state = forms.CharField(max_length=50, required=False)
-    postal_code = forms.CharField(max_length=20)
-    country = forms.CharField(max_length=2, min_length=2, initial="US")
-    phone = forms.CharField(max_length=40, required=False)
+    name = TextField(max_length=120)
+    company = TextField(max_length=120, required=False)
+    street1 = TextField(max_length=200)
+    street2 = TextField(max_length=200, required=False)
+    city = TextField(max_length=100)
+    state = TextField(max_length=50, required=False)
+    postal_code = TextField(max_length=20)
+    country = CodeField(max_length=2, min_length=2, initial="US")
+    phone = TextField(max_length=40, required=False)
     email = forms.EmailField(required=False)
 
 
 class ManifestForm(forms.Form):
     warehouse: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None)
-    carrier = forms.CharField(max_length=32, help_text="As EasyPost names it: USPS, UPS, FedEx…")
+    carrier = CodeField(max_length=32, help_text="As EasyPost names it: USPS, UPS, FedEx…")
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
@@ -87,10 +88,7 @@ def _shipment(request: AuthedRequest, pk: int) -> Shipment:
 @require_GET
 def shipment_list(request: AuthedRequest) -> HttpResponse:
     filters = {
-        "status": request.GET.get("status", ""),
-        "order": request.GET.get("order", ""),
-        "carrier": request.GET.get("carrier", ""),
-        "warehouse": request.GET.get("warehouse", ""),
+        name: filter_text(request.GET, name) for name in ("status", "order", "carrier", "warehouse")
     }
     rows = selectors.shipments_for_user(request.user, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 
 from tenants.services import check_slug_available
 from tenants.slugs import normalize_slug
+from wms.validation import TextField
 
 
 class SignupForm(forms.Form):
-    company_name = forms.CharField(max_length=120)
-    slug = forms.CharField(
+    company_name = TextField(max_length=120)
+    slug = TextField(
         max_length=32,
         label="Address",
         help_text="Your site's address: <slug>.fluxvantage. Lowercase letters, digits, hyphens.",

@@ -30,17 +30,16 @@ def _tables() -> list[str]:
 
 def table_digests(tables: Sequence[str] | None = None) -> dict[str, str]:
     """A digest of every row of each table of the current tenant's schema (all of them unless
-    named): equal digests mean no row was added, changed or removed."""
-    digests = {}
+    named), in one query: equal digests mean no row was added, changed or removed."""
+    names = list(tables or _tables())
+    sql = " UNION ALL ".join(
+        f"SELECT '{name}', count(*) || md5(coalesce(string_agg(r, '|' ORDER BY r), '')) "
+        f'FROM (SELECT (to_jsonb(t) - %(skip)s::text[])::text AS r FROM "{name}" t) AS t'
+        for name in names
+    )
     with connection.cursor() as cursor:
-        for table in tables or _tables():
-            cursor.execute(
-                "SELECT count(*) || md5(coalesce(string_agg(r, '|' ORDER BY r), '')) "
-                f'FROM (SELECT (to_jsonb(t) - %s::text[])::text AS r FROM "{table}" t) AS t',
-                [list(BOOKKEEPING_COLUMNS)],
-            )
-            digests[table] = cursor.fetchone()[0]
-    return digests
+        cursor.execute(sql, {"skip": list(BOOKKEEPING_COLUMNS)})
+        return dict(cursor.fetchall())
 
 
 def snapshot() -> dict[str, str]:

@@ -1,5 +1,9 @@
 """The REST API root, /api/v1/. Bearer tokens act as their user (role and scope included).
-Every error is JSON: {"error": {"code", "message", "field_errors"}}; bad input is a 4xx."""
+Every error is JSON: {"error": {"code", "message", "field_errors"}}; bad input is a 4xx. An
+unhandled exception is logged and answers the same envelope (500 server_error); paths and
+methods the API does not know get it from wms.middleware.ApiErrorMiddleware. The OpenAPI
+document lists each operation's error responses with the envelope's schema (ErrorOut), added
+here for every operation at once."""
 
 from __future__ import annotations
 
@@ -12,12 +16,17 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from wms.accounts.selectors import authenticate_token
+from wms.errors import error_body
 from wms.exceptions import DomainError
+from wms.schemas import ErrorOut
 
-logger = logging.getLogger(__name__)
+# Django's own logger for failed requests, so an API 500 reaches the same handlers (and admin
+# e-mails) as any other.
+request_logger = logging.getLogger("django.request")
 
 
 class TokenAuth(HttpBearer):
@@ -31,7 +40,50 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "400": "Refused: the action is not possible as asked (the message says why).",
+    "401": "No valid API token: send Authorization: Bearer <token>.",
+    "403": "Your role or scope may not do this; nothing was written.",
+    "404": "No such object in your scope.",
+    "409": "Conflicts with the current state (or an Idempotency-Key used for another request).",
+    "422": "Invalid input: field_errors names each field and what is wrong with it.",
+    "default": "Any other error (405, 500, 503…), in the same envelope.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(path: str, method: str) -> list[str]:
+    """The error responses an operation documents: 401, 403 and 422 for every one; 404 where the
+    path names an object; 400 and 409 for writes; the envelope for anything else."""
+    statuses = ["401", "403", "422"]
+    if "{" in path:
+        statuses.append("404")
+    if method in WRITE_METHODS:
+        statuses += ["400", "409"]
+    return [*sorted(statuses), "default"]
+
+
+class WmsApi(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        envelope = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(envelope.pop("$defs", {}))
+        components["ErrorOut"] = envelope
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(path, method):
+                    responses.setdefault(
+                        status, {"description": ERROR_RESPONSES[status], "content": content}
+                    )
+        return schema
+
+
+api = WmsApi(
     title="FluxVantage API",
     version="1",
     description="Warehouse operations for integrations. Authenticate with "
@@ -48,8 +100,13 @@ def error_response(
     message: str,
     field_errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "field_errors": field_errors or {}}}
+    body = error_body(code, message, field_errors)
     return api.create_response(request, body, status=status)
+
+
+def _message(error: dict[str, Any]) -> str:
+    """pydantic's message without its "Value error, " prefix (our validators' own sentences)."""
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def _field_name(loc: list[Any]) -> str:
@@ -61,9 +118,7 @@ def _field_name(loc: list[Any]) -> str:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     field_errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        field_errors.setdefault(_field_name(list(err.get("loc", []))), []).append(
-            str(err.get("msg", "invalid"))
-        )
+        field_errors.setdefault(_field_name(list(err.get("loc", []))), []).append(_message(err))
     return error_response(request, 422, "invalid", "The request has invalid fields.", field_errors)
 
 
@@ -115,6 +170,23 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
     else:
         field_errors[NON_FIELD_ERRORS] = [str(m) for m in exc.messages]
     return error_response(request, 422, "invalid", "; ".join(exc.messages), field_errors)
+
+
+@api.exception_handler(Exception)
+def on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug, not bad input: logged with its traceback, and answered in the envelope (never an
+    HTML page, whatever DEBUG says) without details a client should not see."""
+    request_logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    response = error_response(
+        request, 500, "server_error", "Something went wrong on our side; it has been logged."
+    )
+    response._has_been_logged = True  # type: ignore[attr-defined]  # by us, with the traceback
+    return response
 
 
 class MeOut(Schema):

@@ -64,5 +64,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "wms.errors.bad_request"
 handler404 = "wms.errors.not_found"
 handler403 = "wms.errors.forbidden"
+handler500 = "wms.errors.server_error"

@@ -1,5 +1,5 @@
 """Pieces every inventory route uses: the token's user, 404 for what the user may not see,
-pagination, the Idempotency-Key header and reference lookups that answer with field errors."""
+the Idempotency-Key header and reference lookups that answer with field errors."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 from ninja import Header, Schema
-from ninja.pagination import LimitOffsetPagination
 
 from inventory import selectors
 from inventory.models import Client, Location, Lot, Lpn, Product, Warehouse, Zone
 from wms.idempotency.services import AS_JSON, MAX_KEY_LENGTH, model_codec, run_once
 from wms.permissions import require
+from wms.validation import Text
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
 
-MAX_PAGE = 500
 IdempotencyKey = Annotated[
-    str | None,
+    Text | None,
     Header(
         alias="Idempotency-Key",
         max_length=MAX_KEY_LENGTH,
@@ -30,13 +29,6 @@ IdempotencyKey = Annotated[
         "written twice. The same key with a different body is refused (409).",
     ),
 ]
-
-
-class Page(LimitOffsetPagination):
-    """`limit` (default 50, at most 500) and `offset`; the response has `items` and `count`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 def user_of(request: HttpRequest) -> Any:

@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from inventory import selectors
 from inventory.api.common import (
     IdempotencyKey,
-    Page,
     References,
     create_once,
     found,
@@ -36,6 +35,8 @@ from inventory.schemas.master import (
     ZoneQuery,
 )
 from inventory.services import master
+from wms.pagination import Page
+from wms.validation import IdParam, Text
 
 router = Router(tags=["master data"])
 CHANGE = "inventory.change_master_data"
@@ -65,12 +66,12 @@ def create_warehouse(
 
 
 @router.get("/warehouses/{pk}", response=WarehouseOut)
-def get_warehouse(request: HttpRequest, pk: int) -> Any:
+def get_warehouse(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_warehouse_for_user(user_of(request), pk), f"No warehouse {pk}.")
 
 
 @router.patch("/warehouses/{pk}", response=WarehouseOut, summary="Change a warehouse")
-def update_warehouse(request: HttpRequest, pk: int, payload: WarehousePatch) -> Any:
+def update_warehouse(request: HttpRequest, pk: IdParam, payload: WarehousePatch) -> Any:
     user = staff_user(request, CHANGE)
     warehouse = found(
         selectors.search_warehouses(user).filter(pk=pk).first(), f"No warehouse {pk}."
@@ -79,7 +80,7 @@ def update_warehouse(request: HttpRequest, pk: int, payload: WarehousePatch) -> 
 
 
 @router.get("/clients", response=list[ClientOut], summary="Clients you may see")
-def list_clients(request: HttpRequest, search: str = "") -> Any:
+def list_clients(request: HttpRequest, search: Text = "") -> Any:
     return selectors.clients_for_user(user_of(request), search)
 
 
@@ -99,12 +100,12 @@ def create_client(
 
 
 @router.get("/clients/{pk}", response=ClientOut)
-def get_client(request: HttpRequest, pk: int) -> Any:
+def get_client(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_client_for_user(user_of(request), pk), f"No client {pk}.")
 
 
 @router.patch("/clients/{pk}", response=ClientOut, summary="Change a client")
-def update_client(request: HttpRequest, pk: int, payload: ClientPatch) -> Any:
+def update_client(request: HttpRequest, pk: IdParam, payload: ClientPatch) -> Any:
     user = staff_user(request, CHANGE)
     client = found(selectors.search_clients(user).filter(pk=pk).first(), f"No client {pk}.")
     return master.update_client(client, **payload.changes())
@@ -142,12 +143,12 @@ def create_zone(
 
 
 @router.get("/zones/{pk}", response=ZoneOut)
-def get_zone(request: HttpRequest, pk: int) -> Any:
+def get_zone(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_zone_for_user(user_of(request), pk), f"No zone {pk}.")
 
 
 @router.patch("/zones/{pk}", response=ZoneOut, summary="Change a zone")
-def update_zone(request: HttpRequest, pk: int, payload: ZonePatch) -> Any:
+def update_zone(request: HttpRequest, pk: IdParam, payload: ZonePatch) -> Any:
     user = staff_user(request, CHANGE)
     zone = found(selectors.get_zone_for_user(user, pk), f"No zone {pk}.")
     return master.update_zone(zone, **payload.changes())
@@ -181,12 +182,12 @@ def create_location(
 
 
 @router.get("/locations/{pk}", response=LocationOut)
-def get_location(request: HttpRequest, pk: int) -> Any:
+def get_location(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_location_for_user(user_of(request), pk), f"No location {pk}.")
 
 
 @router.patch("/locations/{pk}", response=LocationOut, summary="Change a physical location")
-def update_location(request: HttpRequest, pk: int, payload: LocationPatch) -> Any:
+def update_location(request: HttpRequest, pk: IdParam, payload: LocationPatch) -> Any:
     user = staff_user(request, CHANGE)
     location = found(selectors.get_location_for_user(user, pk), f"No location {pk}.")
     changes = payload.changes()

@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from inventory import selectors
 from inventory.api.common import (
     IdempotencyKey,
-    Page,
     References,
     create_many_once,
     create_once,
@@ -32,6 +31,8 @@ from inventory.schemas.products import (
     ProductQuery,
 )
 from inventory.services import master
+from wms.pagination import Page
+from wms.validation import IdParam
 
 router = Router(tags=["master data"])
 CHANGE = "inventory.change_master_data"
@@ -94,12 +95,12 @@ def bulk_create_products(
 
 
 @router.get("/products/{pk}", response=ProductOut)
-def get_product(request: HttpRequest, pk: int) -> Any:
+def get_product(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_product_for_user(user_of(request), pk), f"No product {pk}.")
 
 
 @router.patch("/products/{pk}", response=ProductOut, summary="Change a product")
-def update_product(request: HttpRequest, pk: int, payload: ProductPatch) -> Any:
+def update_product(request: HttpRequest, pk: IdParam, payload: ProductPatch) -> Any:
     """A SKU cannot change once the product has stock or ledger history (409); `barcodes`, when
     given, replaces all of the product's barcodes."""
     user = staff_user(request, CHANGE)
@@ -135,5 +136,5 @@ def create_lot(request: HttpRequest, payload: LotIn, idempotency_key: Idempotenc
 
 
 @router.get("/lots/{pk}", response=LotOut)
-def get_lot(request: HttpRequest, pk: int) -> Any:
+def get_lot(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_lot_for_user(user_of(request), pk), f"No lot {pk}.")

@@ -12,7 +12,6 @@ from ninja.pagination import paginate
 from inventory import selectors
 from inventory.api.common import (
     IdempotencyKey,
-    Page,
     References,
     create_once,
     found,
@@ -32,6 +31,8 @@ from inventory.schemas.stock import (
     StockTotals,
 )
 from inventory.services import ledger, master
+from wms.pagination import Page
+from wms.validation import IdParam
 
 router = Router(tags=["stock"])
 
@@ -78,7 +79,7 @@ def list_stock_moves(request: HttpRequest, filters: Query[StockMoveQuery]) -> An
 
 
 @router.get("/stock-moves/{pk}", response=StockMoveOut)
-def get_stock_move(request: HttpRequest, pk: int) -> Any:
+def get_stock_move(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_stock_move_for_user(user_of(request), pk), f"No stock move {pk}.")
 
 
@@ -154,5 +155,5 @@ def create_lpn(request: HttpRequest, payload: LpnIn, idempotency_key: Idempotenc
 
 
 @router.get("/lpns/{pk}", response=LpnOut)
-def get_lpn(request: HttpRequest, pk: int) -> Any:
+def get_lpn(request: HttpRequest, pk: IdParam) -> Any:
     return found(selectors.get_lpn_for_user(user_of(request), pk), f"No LPN {pk}.")

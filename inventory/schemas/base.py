@@ -1,36 +1,9 @@
-"""What every inventory API schema shares.
-
-Bodies are strict where a lax parse would hide a mistake: integers must be JSON integers (not
-`true`, `"5"` or `2.5`) and unknown fields are refused, so a typo never passes silently. PATCH
-bodies (`Patch`) change only the fields sent, and refuse `null` where the field cannot be empty."""
+"""The API's shared input bases and integer type, which live in wms (every app, billing and the
+portal included, uses the same ones); kept importable here for the inventory schemas."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from wms.schemas import Input, Patch
+from wms.validation import Int32 as StrictInt
 
-from ninja import Schema
-from pydantic import ConfigDict, Strict, ValidationInfo, field_validator
-
-StrictInt = Annotated[int, Strict()]
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Patch(Input):
-    """A partial update: a field left out keeps its value; `null` is allowed only for the fields
-    in NULLABLE (it clears them) and is a field error for any other."""
-
-    NULLABLE: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*")
-    @classmethod
-    def null_only_where_nullable(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name not in cls.NULLABLE:
-            raise ValueError("This field cannot be null; leave it out to keep its value.")
-        return value
-
-    def changes(self) -> dict[str, Any]:
-        """The fields the client sent."""
-        return self.model_dump(include=self.model_fields_set)
+__all__ = ["Input", "Patch", "StrictInt"]

@@ -7,7 +7,8 @@ from typing import Any
 from ninja import Field, Schema
 
 from inventory.models import LocationKind
-from inventory.schemas.base import Input, Patch, StrictInt
+from wms.schemas import Input, Patch
+from wms.validation import Code, IdParam, Int32, Int64, Text
 
 # --- Clients and warehouses -------------------------------------------------------------------
 
@@ -20,13 +21,13 @@ class ClientOut(Schema):
 
 
 class ClientIn(Input):
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: str = Field(min_length=1, max_length=120)
+    code: Code = Field(min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class ClientPatch(Patch):
-    code: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: str | None = Field(None, min_length=1, max_length=120)
+    code: Code | None = Field(None, min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: Text | None = Field(None, min_length=1, max_length=120)
     is_active: bool | None = Field(None)
 
 
@@ -43,23 +44,23 @@ class WarehouseOut(Schema):
 
 
 class WarehouseIn(Input):
-    code: str = Field(min_length=1, max_length=16)
-    name: str = Field(min_length=1, max_length=120)
-    address_line1: str = Field("", max_length=200)
-    city: str = Field("", max_length=100)
-    postal_code: str = Field("", max_length=20)
-    country: str = Field("US", pattern=r"^[A-Z]{2}$")
-    time_zone: str = Field("UTC", max_length=64, description="An IANA name, e.g. Europe/Berlin.")
+    code: Code = Field(min_length=1, max_length=16)
+    name: Text = Field(min_length=1, max_length=120)
+    address_line1: Text = Field("", max_length=200)
+    city: Text = Field("", max_length=100)
+    postal_code: Text = Field("", max_length=20)
+    country: Code = Field("US", pattern=r"^[A-Z]{2}$")
+    time_zone: Code = Field("UTC", max_length=64, description="An IANA name, e.g. Europe/Berlin.")
 
 
 class WarehousePatch(Patch):
-    code: str | None = Field(None, min_length=1, max_length=16)
-    name: str | None = Field(None, min_length=1, max_length=120)
-    address_line1: str | None = Field(None, max_length=200)
-    city: str | None = Field(None, max_length=100)
-    postal_code: str | None = Field(None, max_length=20)
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
-    time_zone: str | None = Field(None, max_length=64)
+    code: Code | None = Field(None, min_length=1, max_length=16)
+    name: Text | None = Field(None, min_length=1, max_length=120)
+    address_line1: Text | None = Field(None, max_length=200)
+    city: Text | None = Field(None, max_length=100)
+    postal_code: Text | None = Field(None, max_length=20)
+    country: Code | None = Field(None, pattern=r"^[A-Z]{2}$")
+    time_zone: Code | None = Field(None, max_length=64)
     is_active: bool | None = Field(None)
 
 
@@ -80,21 +81,21 @@ class ZoneOut(Schema):
 
 
 class ZoneQuery(Schema):
-    warehouse: str = Field("", description="Warehouse code.")
-    warehouse_id: int | None = None
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
+    warehouse_id: IdParam | None = None
 
 
 class ZoneIn(Input):
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
-    code: str = Field(min_length=1, max_length=16)
-    name: str = Field("", max_length=120)
-    storage_class: str = Field("", max_length=32)
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
+    code: Code = Field(min_length=1, max_length=16)
+    name: Text = Field("", max_length=120)
+    storage_class: Text = Field("", max_length=32)
 
 
 class ZonePatch(Patch):
-    code: str | None = Field(None, min_length=1, max_length=16)
-    name: str | None = Field(None, max_length=120)
-    storage_class: str | None = Field(None, max_length=32)
+    code: Code | None = Field(None, min_length=1, max_length=16)
+    name: Text | None = Field(None, max_length=120)
+    storage_class: Text | None = Field(None, max_length=32)
 
 
 class LocationOut(Schema):
@@ -125,11 +126,11 @@ class LocationOut(Schema):
 
 
 class LocationQuery(Schema):
-    warehouse: str = Field("", description="Warehouse code.")
-    warehouse_id: int | None = None
-    zone_id: int | None = None
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
+    warehouse_id: IdParam | None = None
+    zone_id: IdParam | None = None
     kind: LocationKind | None = None
-    code: str = ""
+    code: Text = Field("", max_length=100)
     is_virtual: bool | None = None
     is_pickable: bool | None = None
 
@@ -147,18 +148,18 @@ class LocationQuery(Schema):
 
 
 class LocationIn(Input):
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
-    zone: str | None = Field(None, description="Zone code in that warehouse.")
-    code: str = Field(min_length=1, max_length=32)
-    barcode: str = Field("", max_length=64, description="Defaults to the code.")
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
+    zone: Code | None = Field(None, max_length=16, description="Zone code in that warehouse.")
+    code: Code = Field(min_length=1, max_length=32)
+    barcode: Code = Field("", max_length=64, description="Defaults to the code.")
     kind: LocationKind = LocationKind.STORAGE
-    pick_sequence: StrictInt = Field(0, ge=0)
-    max_units: StrictInt | None = Field(None, ge=1)
-    max_volume_cm3: StrictInt | None = Field(None, ge=1)
-    max_weight_g: StrictInt | None = Field(None, ge=1)
+    pick_sequence: Int32 = Field(0, ge=0)
+    max_units: Int32 | None = Field(None, ge=1)
+    max_volume_cm3: Int64 | None = Field(None, ge=1)
+    max_weight_g: Int64 | None = Field(None, ge=1)
     is_pickable: bool = False
     is_blocked: bool = False
-    blocked_reason: str = Field("", max_length=200)
+    blocked_reason: Text = Field("", max_length=200)
 
     def fields(self) -> dict[str, Any]:
         """Model fields other than the references (warehouse, zone) and the code."""
@@ -171,16 +172,16 @@ class LocationIn(Input):
 class LocationPatch(Patch):
     NULLABLE = frozenset({"zone", "max_units", "max_volume_cm3", "max_weight_g"})
 
-    zone: str | None = Field(
-        None, description="Zone code in the location's warehouse; null clears."
+    zone: Code | None = Field(
+        None, max_length=16, description="Zone code in the location's warehouse; null clears."
     )
-    code: str | None = Field(None, min_length=1, max_length=32)
-    barcode: str | None = Field(None, min_length=1, max_length=64)
+    code: Code | None = Field(None, min_length=1, max_length=32)
+    barcode: Code | None = Field(None, min_length=1, max_length=64)
     kind: LocationKind | None = Field(None)
-    pick_sequence: StrictInt | None = Field(None, ge=0)
-    max_units: StrictInt | None = Field(None, ge=1)
-    max_volume_cm3: StrictInt | None = Field(None, ge=1)
-    max_weight_g: StrictInt | None = Field(None, ge=1)
+    pick_sequence: Int32 | None = Field(None, ge=0)
+    max_units: Int32 | None = Field(None, ge=1)
+    max_volume_cm3: Int64 | None = Field(None, ge=1)
+    max_weight_g: Int64 | None = Field(None, ge=1)
     is_pickable: bool | None = Field(None)
     is_blocked: bool | None = Field(None)
-    blocked_reason: str | None = Field(None, max_length=200)
+    blocked_reason: Text | None = Field(None, max_length=200)

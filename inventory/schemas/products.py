@@ -8,8 +8,9 @@ from typing import Any
 from ninja import Field, Schema
 
 from inventory.models import Client, Tracking
-from inventory.schemas.base import Input, Patch, StrictInt
 from inventory.services.master import BarcodeSpec
+from wms.schemas import Input, Patch
+from wms.validation import Code, Id, IdParam, Int32, MultilineText, Quantity, Text
 
 MAX_BULK_PRODUCTS = 500
 
@@ -22,8 +23,8 @@ class BarcodeOut(Schema):
 
 
 class BarcodeIn(Input):
-    barcode: str = Field(min_length=1, max_length=64)
-    pack_quantity: StrictInt = Field(1, ge=1, description="Eaches in the pack this code is on.")
+    barcode: Code = Field(min_length=1, max_length=64)
+    pack_quantity: Quantity = Field(1, description="Eaches in the pack this code is on.")
 
 
 class ProductOut(Schema):
@@ -52,10 +53,12 @@ class ProductOut(Schema):
 
 
 class ProductQuery(Schema):
-    client: str = Field("", description="Client code.")
-    client_id: int | None = None
-    sku: str = Field("", description="Exact SKU, any case.")
-    search: str = Field("", description="Part of a SKU or name, or a whole barcode.")
+    client: Text = Field("", max_length=100, description="Client code.")
+    client_id: IdParam | None = None
+    sku: Text = Field("", max_length=100, description="Exact SKU, any case.")
+    search: Text = Field(
+        "", max_length=200, description="Part of a SKU or name, or a whole barcode."
+    )
     tracking: Tracking | None = None
     is_active: bool | None = None
 
@@ -72,24 +75,24 @@ class ProductQuery(Schema):
 
 
 class ProductFields(Input):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    length_mm: StrictInt | None = Field(None, ge=1)
-    width_mm: StrictInt | None = Field(None, ge=1)
-    height_mm: StrictInt | None = Field(None, ge=1)
-    weight_g: StrictInt | None = Field(None, ge=1)
+    name: Text = Field(min_length=1, max_length=200)
+    description: MultilineText = Field("", max_length=5000)
+    length_mm: Int32 | None = Field(None, ge=1)
+    width_mm: Int32 | None = Field(None, ge=1)
+    height_mm: Int32 | None = Field(None, ge=1)
+    weight_g: Int32 | None = Field(None, ge=1)
     tracking: Tracking = Tracking.NONE
-    inner_qty: StrictInt | None = Field(None, ge=1)
-    case_qty: StrictInt | None = Field(None, ge=1)
-    pallet_qty: StrictInt | None = Field(None, ge=1)
+    inner_qty: Quantity | None = None
+    case_qty: Quantity | None = None
+    pallet_qty: Quantity | None = None
     ships_in_own_container: bool = False
     is_active: bool = True
 
 
 class ProductIn(ProductFields):
-    client: str = Field(min_length=1, description="Client code.")
-    sku: str = Field(min_length=1, max_length=64)
-    barcodes: list[BarcodeIn] = Field(default_factory=list)
+    client: Code = Field(min_length=1, max_length=32, description="Client code.")
+    sku: Code = Field(min_length=1, max_length=64)
+    barcodes: list[BarcodeIn] = Field(default_factory=list, max_length=100)
 
     def create_kwargs(self, client: Client) -> dict[str, Any]:
         """services.master.create_product's keyword arguments, with the client the code names."""
@@ -114,21 +117,21 @@ class ProductPatch(Patch):
         {"length_mm", "width_mm", "height_mm", "weight_g", "inner_qty", "case_qty", "pallet_qty"}
     )
 
-    sku: str | None = Field(None, min_length=1, max_length=64)
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None)
-    length_mm: StrictInt | None = Field(None, ge=1)
-    width_mm: StrictInt | None = Field(None, ge=1)
-    height_mm: StrictInt | None = Field(None, ge=1)
-    weight_g: StrictInt | None = Field(None, ge=1)
+    sku: Code | None = Field(None, min_length=1, max_length=64)
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    description: MultilineText | None = Field(None, max_length=5000)
+    length_mm: Int32 | None = Field(None, ge=1)
+    width_mm: Int32 | None = Field(None, ge=1)
+    height_mm: Int32 | None = Field(None, ge=1)
+    weight_g: Int32 | None = Field(None, ge=1)
     tracking: Tracking | None = Field(None)
-    inner_qty: StrictInt | None = Field(None, ge=1)
-    case_qty: StrictInt | None = Field(None, ge=1)
-    pallet_qty: StrictInt | None = Field(None, ge=1)
+    inner_qty: Quantity | None = Field(None)
+    case_qty: Quantity | None = Field(None)
+    pallet_qty: Quantity | None = Field(None)
     ships_in_own_container: bool | None = Field(None)
     is_active: bool | None = Field(None)
     barcodes: list[BarcodeIn] | None = Field(
-        None, description="Replaces all of the product's barcodes."
+        None, max_length=100, description="Replaces all of the product's barcodes."
     )
 
     def product_changes(self) -> dict[str, Any]:
@@ -144,9 +147,11 @@ class ProductPatch(Patch):
 
 
 class ProductRef(Input):
-    product_id: StrictInt | None = Field(None, description="Or give sku and client.")
-    sku: str | None = Field(None, min_length=1, max_length=64)
-    client: str | None = Field(None, min_length=1, description="Client code, with sku.")
+    product_id: Id | None = Field(None, description="Or give sku and client.")
+    sku: Code | None = Field(None, min_length=1, max_length=64)
+    client: Code | None = Field(
+        None, min_length=1, max_length=32, description="Client code, with sku."
+    )
 
 
 # --- Lots -------------------------------------------------------------------------------------
@@ -171,11 +176,11 @@ class LotOut(Schema):
 
 
 class LotQuery(Schema):
-    product_id: int | None = None
-    sku: str = ""
-    client: str = Field("", description="Client code.")
+    product_id: IdParam | None = None
+    sku: Text = Field("", max_length=100)
+    client: Text = Field("", max_length=100, description="Client code.")
 
 
 class LotIn(ProductRef):
-    number: str = Field(min_length=1, max_length=64)
+    number: Code = Field(min_length=1, max_length=64)
     expiry_date: datetime.date | None = None

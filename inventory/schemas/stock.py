@@ -9,9 +9,10 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from inventory.models import InventoryStatus, LpnKind, Reason
-from inventory.schemas.base import Input, StrictInt
 from inventory.schemas.products import ProductRef
 from inventory.selectors import BalanceFilters, MoveFilters
+from wms.schemas import Input
+from wms.validation import INT_MAX, Code, Id, IdParam, Int32, Text
 
 # --- LPNs -------------------------------------------------------------------------------------
 
@@ -36,11 +37,11 @@ class LpnOut(Schema):
 
 
 class LpnQuery(Schema):
-    warehouse: str = Field("", description="Warehouse code.")
-    warehouse_id: int | None = None
-    location: str = Field("", description="Location code.")
-    location_id: int | None = None
-    code: str = ""
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
+    warehouse_id: IdParam | None = None
+    location: Text = Field("", max_length=100, description="Location code.")
+    location_id: IdParam | None = None
+    code: Text = Field("", max_length=100)
 
     def filters(self) -> dict[str, Any]:
         """selectors.search_lpns' keyword arguments."""
@@ -54,9 +55,9 @@ class LpnQuery(Schema):
 
 
 class LpnIn(Input):
-    code: str = Field(min_length=1, max_length=32)
+    code: Code = Field(min_length=1, max_length=32)
     kind: LpnKind = LpnKind.PALLET
-    warehouse: str = Field(min_length=1, description="Warehouse code.")
+    warehouse: Code = Field(min_length=1, max_length=16, description="Warehouse code.")
 
 
 # --- Stock ------------------------------------------------------------------------------------
@@ -119,19 +120,19 @@ class StockTotals(Schema):
 
 
 class InventoryQuery(Schema):
-    client: str = Field("", description="Client code.")
-    client_id: int | None = None
-    warehouse: str = Field("", description="Warehouse code.")
-    warehouse_id: int | None = None
-    zone_id: int | None = None
-    product_id: int | None = None
-    sku: str = ""
-    location: str = Field("", description="Location code.")
-    location_id: int | None = None
-    lot: str = Field("", description="Lot number.")
+    client: Text = Field("", max_length=100, description="Client code.")
+    client_id: IdParam | None = None
+    warehouse: Text = Field("", max_length=100, description="Warehouse code.")
+    warehouse_id: IdParam | None = None
+    zone_id: IdParam | None = None
+    product_id: IdParam | None = None
+    sku: Text = Field("", max_length=100)
+    location: Text = Field("", max_length=100, description="Location code.")
+    location_id: IdParam | None = None
+    lot: Text = Field("", max_length=100, description="Lot number.")
     status: InventoryStatus | None = None
-    lpn: str = Field("", description="LPN code.")
-    lpn_id: int | None = None
+    lpn: Text = Field("", max_length=100, description="LPN code.")
+    lpn_id: IdParam | None = None
 
     def to_filters(self) -> BalanceFilters:
         return BalanceFilters(
@@ -205,15 +206,17 @@ class StockMoveOut(Schema):
 
 
 class StockMoveQuery(Schema):
-    product_id: int | None = None
-    sku: str = ""
-    client: str = Field("", description="Client code.")
-    warehouse_id: int | None = None
-    location_id: int | None = Field(None, description="Moves into or out of this location.")
-    location: str = Field("", description="Location code; moves into or out of it.")
+    product_id: IdParam | None = None
+    sku: Text = Field("", max_length=100)
+    client: Text = Field("", max_length=100, description="Client code.")
+    warehouse_id: IdParam | None = None
+    location_id: IdParam | None = Field(None, description="Moves into or out of this location.")
+    location: Text = Field(
+        "", max_length=100, description="Location code; moves into or out of it."
+    )
     reason: Reason | None = None
-    reference_type: str = ""
-    reference_id: str = ""
+    reference_type: Text = Field("", max_length=100)
+    reference_id: Text = Field("", max_length=100)
     since: datetime.datetime | None = Field(None, description="Created at or after (ISO 8601).")
     until: datetime.datetime | None = Field(None, description="Created before (ISO 8601).")
 
@@ -234,15 +237,19 @@ class StockMoveQuery(Schema):
 
 
 class AdjustmentIn(ProductRef):
-    location_id: StrictInt | None = Field(None, description="Or give location and warehouse.")
-    location: str | None = Field(None, min_length=1, description="Location code.")
-    warehouse: str | None = Field(None, min_length=1, description="Warehouse code, with location.")
-    quantity: StrictInt = Field(description="Units to add (positive) or remove (negative).")
-    reason_code: str = Field(min_length=1, max_length=32)
-    lot: str | None = Field(None, min_length=1, max_length=64, description="Lot number.")
-    lpn: str | None = Field(None, min_length=1, max_length=32, description="LPN code.")
+    location_id: Id | None = Field(None, description="Or give location and warehouse.")
+    location: Code | None = Field(None, min_length=1, max_length=32, description="Location code.")
+    warehouse: Code | None = Field(
+        None, min_length=1, max_length=16, description="Warehouse code, with location."
+    )
+    quantity: Int32 = Field(
+        ge=-INT_MAX, description="Units to add (positive) or remove (negative)."
+    )
+    reason_code: Code = Field(min_length=1, max_length=32)
+    lot: Code | None = Field(None, min_length=1, max_length=64, description="Lot number.")
+    lpn: Code | None = Field(None, min_length=1, max_length=32, description="LPN code.")
     status: InventoryStatus = InventoryStatus.AVAILABLE
-    note: str = Field("", max_length=200)
+    note: Text = Field("", max_length=200)
 
     @field_validator("quantity")
     @classmethod

@@ -37,6 +37,7 @@ from inventory.services.reservations import (
     reserve_set,
 )
 from wms.idempotency.services import idempotent
+from wms.quantities import MAX_QUANTITY, is_count
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -233,8 +234,11 @@ def adjust(
     a reason code. Allocated stock cannot be adjusted away."""
     if not reason_code.strip():
         raise InvalidQuantity("An adjustment needs a reason code.", code="reason_required")
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity == 0:
-        raise InvalidQuantity(f"Adjust by a whole number other than zero; got {quantity!r}.")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not is_count(abs(quantity)):
+        raise InvalidQuantity(
+            f"Adjust by a whole number other than zero, at most {MAX_QUANTITY} either way; "
+            f"got {quantity!r}."
+        )
     if location.is_virtual:
         raise LocationRefused(f"Adjust stock at a physical location, not {location.code}.")
     adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)

@@ -34,7 +34,7 @@ from inventory.models import (
     StockMove,
 )
 from wms.idempotency.services import Codec
-from wms.quantities import is_count
+from wms.quantities import MAX_QUANTITY, is_count
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -149,7 +149,9 @@ def _describe(key_product: Product, location: Location, lot: Lot | None, lpn: Lp
 
 def _check_leg(leg: Leg) -> None:
     if not is_count(leg.quantity):
-        raise InvalidQuantity(f"Quantity must be a whole number above zero; got {leg.quantity!r}.")
+        raise InvalidQuantity(
+            f"Quantity must be a whole number from 1 to {MAX_QUANTITY}; got {leg.quantity!r}."
+        )
     product = leg.product
     if product.is_lot_tracked and leg.lot is None:
         raise LotRefused(f"{product.sku} is lot-tracked: give the lot.")

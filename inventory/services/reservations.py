@@ -40,7 +40,7 @@ from inventory.services.posting import (
 )
 from wms.idempotency.services import idempotent
 from wms.instances import saved_instance
-from wms.quantities import is_count
+from wms.quantities import MAX_QUANTITY, is_count
 from wms.sqlarrays import int_array
 
 
@@ -56,7 +56,7 @@ def reserve(
     """Reserves free, available stock of one balance at a pickable location for one document
     line. Never over-allocates: the check runs under the balance's row lock."""
     if not is_count(quantity):
-        raise InvalidQuantity(f"Reserve a whole number above zero; got {quantity!r}.")
+        raise InvalidQuantity(f"Reserve a whole number from 1 to {MAX_QUANTITY}; got {quantity!r}.")
     balance = locks.lock_balance_pks([balance_id]).get(balance_id)
     if balance is None:
         raise NotAllocatable(f"No balance {balance_id}.")

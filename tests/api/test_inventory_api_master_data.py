@@ -265,7 +265,7 @@ def test_null_for_a_required_location_field_is_refused(admin_api: Any, floor: An
     response = admin_api.patch(f"/locations/{floor.e02.pk}", {"code": None})
     assert response.status_code == 422
     assert error_of(response)["field_errors"] == {
-        "code": ["Value error, This field cannot be null; leave it out to keep its value."]
+        "code": ["This field cannot be null; leave it out to keep its value."]
     }
 
 

@@ -105,13 +105,13 @@ def test_a_file_with_several_bad_rows_reports_each_line_and_writes_nothing(
         (3, "No client has the code “nobody”."),
         (
             4,
-            "name is empty. length_mm “ten” is not a whole number. weight_g must be 0 or more; "
+            "name is empty. length_mm “ten” is not a whole number in digits 0-9. weight_g must be 0 or more; "
             "got -5. inner_qty must be 1 or more; got 0. tracking “sometimes” is not one of "
             "none, lot, lot_expiry.",
         ),
         (
             6,
-            "Barcode A: pack quantity “0” is not 1 or more. Barcode TAKEN already belongs to SERUM.",
+            "Barcode A: pack quantity “0” is not a whole number from 1 to 2147483647. Barcode TAKEN already belongs to SERUM.",
         ),
         (7, "GOOD-1 of acme-outdoor is also on line 2."),
         (8, "It has 13 values; the header names 12 columns."),

@@ -198,7 +198,10 @@ def test_too_many_units_are_refused_before_the_tote_scan(
     assert result_of(body) == ("error", "Too many: 1 left to pick here; you entered 5.")
     assert handheld.fields["qty"] == ""
     body = handheld.scan("0009998887776")  # a barcode where a quantity was asked for
-    assert result_of(body) == ("error", "Expected a quantity (a number); scanned 0009998887776.")
+    assert result_of(body) == (
+        "error",
+        "Expected a quantity (a number in digits 0-9); scanned 0009998887776.",
+    )
     assert picks() == 0
 
 

@@ -103,7 +103,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(
     assert "Nothing was imported." in text
     for expected in (
         "SKU “NOPE” is not a product of acme-outdoor.",
-        "“0” is not a whole number above zero.",
+        "“0” is not a whole number from 1 to 2147483647.",
         "Order SO-1 has “UPS Ground” here on line 2; every row of one order must agree.",
         "No client “nobody”.",
         "SKU “GADGET” is not a product of acme-outdoor.",

@@ -181,7 +181,12 @@ def test_create_from_the_form(
     ("lines", "message"),
     [
         ("NOPE, 1", "SKU “NOPE” is not a product of acme-outdoor."),
-        ("MUG, 0", "quantity “0” is not a whole number above zero."),
+        ("MUG, 0", "quantity “0” is not a whole number from 1 to 2147483647."),
+        # A full-width 12 was read as 12; 2**31 reached the database as a 500; "²" raised.
+        ("MUG, \uff11\uff12", "is not a whole number from 1 to 2147483647."),
+        ("MUG, 2147483648", "quantity “2147483648” is not a whole number from 1 to 2147483647."),
+        ("MUG, \u00b2", "is not a whole number from 1 to 2147483647."),
+        ("MU\x00G, 1", "holds a control character (NUL at position 3)"),
         ("GADGET, 1", "SKU “GADGET” is not a product of acme-outdoor."),
     ],
 )

@@ -133,7 +133,7 @@ def test_csv_upload_reports_every_bad_row_and_creates_nothing(
     assert "Nothing was created." in response.text
     assert "4 problems" in response.text
     for line, message in (
-        (2, "expected_qty “0” is not a whole number above zero."),
+        (2, "expected_qty “0” is not a whole number from 1 to 2147483647."),
         (3, "expiry “soon” is not a date (YYYY-MM-DD)."),
         (4, "SKU “GHOST” is not a product of acme-outdoor."),
         (5, "WIDGET is not lot-tracked; give no lot or expiry."),

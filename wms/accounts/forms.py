@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from wms.accounts.models import Role, User
+from wms.validation import TextField
 
 # Scope choices come from the inventory models, reached through the User's own relations so that
 # wms never imports a floor app.
@@ -21,8 +22,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class UserScopeForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = TextField(max_length=150, required=False)
+    last_name = TextField(max_length=150, required=False)
     role = forms.ChoiceField(choices=Role.choices)
     warehouses = forms.ModelMultipleChoiceField(
         queryset=_warehouse_model.objects.filter(is_active=True),
@@ -54,6 +55,6 @@ class InviteUserForm(UserScopeForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         max_length=80, help_text="What will use it, e.g. “ERP sync” or “Shopify connector”."
     )

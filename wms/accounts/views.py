@@ -13,6 +13,7 @@ from wms.accounts.exceptions import AccountError
 from wms.accounts.forms import ApiTokenForm, InviteUserForm, UserScopeForm
 from wms.accounts.models import ApiToken, Role, User
 from wms.http import AuthedRequest
+from wms.validation import filter_text
 
 PAGE_SIZE = 25
 
@@ -48,7 +49,7 @@ def account(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("wms.manage_users", raise_exception=True)
 def user_list(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = filter_text(request.GET, "q")
     page = Paginator(selectors.search_users(query), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "accounts/users.html#table" if request.htmx else "accounts/users.html"
     return render(request, template, {"page": page, "q": query})

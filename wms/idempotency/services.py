@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 
 from wms.exceptions import ConflictError, DomainError
 from wms.idempotency.models import IdempotencyRecord
+from wms.validation import InvalidInput, text_problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -111,6 +112,8 @@ def _check_key(user: Any, key: str) -> None:
             f"Idempotency key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed.",
             code="invalid",
         )
+    if problem := text_problem(key):
+        raise InvalidInput(f"Idempotency key {problem}")
     if user is None or not getattr(user, "pk", None):
         raise DomainError("An idempotency key needs a signed-in user.", code="invalid")
 
