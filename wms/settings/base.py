@@ -179,7 +179,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULER = "wms.beat:ReadyTenantsScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
+    # Pinned to the public schema (the tenant registry): sign-ups whose provisioning never
+    # reached a worker (broker down) or whose worker died are sent again (tenants.services).
+    "requeue-stalled-tenants": {
+        "task": "tenants.requeue_stalled_tenants",
+        "schedule": 60.0,
+        "tenant_schemas": ["public"],
+    },
+    # The others are sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
     "nightly-ledger-check": {
         "task": "inventory.nightly_ledger_check",
         "schedule": crontab(hour=2, minute=30),
