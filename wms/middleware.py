@@ -1,8 +1,15 @@
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+# What a 503 asks the client to wait: long enough for a burst to pass, short for a person.
+RETRY_AFTER_SECONDS = 5
 
 
 class AdminSiteGuardMiddleware:
@@ -19,3 +26,65 @@ class AdminSiteGuardMiddleware:
             if not request.user.has_perm("wms.use_admin_site"):
                 raise PermissionDenied("The raw-data admin is for admins.")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """First in MIDDLEWARE: takes the request's database connection before anything else does,
+    and answers 503 with Retry-After when none can be had (PostgreSQL out of connections, the
+    pool's wait timed out, the server restarting), JSON under /api/, a plain page elsewhere.
+
+    It has to take the connection itself: the first query is the tenant lookup in the next
+    middleware, and Django turns an exception there into a 500 before any outer middleware
+    could see it. Once taken, the connection serves the whole request (and goes back to the
+    pool, or is kept, at its end), so a later query does not wait for another one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            return unavailable(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view that had to connect again (its connection was closed mid-request) and found
+        no connection: the same 503. Any other database error stays a 500."""
+        if isinstance(exception, OperationalError) and is_connect_failure(exception):
+            return unavailable(request, exception)
+        return None
+
+
+def is_connect_failure(exc: OperationalError) -> bool:
+    """True when the error is about getting a connection, not about a query. psycopg reports a
+    refused connection ("too many clients", SQLSTATE 53300) with no SQLSTATE, only a message
+    starting "connection failed"; the pool raises PoolTimeout (or TooManyRequests) instead."""
+    from psycopg_pool import PoolTimeout, TooManyRequests
+
+    cause = exc.__cause__
+    if isinstance(cause, PoolTimeout | TooManyRequests):
+        return True
+    return str(cause or exc).startswith("connection failed")
+
+
+def unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("no database connection for %s %s: %s", request.method, request.path, exc)
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "error": {
+                    "code": "unavailable",
+                    "message": "The service is busy. Nothing was changed; try again in "
+                    f"{RETRY_AFTER_SECONDS} seconds.",
+                    "field_errors": {},
+                }
+            },
+            status=503,
+        )
+    else:
+        # Rendered without the request: context processors would ask the database again.
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -4,8 +4,9 @@ environment, so one image serves development, CI and production."""
 import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
+
+from wms.dbpool import database_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -62,6 +63,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Before the tenant lookup, the first query: no connection to be had is a 503, not a 500.
+    "wms.middleware.DatabaseUnavailableMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,12 +97,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "wms.wsgi.application"
 
+# No pool and no kept connections by default: runserver starts a thread per request, which would
+# strand a kept connection per thread. Production settings pool (wms.dbpool).
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fluxvantage"),
-        engine="django_tenants.postgresql_backend",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
+    "default": database_from_env(os.environ, pool_by_default=False, conn_max_age_by_default=0)
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
