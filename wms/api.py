@@ -35,7 +35,8 @@ api = NinjaAPI(
     title="FluxVantage API",
     version="1",
     description="Warehouse operations for integrations. Authenticate with "
-    "`Authorization: Bearer <token>`; an admin creates tokens per user.",
+    "`Authorization: Bearer <token>`; an admin or a manager creates tokens per user "
+    "(POST /api/v1/tokens, or the Users pages).",
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
@@ -139,6 +140,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+api.add_router("/", "wms.accounts.api.router")
 # Each app's routes, by dotted path so that wms imports no app.
 api.add_router("/", "inventory.api.router")
 api.add_router("/", "receiving.api.router")

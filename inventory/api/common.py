@@ -1,47 +1,27 @@
-"""Pieces every inventory route uses: the token's user, 404 for what the user may not see,
-pagination, the Idempotency-Key header and reference lookups that answer with field errors."""
+"""Pieces every inventory route uses: reference lookups that answer with field errors, creates
+run once per Idempotency-Key, and (re-exported from wms.api_common, which every app's routes
+share) the token's user, 404 for what the user may not see, pagination and the header."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
-from ninja import Header, Schema
-from ninja.pagination import LimitOffsetPagination
+from django.http import HttpRequest
+from ninja import Schema
 
 from inventory import selectors
 from inventory.models import Client, Location, Lot, Lpn, Product, Warehouse, Zone
-from wms.idempotency.services import MAX_KEY_LENGTH, run_once
+from wms.api_common import IdempotencyKey as IdempotencyKey
+from wms.api_common import Page as Page
+from wms.api_common import found as found
+from wms.api_common import user_of
+from wms.idempotency.services import run_once
 from wms.permissions import require
 
 M = TypeVar("M", bound=models.Model)
-T = TypeVar("T")
-
-MAX_PAGE = 500
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=MAX_KEY_LENGTH,
-        description="Repeat a request with the same key to get its first result; nothing is "
-        "written twice. The same key with a different body is refused (409).",
-    ),
-]
-
-
-class Page(LimitOffsetPagination):
-    """`limit` (default 50, at most 500) and `offset`; the response has `items` and `count`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
-
-
-def user_of(request: HttpRequest) -> Any:
-    """The user the bearer token acts as (set by wms.api.TokenAuth)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 def staff_user(request: HttpRequest, perm: str) -> Any:
@@ -49,12 +29,6 @@ def staff_user(request: HttpRequest, perm: str) -> Any:
     user = user_of(request)
     require(user, perm)
     return user
-
-
-def found(obj: T | None, message: str) -> T:
-    if obj is None:
-        raise Http404(message)
-    return obj
 
 
 def create_once(
