@@ -1,9 +1,11 @@
 import logging
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
@@ -88,3 +90,16 @@ def unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
         response = HttpResponse(render_to_string("errors/503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, for HTML documents only. A label or slip PDF is shown by
+    Chromium's viewer inside the PDF's own document, which a strict policy leaves blank
+    (crbug.com/271452); JSON, CSV and images run no script, so they need none."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)
