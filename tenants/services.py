@@ -13,9 +13,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import connection as _connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django_tenants.utils import schema_exists, tenant_context
+from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from tenants.models import Domain, Tenant, TenantStatus
 from tenants.slugs import normalize_slug, schema_name_for, validate_slug
@@ -26,6 +27,10 @@ connection: Any = _connection
 
 # A provisioning run that has said nothing for this long is taken as dead (its worker died).
 STALE_PROVISIONING_AFTER = timedelta(minutes=10)
+# A tenant still queued after this long is taken as never sent (the broker was down) or lost; the
+# sweeper sends its task again. A repeat is harmless: provisioning claims the tenant first.
+PENDING_REQUEUE_AFTER = timedelta(minutes=1)
+WAITING_FOR_WORKER = "Queued: waiting for a worker"
 
 
 def tenant_domain(slug: str) -> str:
@@ -72,33 +77,91 @@ def request_signup(*, name: str, slug: str, admin_email: str, password: str) -> 
     return tenant
 
 
+def _retryable() -> Q:
+    """Tenants a retry may take: failed ones, still queued ones, and provisioning runs that
+    have been silent so long that their worker is taken as dead."""
+    stale_before = timezone.now() - STALE_PROVISIONING_AFTER
+    return Q(status__in=[TenantStatus.FAILED, TenantStatus.PENDING]) | Q(
+        status=TenantStatus.PROVISIONING, progress_at__lt=stale_before
+    )
+
+
 @transaction.atomic
 def retry_provisioning(tenant: Tenant) -> bool:
-    """Queues a failed (or stalled) provisioning again; False when there is nothing to retry."""
-    stale_before = timezone.now() - STALE_PROVISIONING_AFTER
-    updated = (
-        Tenant.objects.filter(pk=tenant.pk)
-        .filter(
-            Q(status=TenantStatus.FAILED)
-            | Q(status=TenantStatus.PROVISIONING, progress_at__lt=stale_before)
-        )
-        .update(
-            status=TenantStatus.PENDING,
-            progress="Queued again",
-            failure_reason="",
-            progress_at=timezone.now(),
-        )
+    """Queues a failed, still queued or stalled provisioning again; False when there is nothing
+    to retry (the tenant is ready, or a worker is building it right now)."""
+    if not _reset_to_pending(Tenant.objects.filter(pk=tenant.pk), "Queued again"):
+        return False
+    _queue_provisioning(tenant.pk)
+    return True
+
+
+def provision_now(tenant: Tenant) -> Tenant:
+    """Provisions a stuck tenant in this process (manage.py retry_tenant): no worker or broker
+    needed. A tenant a live worker is building right now is left to it."""
+    with transaction.atomic():
+        _reset_to_pending(Tenant.objects.filter(pk=tenant.pk), "Provisioning by hand")
+    return provision_tenant(tenant.pk)
+
+
+def _reset_to_pending(tenants: QuerySet[Tenant], progress: str) -> list[int]:
+    """Puts the retryable ones among `tenants` back in the queue, under their row locks (a
+    conditional UPDATE: a worker that claims one meanwhile wins); returns their pks."""
+    pks = list(tenants.filter(_retryable()).select_for_update().values_list("pk", flat=True))
+    Tenant.objects.filter(pk__in=pks).filter(_retryable()).update(
+        status=TenantStatus.PENDING,
+        progress=progress,
+        failure_reason="",
+        progress_at=timezone.now(),
     )
-    if updated:
-        _queue_provisioning(tenant.pk)
-    return bool(updated)
+    return pks
+
+
+@transaction.atomic
+def requeue_stalled_tenants() -> list[int]:
+    """The sweeper: sends provisioning again for tenants queued longer than
+    PENDING_REQUEUE_AFTER (their task never reached a broker or a worker) and for runs silent
+    longer than STALE_PROVISIONING_AFTER (their worker died). Failed tenants wait for a person:
+    their failure has a reason that a blind retry would repeat. Returns the tenants' pks."""
+    now = timezone.now()
+    stalled = Tenant.objects.filter(
+        Q(status=TenantStatus.PENDING, progress_at__lt=now - PENDING_REQUEUE_AFTER)
+        | Q(status=TenantStatus.PROVISIONING, progress_at__lt=now - STALE_PROVISIONING_AFTER)
+    )
+    # progress_at moves on, so a tenant whose task waits behind a long queue is sent again at
+    # most once per PENDING_REQUEUE_AFTER.
+    pks = _reset_to_pending(stalled, WAITING_FOR_WORKER)
+    for pk in pks:
+        _queue_provisioning(pk)
+    if pks:
+        logger.info("re-queued provisioning of tenants %s", pks)
+    return pks
 
 
 def _queue_provisioning(tenant_pk: int) -> None:
+    transaction.on_commit(lambda: send_provisioning(tenant_pk))
+
+
+def send_provisioning(tenant_pk: int) -> bool:
+    """Hands the tenant's provisioning to the workers; True when the broker took it. When the
+    broker is down nothing is raised (a sign-up must not answer 500 for it): the tenant stays
+    queued, its status page says it waits for a worker, and the sweeper sends it again."""
     from tenants.tasks import provision_tenant_task
 
-    # Sent from the public schema, so the task runs there too (tenant rows live in public).
-    transaction.on_commit(lambda: provision_tenant_task.delay(tenant_pk))
+    try:
+        # In the public schema whatever schema the caller is in: tenant rows live there.
+        provision_tenant_task.apply_async(
+            (tenant_pk,), headers={"_schema_name": get_public_schema_name()}
+        )
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning(
+            "provisioning of tenant %s not queued, broker unreachable: %s", tenant_pk, exc
+        )
+        Tenant.objects.filter(pk=tenant_pk, status=TenantStatus.PENDING).update(
+            progress=WAITING_FOR_WORKER
+        )
+        return False
+    return True
 
 
 def _set_progress(tenant_pk: int, progress: str) -> None:

@@ -152,6 +152,10 @@ class LiveStack:
             FV_E2E_QUEUE=self.queue,
             FV_E2E_SCAN_DELAY_MS=str(SCAN_DELAY_MS),
             BASE_DOMAIN="localhost",
+            # Pooled as in production: the web server's connections stay bounded on a shared
+            # PostgreSQL, and every browser test runs through the pool with tenants switching.
+            DB_POOL="1",
+            DB_POOL_MAX_SIZE="4",
             PYTHONPATH=str(REPO),
             PYTHONUNBUFFERED="1",
         )

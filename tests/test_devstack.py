@@ -198,12 +198,77 @@ def test_pgserver_url_is_one_dj_database_url_reads_as_a_socket_host() -> None:
     )
 
 
-def test_redis_url_from_env_wins(data_dir: Path) -> None:
-    config = config_for(data_dir, REDIS_URL="redis://cache.example:6379/3")
+def test_redis_url_from_env_that_answers_wins_and_starts_nothing(data_dir: Path) -> None:
+    given = SUITE_URLS.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/3"
+    config = config_for(data_dir, REDIS_URL=given)
     with contextlib.ExitStack() as stack:
         url = devstack.find_redis(config, stack, start_private=True)
-    assert url == "redis://cache.example:6379/3"
+    assert url == given
     assert list(data_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("start_private", [True, False])
+def test_redis_url_from_env_that_does_not_answer_is_an_error_not_trusted(
+    data_dir: Path, start_private: bool
+) -> None:
+    # The broker that was trusted before: the banner promised workers, and a sign-up then
+    # answered 500 with its tenant queued nowhere.
+    port = closed_port()
+    config = config_for(data_dir, REDIS_URL=f"redis://:s3cret@127.0.0.1:{port}/0")
+    with (
+        contextlib.ExitStack() as stack,
+        pytest.raises(
+            DevstackError, match=f"REDIS_URL redis://:\\*\\*\\*@127.0.0.1:{port}/0 does not answer"
+        ),
+    ):
+        devstack.find_redis(config, stack, start_private=start_private)
+    assert list(data_dir.iterdir()) == []  # nothing started instead
+
+
+def test_redis_url_check_wants_a_pong_not_just_an_open_port() -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        reason = devstack.redis_url_answers(f"redis://127.0.0.1:{port}/0", timeout=0.3)
+    assert reason is not None
+    assert "Timeout" in reason
+    assert (
+        devstack.redis_url_answers(SUITE_URLS.get("REDIS_URL", "redis://127.0.0.1:6379/0")) is None
+    )
+
+
+def test_run_serves_on_loopback_unless_host_says_otherwise() -> None:
+    assert devstack.runserver_address(Config.from_env({})) == "127.0.0.1:8000"
+    assert devstack.runserver_address(Config.from_env({"PORT": "8010"})) == "127.0.0.1:8010"
+    assert devstack.runserver_address(Config.from_env({"HOST": "0.0.0.0"})) == "0.0.0.0:8000"
+    assert devstack.runserver_address(Config.from_env({"HOST": "::1"})) == "[::1]:8000"
+    with pytest.raises(DevstackError, match="PORT must be a number"):
+        Config.from_env({"PORT": "eighty"})
+
+
+def test_run_refuses_a_taken_port_before_starting_anything(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not devstack.port_is_free("127.0.0.1", port)
+        config = config_for(
+            data_dir, PORT=str(port), DATABASE_URL="postgres://x@127.0.0.1:1/db",
+            EASYPOST_API_BASE="http://127.0.0.1:9/v2",
+        )  # fmt: skip
+        with (
+            contextlib.ExitStack() as stack,
+            pytest.raises(
+                DevstackError, match=f"port {port} on 127.0.0.1 is taken.*PORT={port + 1} make run"
+            ),
+        ):
+            devstack.command_run(config, stack, [])
+    assert devstack.port_is_free("127.0.0.1", port)
 
 
 def test_run_without_redis_falls_back_to_eager_celery(data_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from csp.decorators import csp_update
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
@@ -87,9 +88,13 @@ api = WmsApi(
     title="FluxVantage API",
     version="1",
     description="Warehouse operations for integrations. Authenticate with "
-    "`Authorization: Bearer <token>`; an admin creates tokens per user.",
+    "`Authorization: Bearer <token>`; an admin or a manager creates tokens per user "
+    "(POST /api/v1/tokens, or the Users pages).",
     auth=TokenAuth(),
     urls_namespace="api-v1",
+    # Swagger UI's stylesheet draws its icons from data: images; nothing else needs more than
+    # the site's policy (its scripts are static files, its settings a JSON block).
+    docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 
 
@@ -211,6 +216,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+api.add_router("/", "wms.accounts.api.router")
 # Each app's routes, by dotted path so that wms imports no app.
 api.add_router("/", "inventory.api.router")
 api.add_router("/", "receiving.api.router")

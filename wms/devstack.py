@@ -14,10 +14,13 @@ Database, first that works:
   c. a private cluster in .data/pg, from PostgreSQL binaries on PATH or in
      /usr/lib/postgresql/*/bin (env FV_NO_PG_BINARIES=1 skips this step);
   d. the embedded `pgserver` package (PostgreSQL 16, unix socket only) in .data/pgserver.
-Redis: REDIS_URL, else 127.0.0.1:6379 if it answers (env FV_REDIS_PROBE=host:port moves the
-probe); `test` and `bench` start a private redis-server when none answers, `run` falls back to
-eager Celery. Everything this process starts, it stops on exit, Ctrl-C and SIGTERM included.
+Redis: REDIS_URL, which must answer PING (a REDIS_URL that does not is an error, never trusted),
+else 127.0.0.1:6379 if it answers (env FV_REDIS_PROBE=host:port moves the probe); `test` and
+`bench` start a private redis-server when none answers, `run` falls back to eager Celery.
+Everything this process starts, it stops on exit, Ctrl-C and SIGTERM included.
 Env FV_DB_NAME names the database (default `fluxvantage`); FV_DATA_DIR moves .data.
+`run` serves on HOST:PORT (default 127.0.0.1:8000, so nothing outside this machine reaches the
+development server unless HOST says so, e.g. HOST=0.0.0.0).
 Carriers (`run` only): EASYPOST_API_KEY without EASYPOST_API_BASE means the real EasyPost; an
 EASYPOST_API_BASE is used as given; otherwise the fake EasyPost (shipping.easypost_fake) starts
 on a free loopback port and the web and worker processes get its base and key.
@@ -43,11 +46,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PG_PROBE = "127.0.0.1:5432"
 DEFAULT_REDIS_PROBE = "127.0.0.1:6379"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 # Private servers prefer these ports (and take the next free one): far from the standard ones, so
 # they never shadow a real server that starts later.
 PRIVATE_PG_PORT = 54329
@@ -103,6 +108,8 @@ class Config:
     use_pg_binaries: bool
     easypost_api_key: str | None = None
     easypost_api_base: str | None = None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> Config:
@@ -116,6 +123,8 @@ class Config:
             use_pg_binaries=environ.get("FV_NO_PG_BINARIES", "") in {"", "0"},
             easypost_api_key=environ.get("EASYPOST_API_KEY") or None,
             easypost_api_base=environ.get("EASYPOST_API_BASE") or None,
+            host=(environ.get("HOST") or DEFAULT_HOST).strip("[]"),
+            port=parse_port(environ.get("PORT") or str(DEFAULT_PORT)),
         )
 
 
@@ -125,6 +134,13 @@ def parse_host_port(value: str) -> tuple[str, int]:
     if not sep or not host or not port.isdigit():
         raise DevstackError(f"expected host:port, got {value!r}")
     return host.strip("[]"), int(port)
+
+
+def parse_port(value: str) -> int:
+    """A TCP port number; DevstackError when it is not one."""
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise DevstackError(f"PORT must be a number from 1 to 65535, got {value!r}")
+    return int(value)
 
 
 # --- processes ---------------------------------------------------------------------------------
@@ -278,6 +294,43 @@ def redis_answers(host: str, port: int, timeout: float = 0.5) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def redis_url_answers(url: str, timeout: float = 2.0) -> str | None:
+    """None when the Redis at `url` answers PING (password, TLS and database as the URL says),
+    else why not (one line)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}".strip()
+    return None
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, fit to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when a server could listen on host:port now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def free_port(preferred: int, host: str = "127.0.0.1") -> int:
@@ -586,7 +639,17 @@ def find_redis(config: Config, stack: contextlib.ExitStack, *, start_private: bo
     `start_private`, a private redis-server is started (stopped by `stack`) or DevstackError says
     which Debian package to install."""
     if config.redis_url:
-        say("redis: REDIS_URL from the environment")
+        # Checked, never trusted: with a dead broker the banner would promise workers, and every
+        # task sent (a sign-up's provisioning) would wait in a queue nobody reads.
+        shown = redact_url(config.redis_url)
+        if reason := redis_url_answers(config.redis_url):
+            raise DevstackError(
+                f"REDIS_URL {shown} does not answer: {reason}\n"
+                "Start that Redis, correct REDIS_URL, or unset it (then Redis at "
+                f"{config.redis_probe[0]}:{config.redis_probe[1]} is used if it answers, else "
+                + ("a private redis-server)." if start_private else "tasks run eagerly).")
+            )
+        say(f"redis: REDIS_URL from the environment ({shown}) answers")
         return config.redis_url
     host, port = config.redis_probe
     if redis_answers(host, port):
@@ -744,6 +807,14 @@ def manage(stack: contextlib.ExitStack, env: Mapping[str, str], *args: str) -> N
         raise DevstackError(f"manage.py {' '.join(args)} failed (exit {code})")
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def runserver_address(config: Config) -> str:
+    """What `manage.py runserver` is given: HOST:PORT, an IPv6 host in brackets."""
+    return f"{_url_host(config.host)}:{config.port}"
+
+
 def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]) -> int:
     """Migrates, seeds the demo tenant, and serves until the web server exits or Ctrl-C."""
     database_url = find_database(config, stack, create=True)
@@ -751,7 +822,12 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
     env = django_env("wms.settings.dev", database_url, redis_url)
     # Started before the Django children, so the stack stops it after them.
     env.update(easypost_env(config, stack))
-    port = os.environ.get("PORT", "8000")
+    port = config.port
+    if not port_is_free(config.host, port):
+        raise DevstackError(
+            f"port {port} on {config.host} is taken (another `make run`, or another server). "
+            f"Stop it, or serve elsewhere: PORT={port + 1} make run"
+        )
     manage(stack, env, "setup_platform")
     manage(stack, env, "seed_demo")
 
@@ -772,7 +848,7 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
         tasks = f"Celery worker and beat on {redis_url}"
     else:
         tasks = "NO REDIS: Celery tasks run eagerly inside the web process (CELERY_EAGER=1)"
-    web = Child("runserver", [python, "manage.py", "runserver", f"0.0.0.0:{port}"], env)
+    web = Child("runserver", [python, "manage.py", "runserver", runserver_address(config)], env)
     stack.callback(_stop_child, web)
     say(
         "serving:\n"
@@ -780,6 +856,8 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
         f"                logins {', '.join(DEMO_LOGINS)}\n"
         f"                password {DEMO_PASSWORD}\n"
         f"  Public site:  http://localhost:{port}/  (landing page and sign-up)\n"
+        f"  Listening on: {runserver_address(config)}"
+        f"{'' if config.host in LOOPBACK_HOSTS else '  (reachable from other machines)'}\n"
         f"  Tasks:        {tasks}\n"
         f"  Carriers:     {env.get('EASYPOST_API_BASE', 'https://api.easypost.com/v2')}\n"
         "  Ctrl-C stops everything devstack started.\n"

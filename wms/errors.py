@@ -18,6 +18,7 @@ STATUS_CODES = {
     405: ("method_not_allowed", "This path does not take that method."),
     413: ("too_large", "The request is too large."),
     500: ("server_error", "Something went wrong on our side; it has been logged."),
+    503: ("unavailable", "The service is busy; try again shortly."),
 }
 
 

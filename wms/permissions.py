@@ -71,6 +71,16 @@ def warehouse_ids_for(user: Any) -> set[int]:
     return cached
 
 
+@rules.predicate
+def manager_may_administer(user: Any, subject: Any) -> bool:
+    """The users a manager administers: themselves, operators and client users. Never an admin
+    (a token acts as its user, so that would hand a manager the admin's powers), nor another
+    manager (a token of a peer would let them act as that peer)."""
+    if subject is None:
+        return False
+    return bool(subject.pk == user.pk or subject.role in (Role.OPERATOR, Role.CLIENT))
+
+
 staff = is_admin | is_manager
 floor_staff = is_admin | is_manager | is_operator
 anyone = is_admin | is_manager | is_operator | is_client_user
@@ -78,6 +88,10 @@ anyone = is_admin | is_manager | is_operator | is_client_user
 rules.add_perm("wms.view_dashboard", staff)
 rules.add_perm("wms.manage_users", is_admin)
 rules.add_perm("wms.manage_api_tokens", is_admin)
+# The tokens API (/api/v1/tokens): admins for anyone of their tenant, managers for the users they
+# administer (above); checked on the token's user. Operators and client users not at all.
+rules.add_perm("wms.use_tokens_api", staff)
+rules.add_perm("wms.manage_tokens_of", is_admin | (is_manager & manager_may_administer))
 rules.add_perm("wms.use_admin_site", is_admin)
 rules.add_perm("wms.use_floor", floor_staff)
 rules.add_perm("wms.use_api", anyone)

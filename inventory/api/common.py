@@ -1,39 +1,26 @@
-"""Pieces every inventory route uses: the token's user, 404 for what the user may not see,
-the Idempotency-Key header and reference lookups that answer with field errors."""
+"""Pieces the inventory routes use: reference lookups that answer with field errors, creates run
+once per Idempotency-Key, and the staff check. (What every app's routes share is wms.api_common.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
-from ninja import Header, Schema
+from django.http import HttpRequest
+from ninja import Schema
 
 from inventory import selectors
 from inventory.models import Client, Location, Lot, Lpn, Product, Warehouse, Zone
-from wms.idempotency.services import AS_JSON, MAX_KEY_LENGTH, model_codec, run_once
+from wms.api_common import IdempotencyKey as IdempotencyKey
+from wms.api_common import Page as Page
+from wms.api_common import found as found
+from wms.api_common import user_of as user_of
+from wms.idempotency.services import AS_JSON, model_codec, run_once
 from wms.permissions import require
-from wms.validation import Text
 
 M = TypeVar("M", bound=models.Model)
-T = TypeVar("T")
-
-IdempotencyKey = Annotated[
-    Text | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=MAX_KEY_LENGTH,
-        description="Repeat a request with the same key to get its first result; nothing is "
-        "written twice. The same key with a different body is refused (409).",
-    ),
-]
-
-
-def user_of(request: HttpRequest) -> Any:
-    """The user the bearer token acts as (set by wms.api.TokenAuth)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 def staff_user(request: HttpRequest, perm: str) -> Any:
@@ -41,12 +28,6 @@ def staff_user(request: HttpRequest, perm: str) -> Any:
     user = user_of(request)
     require(user, perm)
     return user
-
-
-def found(obj: T | None, message: str) -> T:
-    if obj is None:
-        raise Http404(message)
-    return obj
 
 
 def create_once(

@@ -51,6 +51,10 @@
       if (!event.detail.target || !event.detail.target.matches(target)) return;
       const first = document.querySelector(target + " > .scan-result");
       if (first) { const ok = first.dataset.ok === "1"; beep(ok); flash(ok); }
+      // Values typed for one scan (quantity, lot, expiry, damaged) belong to it alone.
+      document.querySelectorAll("[data-scan-clear] input").forEach(function (field) {
+        if (field.type === "checkbox") field.checked = false; else field.value = "";
+      });
       document.dispatchEvent(new CustomEvent("scan:result"));
     });
     if (toggle) {

@@ -51,7 +51,7 @@ def test_signup_shows_progress_until_ready_and_the_admin_signs_in(
         status = page.locator("#signup-status")
         expect(page.get_by_role("heading")).to_have_text("Setting up Northwind Fulfilment")
         expect(status).to_have_attribute("data-status", "pending")
-        expect(status).to_contain_text("Queued…")
+        expect(status).to_contain_text("Queued: waiting for a worker…")
         expect(page.locator("#tenant-login")).to_have_count(0)
         assert live_stack.get(f"{slug}.localhost", "/accounts/login/").status_code == 404
 

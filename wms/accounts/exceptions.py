@@ -1,2 +1,5 @@
-class AccountError(Exception):
-    """A refused change to users or tokens; the message says why."""
+from wms.exceptions import DomainError
+
+
+class AccountError(DomainError):
+    """A refused change to users or tokens; the message says why (the API answers 400)."""

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from wms.accounts.models import TOKEN_PREFIX, ApiToken, User
+from wms.accounts.models import TOKEN_PREFIX, ApiToken, Role, User
 
 
 def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -31,6 +31,22 @@ def search_users(query: str = "") -> QuerySet[User]:
 
 def get_user(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def tokens_managed_by(user: User) -> QuerySet[ApiToken]:
+    """The API tokens whose user `user` administers (wms.permissions: manage_tokens_of): every
+    token for an admin; a manager's own and those of operators and client users; none for
+    anyone else. Newest first."""
+    tokens = ApiToken.objects.select_related("user", "created_by").order_by("-created_at", "-pk")
+    if user.role == Role.ADMIN:
+        return tokens
+    if user.role == Role.MANAGER:
+        return tokens.filter(Q(user=user) | Q(user__role__in=[Role.OPERATOR, Role.CLIENT]))
+    return tokens.none()
 
 
 def authenticate_token(raw: str) -> User | None:

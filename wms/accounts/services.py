@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from wms.accounts.exceptions import AccountError
 from wms.accounts.models import ApiToken, Role, User
+from wms.idempotency.services import Codec, idempotent
 
 
 def _check_role_fields(role: str, client: Any) -> None:
@@ -107,9 +109,24 @@ def set_user_active(*, by: User, user: User, active: bool) -> User:
     return user
 
 
+def _require_manages_tokens_of(by: User, user: User) -> None:
+    if not by.has_perm("wms.manage_tokens_of", user):
+        raise PermissionDenied(f"You may not manage the API tokens of {user.email}.")
+
+
 @transaction.atomic
-def create_api_token(*, by: User, user: User, name: str) -> tuple[ApiToken, str]:
-    """Makes a token for the user; returns it with the secret, which is never stored."""
+@idempotent(
+    "token.create",
+    result=Codec(dump=lambda made: made[0].pk, load=lambda pk: (ApiToken.objects.get(pk=pk), None)),
+    actor="by",
+)
+def create_api_token(
+    *, by: User, user: User, name: str, idempotency_key: str | None = None
+) -> tuple[ApiToken, str | None]:
+    """Makes a token for the user; returns it with the secret, which is never stored (a repeat
+    with the same idempotency key returns the token without it). Refused (PermissionDenied,
+    nothing written) unless `by` administers `user` (wms.permissions)."""
+    _require_manages_tokens_of(by, user)
     if not name.strip():
         raise AccountError("Give the token a name, such as the system that will use it.")
     if not user.is_active:
@@ -123,7 +140,9 @@ def create_api_token(*, by: User, user: User, name: str) -> tuple[ApiToken, str]
 
 @transaction.atomic
 def revoke_api_token(*, by: User, token: ApiToken) -> ApiToken:
-    """Revokes a token; revoking twice keeps the first time."""
+    """Revokes a token; revoking twice keeps the first time. Refused (PermissionDenied, nothing
+    changed) unless `by` administers the token's user."""
+    _require_manages_tokens_of(by, token.user)
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
     return token

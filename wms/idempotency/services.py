@@ -198,15 +198,17 @@ def idempotent(
     result: Codec[Any],
     payload: Callable[..., dict[str, Any]] | None = None,
     holds_transaction: bool = True,
+    actor: str = "user",
 ) -> Callable[[Callable[P, T]], Callable[P, T]]:
-    """Makes a service run once per (user, `idempotency_key`). The service takes keyword
-    arguments `user` and `idempotency_key`; the payload that a repeat must match is every other
-    argument (rows by primary key), or `payload(**arguments)` when the service names it."""
+    """Makes a service run once per (acting user, `idempotency_key`). The service takes keyword
+    arguments `user` (or the one `actor` names: who acts) and `idempotency_key`; the payload that
+    a repeat must match is every other argument (rows by primary key), or `payload(**arguments)`
+    when the service names it."""
     runner = run_once if holds_transaction else run_once_outside
 
     def decorate(fn: Callable[P, T]) -> Callable[P, T]:
         signature = inspect.signature(fn)
-        missing = {"user", KEY_ARGUMENT} - set(signature.parameters)
+        missing = {actor, KEY_ARGUMENT} - set(signature.parameters)
         if missing:
             raise TypeError(f"{fn.__qualname__} must take {', '.join(sorted(missing))}")
 
@@ -216,10 +218,10 @@ def idempotent(
             bound.apply_defaults()
             arguments = dict(bound.arguments)
             key = arguments.pop(KEY_ARGUMENT)
-            user = arguments["user"]
+            user = arguments[actor]
             if not key:
                 return fn(*args, **kwargs)
-            others = {name: value for name, value in arguments.items() if name != "user"}
+            others = {name: value for name, value in arguments.items() if name != actor}
             body = payload(**others) if payload else jsonable(others)
             return runner(
                 user=user,

@@ -4,8 +4,11 @@ environment, so one image serves development, CI and production."""
 import os
 from pathlib import Path
 
-import dj_database_url
+import django
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+
+from wms.dbpool import database_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -32,6 +35,7 @@ SHARED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "csp",  # django-csp: its system checks catch a policy in the old settings format
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -62,8 +66,12 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Before the tenant lookup, the first query: no connection to be had is a 503, not a 500.
+    "wms.middleware.DatabaseUnavailableMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "wms.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,10 +85,59 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Content-Security-Policy (django-csp) on every HTML page. The pages load nothing from elsewhere
+# and carry no inline script, style or event handler (static/js, static/css), so everything is
+# 'self' and the rest 'none'. htmx is told not to inject its indicator <style> nor to eval
+# (templates/base.html). The API docs (Swagger UI) add data: images (wms.api).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy, which refuses a misspelt feature at start-up):
+# the browser features no page uses are off for the page and anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Django's own admin templates come before the apps': django-tenants overrides the admin
+        # index with inline styles (a colour for tenant apps) that the Content-Security-Policy
+        # refuses.
+        "DIRS": [BASE_DIR / "templates", Path(django.__file__).parent / "contrib/admin/templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -95,12 +152,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "wms.wsgi.application"
 
+# No pool and no kept connections by default: runserver starts a thread per request, which would
+# strand a kept connection per thread. Production settings pool (wms.dbpool).
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fluxvantage"),
-        engine="django_tenants.postgresql_backend",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
+    "default": database_from_env(os.environ, pool_by_default=False, conn_max_age_by_default=0)
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,7 +240,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_BEAT_SCHEDULER = "wms.beat:ReadyTenantsScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
+    # Pinned to the public schema (the tenant registry): sign-ups whose provisioning never
+    # reached a worker (broker down) or whose worker died are sent again (tenants.services).
+    "requeue-stalled-tenants": {
+        "task": "tenants.requeue_stalled_tenants",
+        "schedule": 60.0,
+        "tenant_schemas": ["public"],
+    },
+    # The others are sent once per ready tenant by wms.beat.ReadyTenantsScheduler.
     "nightly-ledger-check": {
         "task": "inventory.nightly_ledger_check",
         "schedule": crontab(hour=2, minute=30),

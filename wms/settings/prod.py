@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from wms.dbpool import database_from_env
+
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE
 
@@ -15,6 +17,11 @@ if not SECRET_KEY:
     raise ImproperlyConfigured(
         "Set SECRET_KEY, e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
+# psycopg's pool per process (DB_POOL=0 for persistent connections instead): connections are
+# bounded by processes x DB_POOL_MAX_SIZE, and a request that finds none answers 503.
+DATABASES = {
+    "default": database_from_env(os.environ, pool_by_default=True, conn_max_age_by_default=60)
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -38,4 +45,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 
 # Static files straight from the app server (compressed, cache-busted); no CDN, no extra service.
-MIDDLEWARE = [*MIDDLEWARE[:2], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[2:]]
+# Right after SecurityMiddleware, as WhiteNoise asks.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [
+    *MIDDLEWARE[:_after_security],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_after_security:],
+]
