@@ -1,5 +1,5 @@
 # The two commands: `make run` (the app with demo data) and `make test` (the whole suite).
-# Both create .venv and install the locked dependencies first; wms/devstack.py finds or starts
+# Both create .venv and install the locked dependencies first; devtools/devstack.py finds or starts
 # PostgreSQL and Redis (see README).
 PYTHON ?= python3.11
 VENV := .venv
@@ -16,17 +16,17 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m wms.devstack run
+	$(PY) -m devtools.devstack run
 
 test: $(STAMP)
-	$(PY) -m wms.devstack test $(ARGS)
+	$(PY) -m devtools.devstack test $(ARGS)
 
 # The edit loop: everything but the browser and real-worker tests (make test stays the whole suite).
 test-fast: $(STAMP)
-	$(PY) -m wms.devstack test -m "not browser and not worker" $(ARGS)
+	$(PY) -m devtools.devstack test -m "not browser and not worker" $(ARGS)
 
 bench: $(STAMP)
-	$(PY) -m wms.devstack bench
+	$(PY) -m devtools.devstack bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from inventory import selectors as inventory_selectors
-from inventory.forms import FilterForm
+from inventory.forms.master import FilterForm
 from inventory.models import Client, Location, Warehouse, Zone
 from picking import selectors
 from picking.models import OrderStatus, PickMethod, ServiceLevel

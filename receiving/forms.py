@@ -12,7 +12,7 @@ from django import forms
 
 from inventory import selectors as inventory_selectors
 from inventory.csv_io import Column, FileRefused, RowError, read_rows
-from inventory.forms import FilterForm
+from inventory.forms.master import FilterForm
 from inventory.models import Client, Location, LocationKind, Warehouse, Zone
 from receiving import selectors
 from receiving.models import AsnStatus

@@ -1,4 +1,4 @@
-"""wms/devstack.py: how it finds or starts PostgreSQL and Redis, and that what it starts it stops.
+"""devtools/devstack.py: how it finds or starts PostgreSQL and Redis, and that what it starts it stops.
 
 These start real servers (a private PostgreSQL cluster from the machine's binaries, the embedded
 pgserver, a private redis-server) in temporary folders, on free ports, never touching the shared
@@ -20,8 +20,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from wms import devstack
-from wms.devstack import Config, DevstackError
+from devtools import devstack
+from devtools.devstack import Config, DevstackError
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 # The servers this very run uses (set by `make test`).
@@ -332,7 +332,7 @@ def test_unknown_command_prints_usage() -> None:
 
 
 def test_importing_devstack_loads_no_django_settings() -> None:
-    code = "import wms.devstack, django.conf, sys; sys.exit(django.conf.settings.configured)"
+    code = "import devtools.devstack, django.conf, sys; sys.exit(django.conf.settings.configured)"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "no.such.settings"}
     assert subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_DIR).returncode == 0
 
@@ -340,7 +340,7 @@ def test_importing_devstack_loads_no_django_settings() -> None:
 SLOW_COMMAND = textwrap.dedent(
     """
     import sys, time
-    from wms import devstack
+    from devtools import devstack
 
     def slow(config, stack, args):
         print(devstack.find_redis(config, stack, start_private=True), flush=True)
@@ -384,7 +384,7 @@ def test_pytest_that_runs_no_test_fails_with_exit_5() -> None:
     # The same servers as this run; without them the inner devstack finds its own.
     env = {**os.environ, **SUITE_URLS}
     result = subprocess.run(
-        [sys.executable, "-m", "wms.devstack", "test", "tests/test_devstack.py",
+        [sys.executable, "-m", "devtools.devstack", "test", "tests/test_devstack.py",
          "-k", "no_test_is_named_like_this", "-p", "no:cacheprovider"],
         env=env,
         cwd=REPO_DIR,
@@ -476,7 +476,7 @@ def test_run_starts_the_fake_easypost_on_loopback_for_the_children_and_stops_it(
 FAKE_EASYPOST_COMMAND = textwrap.dedent(
     """
     import contextlib, sys, time
-    from wms import devstack
+    from devtools import devstack
 
     def slow(config, stack, args):
         print(devstack.easypost_env(config, stack)["EASYPOST_API_BASE"], flush=True)

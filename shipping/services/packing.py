@@ -39,7 +39,7 @@ from shipping.models import (
     PackagingMaterial,
     Shipment,
 )
-from shipping.selectors_pack import (
+from shipping.selectors.packing import (
     PackProposal,
     ToPack,
     expected_weight,
@@ -58,7 +58,7 @@ from wms.quantities import is_count
 if TYPE_CHECKING:
     from wms.accounts.models import User
 
-# The pack station's reads live in shipping.selectors_pack; the brief's names are here too.
+# The pack station's reads live in shipping.selectors.packing; the brief's names are here too.
 __all__ = [
     "BoxDims",
     "CloseResult",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from shipping.easypost_fake import FakeEasyPost
+from devtools.easypost_fake import FakeEasyPost
 from tests.live import DEMO_PASSWORD, LiveStack, running_live_stack
 
 CHROMIUM = "/usr/bin/chromium"

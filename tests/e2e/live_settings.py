@@ -25,4 +25,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("FV_E2E_SCAN_DELAY_MS"):
     # Before django-axes, which wants to stay last.
-    MIDDLEWARE = [*MIDDLEWARE[:-1], "wms.testing.scan_delay_middleware", MIDDLEWARE[-1]]
+    MIDDLEWARE = [*MIDDLEWARE[:-1], "devtools.e2e_middleware.scan_delay_middleware", MIDDLEWARE[-1]]

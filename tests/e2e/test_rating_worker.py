@@ -22,7 +22,7 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from shipping.easypost_fake import FakeEasyPost
+from devtools.easypost_fake import FakeEasyPost
 from tests.live import LiveStack, running_live_stack
 from tests.shipping.shipments_fixtures import FAKE_ACCOUNTS
 

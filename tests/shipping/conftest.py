@@ -1,4 +1,4 @@
-"""The fake EasyPost server (shipping.easypost_fake) on loopback, once per session and reset
+"""The fake EasyPost server (devtools.easypost_fake) on loopback, once per session and reset
 before each test, and settings that point the carrier gateway at it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shipping.easypost_fake import FakeEasyPost
+from devtools.easypost_fake import FakeEasyPost
 
 API_KEY = "EZTK_fluxvantage_tests"
 TODAY = dt.date(2025, 3, 3)  # a Monday; delivery dates count from here

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from devtools.easypost_fake import FakeEasyPost
 from shipping import carrier
 from shipping.carrier import Address, Fee, Parcel, PurchasedLabel, RatedShipment
-from shipping.easypost_fake import FakeEasyPost
 from shipping.exceptions import CarrierRejected, CarrierRetryable
 from shipping.rates import Rate, RateMessage, RateRule, choose_rate
 from tests.shipping.conftest import FROM, TO, TODAY
@@ -178,7 +178,7 @@ def test_dropped_connection_is_retryable(carrier_settings: FakeEasyPost) -> None
 
 
 def test_nothing_listening_is_retryable(settings: object, easypost_fake: FakeEasyPost) -> None:
-    from wms.devstack import free_port
+    from devtools.devstack import free_port
 
     settings.EASYPOST_API_KEY = "EZTK_x"  # type: ignore[attr-defined]
     settings.EASYPOST_API_BASE = f"http://127.0.0.1:{free_port(47400)}/v2"  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ import requests
 from easypost import errors
 from pypdf import PdfReader
 
-from shipping.easypost_fake import FakeEasyPost
+from devtools.easypost_fake import FakeEasyPost
 from tests.shipping.conftest import API_KEY, FROM, PARCEL, TO
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -463,11 +463,11 @@ def test_fake_refuses_to_listen_beyond_loopback() -> None:
 
 
 def test_fake_runs_as_a_module_on_the_given_port() -> None:
-    from wms.devstack import free_port
+    from devtools.devstack import free_port
 
     port = free_port(47300)
     process = subprocess.Popen(
-        [sys.executable, "-m", "shipping.easypost_fake", "--port", str(port), "--api-key", "k"],
+        [sys.executable, "-m", "devtools.easypost_fake", "--port", str(port), "--api-key", "k"],
         cwd=REPO_DIR,
         stdout=subprocess.PIPE,
         text=True,

@@ -6,7 +6,7 @@ shipment needs a person."""
 from __future__ import annotations
 
 from shipping.models import Shipment, ShipmentStatus
-from shipping.selectors_pack import shipments_in_flight
+from shipping.selectors.packing import shipments_in_flight
 
 
 def test_polling_continues_until_the_label_file_is_stored() -> None:

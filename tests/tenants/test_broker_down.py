@@ -24,10 +24,10 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from devtools import devstack
 from tenants import services
 from tenants.models import Tenant, TenantStatus
 from tenants.tasks import requeue_stalled_tenants_task
-from wms import devstack
 from wms.celery import app
 
 pytestmark = pytest.mark.usefixtures("public")

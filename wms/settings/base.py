@@ -268,7 +268,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "0614141")
 
 # EasyPost (shipping.carrier). Without a key nothing is rated or bought; `make run` points these at
-# the loopback fake (shipping.easypost_fake) unless a key is given without a base.
+# the loopback fake (devtools.easypost_fake) unless a key is given without a base.
 EASYPOST_API_KEY = os.environ.get("EASYPOST_API_KEY", "")
 EASYPOST_API_BASE = os.environ.get("EASYPOST_API_BASE") or "https://api.easypost.com/v2"
 EASYPOST_TIMEOUT = int(os.environ.get("EASYPOST_TIMEOUT", "20"))  # seconds, per request
@@ -289,7 +289,7 @@ SHIPPING_STUCK_MINUTES = float(os.environ.get("SHIPPING_STUCK_MINUTES", "10"))
 SHIPPING_RECONCILE_SECONDS = float(os.environ.get("SHIPPING_RECONCILE_SECONDS", "120"))
 SHIPPING_RECONCILE_BATCH = int(os.environ.get("SHIPPING_RECONCILE_BATCH", "20"))
 # After a rotation the previous webhook secret is still accepted this long, while the new one is
-# entered at EasyPost (shipping.webhooks).
+# entered at EasyPost (shipping.views.webhooks).
 SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS = float(
     os.environ.get("SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS", "24")
 )
