@@ -12,9 +12,8 @@ from an uploaded file are left as they are on existing rows (and take their defa
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -35,23 +34,18 @@ from inventory.models import (
 )
 from inventory.services import master
 from inventory.services.master import PHYSICAL_KINDS, BarcodeSpec
+from wms.csv_io import (
+    Column,
+    Echo,
+    FileRefused,
+    ImportResult,
+    Row,
+    RowError,
+    cell,
+    read_rows,
+)
 from wms.permissions import require
-from wms.validation import BIGINT_MAX, INT_MAX, code_problem, text_problem, whole_number
-
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
-TRUE_WORDS = {"yes", "y", "true", "1", "x"}
-FALSE_WORDS = {"no", "n", "false", "0", ""}
-# A cell starting with one of these is a formula to a spreadsheet; exports prefix a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    help: str
-    required: bool = False
-
+from wms.validation import BIGINT_MAX, INT_MAX, code_problem, whole_number
 
 PRODUCT_COLUMNS = (
     Column("client_code", "The client's code, e.g. acme-outdoor.", required=True),
@@ -90,195 +84,9 @@ LOCATION_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int | None  # None: about the whole file
-    message: str
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self, noun: str) -> str:
-        return (
-            f"Imported {noun}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged."
-        )
-
-
-class FileRefused(Exception):
-    """The upload as a whole cannot be read as the expected CSV."""
-
-
 class _Abort(Exception):
     def __init__(self, error: RowError) -> None:
         self.error = error
-
-
-# --- Reading -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """One data row: its cells by column name, its line number, and what is wrong with it."""
-
-    line: int
-    cells: dict[str, str]
-    problems: list[str] = field(default_factory=list)
-
-    def has(self, column: str) -> bool:
-        return column in self.cells
-
-    def text(
-        self, column: str, *, max_length: int, required: bool = False, code: bool = False
-    ) -> str:
-        """A text cell; `code`: one in our barcode alphabet (printable ASCII)."""
-        value = self.cells.get(column, "")
-        if required and not value:
-            self.problems.append(f"{column} is empty.")
-        elif len(value) > max_length:
-            self.problems.append(f"{column} is longer than {max_length} characters.")
-        elif code and (problem := code_problem(value)):
-            self.problems.append(f"{column} {problem}")
-        return value
-
-    def whole(
-        self,
-        column: str,
-        *,
-        minimum: int = 0,
-        maximum: int = INT_MAX,
-        default: int | None = None,
-    ) -> int | None:
-        """A whole number in ASCII digits within the column's range (PostgreSQL's integer
-        unless told otherwise)."""
-        value = self.cells.get(column, "")
-        if not value:
-            return default
-        number = whole_number(value)
-        if number is None:
-            self.problems.append(f"{column} “{value}” is not a whole number in digits 0-9.")
-            return None
-        if number < minimum:
-            self.problems.append(f"{column} must be {minimum} or more; got {number}.")
-        elif number > maximum:
-            self.problems.append(f"{column} must be {maximum} or less; got {number}.")
-        return number
-
-    def flag(self, column: str) -> bool:
-        value = self.cells.get(column, "").lower()
-        if value not in TRUE_WORDS | FALSE_WORDS:
-            self.problems.append(f"{column} “{self.cells[column]}” is not yes or no.")
-        return value in TRUE_WORDS
-
-    def choice(self, column: str, choices: Iterable[tuple[str, str]], default: str) -> str:
-        value = self.cells.get(column, "")
-        if not value:
-            return default
-        for choice_value, label in choices:
-            if value.lower() in (choice_value, label.lower()):
-                return choice_value
-        allowed = ", ".join(choice_value for choice_value, _ in choices)
-        self.problems.append(f"{column} “{value}” is not one of {allowed}.")
-        return default
-
-
-def _uncell(value: str) -> str:
-    value = value.strip()
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def read_rows(file: IO[bytes], columns: tuple[Column, ...]) -> list[Row]:
-    """The data rows of an uploaded CSV file (UTF-8, comma-separated, a header row naming
-    columns). Raises FileRefused, saying what is wrong, for anything that is not such a file."""
-    raw = file.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
-    if not raw.strip():
-        raise FileRefused("The file is empty.")
-    if b"\x00" in raw:
-        raise FileRefused(
-            "This is not a CSV file (it holds binary data, as a spreadsheet does). "
-            "Save the sheet as “CSV UTF-8” and upload that."
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRefused(
-            f"The file is not UTF-8 text (byte {exc.start} is not). "
-            "Save it as “CSV UTF-8” and upload it again."
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        header_names = _check_header(header, columns)
-        rows: list[Row] = []
-        line = reader.line_num + 1
-        for values in reader:
-            if any(value.strip() for value in values):
-                rows.append(_row(line, values, header_names))
-                if len(rows) > MAX_ROWS:
-                    raise FileRefused(f"The file has more than {MAX_ROWS} rows; split it.")
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRefused(
-            f"Line {reader.line_num} cannot be read as CSV ({exc}); check its quotes."
-        ) from exc
-    if not rows:
-        raise FileRefused("The file has a header row but no rows to import.")
-    return rows
-
-
-def _check_header(header: list[str], columns: tuple[Column, ...]) -> list[str]:
-    expected = [column.name for column in columns]
-    listing = "Expected columns: " + ", ".join(expected) + "."
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        raise FileRefused(
-            "The columns are separated by semicolons or tabs; separate them by commas. " + listing
-        )
-    unknown = [name for name in header if name not in expected]
-    missing = [column.name for column in columns if column.required and column.name not in header]
-    repeated = sorted({name for name in header if name and header.count(name) > 1})
-    problems = []
-    if unknown:
-        problems.append(
-            "Unknown columns: " + ", ".join(name or "(empty)" for name in unknown) + "."
-        )
-    if missing:
-        problems.append("Missing columns: " + ", ".join(missing) + ".")
-    if repeated:
-        problems.append("Columns named twice: " + ", ".join(repeated) + ".")
-    if problems:
-        raise FileRefused(" ".join([*problems, listing]))
-    return header
-
-
-def _row(line: int, values: list[str], header: list[str]) -> Row:
-    row = Row(line, {name: _uncell(value) for name, value in zip(header, values, strict=False)})
-    for name, value in row.cells.items():
-        if problem := text_problem(value):
-            row.problems.append(f"{name} {problem}")
-    if len(values) > len(header):
-        row.problems.append(f"It has {len(values)} values; the header names {len(header)} columns.")
-    # A short row (a tool dropped trailing empty cells) has those cells empty.
-    for name in header[len(values) :]:
-        row.cells[name] = ""
-    return row
 
 
 def _run(
@@ -472,7 +280,7 @@ def _update_product(
 
 def export_products(products: QuerySet[Product]) -> Iterator[str]:
     """The CSV lines (header first) of these products, in PRODUCT_COLUMNS, streamed in chunks."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([column.name for column in PRODUCT_COLUMNS])
     for product in (
         products.select_related("client").prefetch_related("barcodes").iterator(chunk_size=500)
@@ -495,7 +303,7 @@ def export_products(products: QuerySet[Product]) -> Iterator[str]:
             product.pallet_qty,
             barcodes,
         ]
-        yield writer.writerow([_cell(value) for value in values])
+        yield writer.writerow([cell(value) for value in values])
 
 
 # --- Locations ---------------------------------------------------------------------------------
@@ -601,7 +409,7 @@ def _update_location(location: Location, changes: dict[str, Any]) -> Callable[[]
 def export_locations(locations: QuerySet[Location]) -> Iterator[str]:
     """The CSV lines (header first) of these physical locations, in LOCATION_COLUMNS, streamed.
     Virtual locations are left out: they cannot be imported."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([column.name for column in LOCATION_COLUMNS])
     rows = locations.filter(is_virtual=False).select_related("warehouse", "zone")
     for location in rows.iterator(chunk_size=1000):
@@ -619,12 +427,4 @@ def export_locations(locations: QuerySet[Location]) -> Iterator[str]:
             "yes" if location.is_blocked else "no",
             location.blocked_reason,
         ]
-        yield writer.writerow([_cell(value) for value in values])
-
-
-class _Echo:
-    """A file-like sink for csv.writer that hands each formatted line back instead of storing
-    it, so an export streams without building the whole file in memory."""
-
-    def write(self, value: str) -> str:
-        return value
+        yield writer.writerow([cell(value) for value in values])

@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from inventory.api.common import IdempotencyKey, References, found, user_of
 from inventory.models import Client, Location, Warehouse, Zone
+from inventory.selectors import References
 from picking import selectors
 from picking.exceptions import WaveRefused
 from picking.models import Order, PickLine, Wave
@@ -45,6 +45,7 @@ from picking.services.allocation import allocate_orders
 from picking.services.orders import OrderLineSpec, ShipTo, cancel_order, create_order
 from picking.services.picks import PickResult, confirm_pick, next_pick_list, short_pick
 from picking.services.waves import create_wave, release_wave
+from wms.api_common import IdempotencyKey, found, user_of
 from wms.exceptions import DomainError
 from wms.pagination import Page
 from wms.permissions import require, warehouse_ids_for

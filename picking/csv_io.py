@@ -19,10 +19,10 @@ from typing import IO, Any
 from django.db import transaction
 
 from inventory import selectors as inventory_selectors
-from inventory.csv_io import Column, FileRefused, Row, read_rows
 from picking import selectors
 from picking.models import Order, ServiceLevel
 from picking.services.orders import OrderLineSpec, ShipTo, create_order
+from wms.csv_io import Column, FileRefused, Row, read_rows
 from wms.exceptions import DomainError
 from wms.validation import code_problem, quantity_from, whole_number
 

@@ -14,13 +14,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from inventory import selectors as inventory_selectors
 from inventory.models import (
-    Balance,
     Client,
-    InventoryStatus,
     Location,
     LocationKind,
     Lpn,
@@ -86,13 +84,7 @@ def _totes(warehouse: Warehouse) -> None:
 def _stocked_products(warehouse: Warehouse) -> dict[int, list[Product]]:
     """Products with free, available stock in the warehouse's pickable bins, by client."""
     product_ids = (
-        Balance.objects.filter(
-            location__warehouse=warehouse,
-            location__is_pickable=True,
-            location__is_blocked=False,
-            status=InventoryStatus.AVAILABLE,
-            on_hand__gt=F("allocated"),
-        )
+        inventory_selectors.allocatable_free_stock(location__warehouse=warehouse)
         .values_list("product_id", flat=True)
         .distinct()
     )

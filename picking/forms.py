@@ -10,12 +10,12 @@ from typing import Any
 from django import forms
 
 from inventory import selectors as inventory_selectors
-from inventory.forms.master import FilterForm
 from inventory.models import Client, Location, Warehouse, Zone
 from picking import selectors
 from picking.models import OrderStatus, PickMethod, ServiceLevel
 from picking.services.orders import OrderLineSpec, ShipTo
 from picking.services.waves import MAX_WAVE_ORDERS
+from wms.forms import FilterForm
 from wms.validation import (
     CodeField,
     MultilineTextField,

@@ -1,5 +1,6 @@
 """The allocation plan: which locked balances to reserve for which order lines. Pure Python
-over `inventory.locks.Allocatable` rows, so the rules are tested against hand-worked examples.
+over the `Allocatable` rows the ledger locks (inventory.services.ledger.reserve_set), so the
+rules are tested against hand-worked examples.
 
 The rules, in order of precedence:
 1. Rotation. FEFO for expiry-tracked products: the earliest expiry first, never a lot already
@@ -18,9 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from inventory.locks import Allocatable
 from inventory.models import LocationKind
-from inventory.services.ledger import Grant
+from inventory.services.ledger import Allocatable, Grant
 
 
 @dataclass(frozen=True)

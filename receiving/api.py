@@ -18,8 +18,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from inventory import selectors as inventory_selectors
-from inventory.api.common import IdempotencyKey, References, found, user_of
 from inventory.models import Client, Location, Lpn, Product, Warehouse
+from inventory.selectors import References
 from receiving import label_service, selectors, services
 from receiving.models import Asn, PutawayStatus, PutawayTask
 from receiving.schemas import (
@@ -38,6 +38,7 @@ from receiving.schemas import (
     ReceiptOut,
 )
 from receiving.services import putaway_tasks
+from wms.api_common import IdempotencyKey, found, user_of
 from wms.pagination import Page
 from wms.permissions import require
 from wms.validation import IdParam

@@ -11,13 +11,13 @@ from typing import IO, Any
 from django import forms
 
 from inventory import selectors as inventory_selectors
-from inventory.csv_io import Column, FileRefused, RowError, read_rows
-from inventory.forms.master import FilterForm
 from inventory.models import Client, Location, LocationKind, Warehouse, Zone
 from receiving import selectors
 from receiving.models import AsnStatus
 from receiving.putaway import CONSOLIDATE, FIXED_HOME, NEAREST_EMPTY, STRATEGIES, PutawayPolicy
 from receiving.services import AsnLineSpec
+from wms.csv_io import Column, FileRefused, RowError, read_rows
+from wms.forms import FilterForm
 from wms.quantities import is_count
 from wms.validation import (
     CodeField,

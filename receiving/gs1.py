@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from wms.exceptions import DomainError
+from inventory.gs1 import GS1Error, check_digit
 
 GS = "\x1d"
 SYMBOLOGY_IDENTIFIERS = ("]C1", "]d2", "]Q3", "]e0")
@@ -44,12 +44,6 @@ PREDEFINED_LENGTH: dict[str, int] = {
 
 # GS1 AI encodable character set 82, allowed in lots and serials.
 CSET_82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*")
-
-
-class GS1Error(DomainError):
-    """A scan that is not a valid GS1 element string; the message says what and where."""
-
-    code = "gs1_invalid"
 
 
 class AISpec(NamedTuple):
@@ -93,27 +87,6 @@ class GS1Data:
     serial: str | None = None
     count: int | None = None  # AI 37 if present, else AI 30
     net_weight_kg: Decimal | None = None
-
-
-def gtin_check_digit(digits: str) -> int:
-    """The GS1 mod-10 check digit for `digits` (the data without its check digit), any length."""
-    if not digits.isdigit() or not digits.isascii():
-        raise GS1Error(f'check digit needs digits only, got "{digits}"')
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return -total % 10
-
-
-def normalize_gtin(code: str) -> str:
-    """An EAN-8, UPC-A, EAN-13 or GTIN-14 as the 14-digit GTIN it stands for (left-padded with
-    zeros), so product barcodes match GS1 AI (01) values. Refuses other lengths and bad check
-    digits."""
-    code = code.strip()
-    if not code.isdigit() or not code.isascii() or len(code) not in (8, 12, 13, 14):
-        raise GS1Error(f'"{code}" is not a GTIN: expected 8, 12, 13 or 14 digits')
-    expected = gtin_check_digit(code[:-1])
-    if int(code[-1]) != expected:
-        raise GS1Error(f'GTIN "{code}" has check digit {code[-1]}, expected {expected}')
-    return code.zfill(14)
 
 
 def parse_gs1(text: str, *, today: date | None = None) -> GS1Data:
@@ -259,7 +232,7 @@ def _validate(ai: str, value: str, position: int) -> None:
         bad = next(c for c in value if not CSET_82.fullmatch(c))
         raise GS1Error(f'{where}: character "{bad}" in {spec.title} "{value}" is not allowed')
     if ai in CHECK_DIGIT_AIS:
-        expected = gtin_check_digit(value[:-1])
+        expected = check_digit(value[:-1])
         if int(value[-1]) != expected:
             raise GS1Error(
                 f'{where}: {spec.title} "{value}" has check digit {value[-1]}, expected {expected}'

@@ -6,14 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from inventory import selectors
+from inventory.gs1 import check_digit, is_valid_sscc, sscc_for
 from inventory.models import Location, Lpn, Product
-from receiving.labels import (
-    LocationLabel,
-    LpnLabel,
-    gs1_check_digit,
-    is_valid_sscc,
-    sscc_for,
-)
+from receiving.labels import LocationLabel, LpnLabel
 
 MIXED = "MIXED"
 
@@ -28,7 +23,7 @@ def product_gtin(product: Product) -> str:
             and code.isascii()
             and code.isdigit()
             and len(code) in {8, 12, 13, 14}
-            and gs1_check_digit(code[:-1]) == int(code[-1])
+            and check_digit(code[:-1]) == int(code[-1])
         ):
             return code.zfill(14)
     return ""

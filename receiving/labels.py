@@ -5,20 +5,16 @@ the inventory models), the outputs are bytes or text. Sizes: LPN labels 4x6 in (
 label) and 4x2 in; location (bin) labels 4x2 in, one label per page, because label printers feed
 one label per page. ZPL targets 203 dpi printers (812 dots across 4 in).
 
-Fonts: names are printed with DejaVu Sans (Debian's fonts-dejavu-core) so that non-Latin-1
-names (Ł, Ж, 中 …) come out as letters. If that font is absent the PDF falls back to base-14
-Helvetica, which only covers Latin-1: such characters then print as blanks or boxes."""
+GS1 numbers are inventory.gs1's; fonts wms.pdf's (DejaVu Sans, for names in any script)."""
 
 from __future__ import annotations
 
 import datetime
 import enum
 import io
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.code128 import Code128
@@ -27,55 +23,16 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-# --- GS1 numbers --------------------------------------------------------------------------------
-
-FNC1 = "\xf1"  # reportlab's Code128 writes this character as the FNC1 symbol (GS1-128).
-
-
-def gs1_check_digit(body: str) -> int:
-    """The GS1 mod-10 check digit of `body` (weights 3, 1, 3, … from the rightmost digit)."""
-    if not body.isdigit():
-        raise ValueError(f"A GS1 number is digits only, not {body!r}.")
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
-
-
-def sscc_for(extension_digit: int, company_prefix: str, serial: int) -> str:
-    """The 18-digit SSCC: extension digit, GS1 company prefix (6 to 12 digits), the serial
-    zero-padded to fill 16 digits, then the check digit."""
-    if not 0 <= extension_digit <= 9:
-        raise ValueError(f"The extension digit is 0 to 9, not {extension_digit}.")
-    if not (company_prefix.isascii() and company_prefix.isdigit()):
-        raise ValueError(f"A GS1 company prefix is digits only, not {company_prefix!r}.")
-    if not 6 <= len(company_prefix) <= 12:
-        raise ValueError(f"A GS1 company prefix has 6 to 12 digits, not {len(company_prefix)}.")
-    serial_digits = 16 - len(company_prefix)
-    if not 0 <= serial < 10**serial_digits:
-        raise ValueError(
-            f"With a {len(company_prefix)}-digit company prefix the serial has at most "
-            f"{serial_digits} digits; {serial} does not fit."
-        )
-    body = f"{extension_digit}{company_prefix}{serial:0{serial_digits}d}"
-    return body + str(gs1_check_digit(body))
-
-
-def is_valid_sscc(sscc: str) -> bool:
-    return (
-        len(sscc) == 18
-        and sscc.isascii()
-        and sscc.isdigit()
-        and gs1_check_digit(sscc[:17]) == int(sscc[17])
-    )
-
-
-def sscc_text(sscc: str) -> str:
-    """Human-readable SSCC: "(00) 1 0614141123456789 7" (extension, reference, check digit).
-    The company prefix length is not known from the number, so it is not split out."""
-    return f"(00) {sscc[0]} {sscc[1:17]} {sscc[17]}"
-
+from inventory.gs1 import (
+    FNC1,
+    check_digit,
+    is_valid_sscc,
+    sscc_element_string,
+    sscc_text,
+)
+from wms.pdf import document_fonts
 
 # Lots that print in a GS1 element string without escaping in either PDF or ZPL's UCC mode
 # (which reads parentheses as AI delimiters). Others are still printed, only not encoded.
@@ -107,7 +64,7 @@ class LpnLabel:
         if self.gtin and not (
             len(self.gtin) == 14
             and self.gtin.isdigit()
-            and gs1_check_digit(self.gtin[:13]) == int(self.gtin[13])
+            and check_digit(self.gtin[:13]) == int(self.gtin[13])
         ):
             raise ValueError(f"{self.gtin!r} is not a 14-digit GTIN with a valid check digit.")
         _check_code128(self.lpn_code, "LPN code")
@@ -128,11 +85,6 @@ def _check_code128(value: str, what: str) -> None:
     # anything else would not round-trip through a handheld.
     if not value or not all(32 <= ord(ch) <= 126 for ch in value):
         raise ValueError(f"The {what} {value!r} must be printable ASCII to be a Code 128.")
-
-
-def sscc_element_string(sscc: str) -> str:
-    """GS1-128 data for reportlab: FNC1, AI 00, the SSCC."""
-    return f"{FNC1}00{sscc}"
 
 
 def content_elements(label: LpnLabel) -> list[tuple[str, str]]:
@@ -178,26 +130,6 @@ class LabelSize(enum.Enum):
     def points(self) -> tuple[float, float]:
         width, height = self.value
         return width * inch, height * inch
-
-
-DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
-
-
-@dataclass(frozen=True)
-class _Fonts:
-    regular: str
-    bold: str
-
-
-@cache
-def label_fonts() -> _Fonts:
-    """DejaVu Sans (registered once) if installed, else Helvetica (Latin-1 only)."""
-    regular, bold = (os.path.join(DEJAVU_DIR, f) for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
-    if not (os.path.exists(regular) and os.path.exists(bold)):
-        return _Fonts("Helvetica", "Helvetica-Bold")
-    pdfmetrics.registerFont(TTFont("LabelSans", regular))
-    pdfmetrics.registerFont(TTFont("LabelSans-Bold", bold))
-    return _Fonts("LabelSans", "LabelSans-Bold")
 
 
 def _fit(text: str, font: str, size: float, max_width: float, min_size: float) -> tuple[str, float]:
@@ -260,12 +192,12 @@ def _qr(c: Canvas, value: str, x: float, y: float, size: float) -> None:
 
 
 def _caption(c: Canvas, x: float, y: float, text: str) -> None:
-    c.setFont(label_fonts().regular, 6.5)
+    c.setFont(document_fonts().regular, 6.5)
     c.drawString(x, y, text)
 
 
 def _draw_lpn_4x6(c: Canvas, label: LpnLabel) -> None:
-    fonts = label_fonts()
+    fonts = document_fonts()
     width, height = LabelSize.FOUR_BY_SIX.points
     m = 14.0
     inner = width - 2 * m
@@ -311,7 +243,7 @@ def _draw_lpn_4x6(c: Canvas, label: LpnLabel) -> None:
 
 
 def _draw_lpn_4x2(c: Canvas, label: LpnLabel) -> None:
-    fonts = label_fonts()
+    fonts = document_fonts()
     width, _ = LabelSize.FOUR_BY_TWO.points
     m = 8.0
     right = width - m
@@ -348,7 +280,7 @@ def render_lpn_label_pdf(label: LpnLabel, size: LabelSize = LabelSize.FOUR_BY_SI
 
 
 def _draw_location(c: Canvas, label: LocationLabel) -> None:
-    fonts = label_fonts()
+    fonts = document_fonts()
     width, height = LabelSize.FOUR_BY_TWO.points
     m = 8.0
     qr_size = 1.3 * inch

@@ -11,10 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Sum
-
 from inventory import selectors
-from inventory.models import Balance, Location, LocationKind, Lot, Lpn, LpnKind, Product, Warehouse
+from inventory.models import Location, LocationKind, Lot, Lpn, LpnKind, Product, Warehouse
 
 FIXED_HOME = "fixed_home"
 CONSOLIDATE = "consolidate"
@@ -165,14 +163,7 @@ class _Planner:
             .order_by("pick_sequence", "code", "pk")
         )
         self.by_pk = {location.pk: location for location in self.locations}
-        rows = list(
-            Balance.objects.filter(
-                warehouse=warehouse, on_hand__gt=0, location__kind__in=PUTAWAY_KINDS
-            )
-            .values("location_id", "product_id", "lot_id", "lot__number")
-            .annotate(quantity=Sum("on_hand"))
-            .order_by()
-        )
+        rows = selectors.occupancy(warehouse, PUTAWAY_KINDS)
         products = Product.objects.in_bulk({row["product_id"] for row in rows})
         self.stock: dict[int, _Occupancy] = {}
         for row in rows:

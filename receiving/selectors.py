@@ -20,11 +20,9 @@ from inventory.models import (
     LocationKind,
     Lpn,
     Product,
-    ProductBarcode,
     Warehouse,
 )
 from inventory.selectors import scope_by_user
-from receiving.gs1 import GS1Error, normalize_gtin
 from receiving.models import (
     ACTIVE_PUTAWAY,
     OPEN_FOR_RECEIVING,
@@ -95,50 +93,6 @@ def dock_location_for(warehouse: Warehouse, dock_door: Location | None = None) -
         .order_by("pick_sequence", "code", "pk")
         .first()
     )
-
-
-@dataclass(frozen=True)
-class CodeMatch:
-    product: Product
-    pack_quantity: int
-
-
-def _gtin_spellings(gtin14: str) -> list[str]:
-    """A 14-digit GTIN as the shorter codes (EAN-8, UPC-A, EAN-13) a product barcode may store."""
-    return [gtin14[-n:] for n in (8, 12, 13, 14) if set(gtin14[:-n]) <= {"0"}]
-
-
-def find_product_by_gtin(client: Client, gtin: str) -> CodeMatch | None:
-    """The client's product whose barcode is this GTIN in any spelling, with its pack quantity."""
-    gtin14 = normalize_gtin(gtin)
-    candidates = ProductBarcode.objects.filter(
-        client=client, barcode__in=_gtin_spellings(gtin14)
-    ).select_related("product")
-    for barcode in candidates.order_by("pk"):
-        return CodeMatch(barcode.product, barcode.pack_quantity)
-    return None
-
-
-def find_product_by_code(client: Client, code: str) -> CodeMatch | None:
-    """What a plain (non-GS1) scan names among the client's products: a barcode exactly, a GTIN in
-    another spelling, or a SKU (case-insensitive). A case barcode carries its pack quantity."""
-    code = code.strip()
-    if not code:
-        return None
-    barcode = (
-        ProductBarcode.objects.filter(client=client, barcode=code).select_related("product").first()
-    )
-    if barcode is not None:
-        return CodeMatch(barcode.product, barcode.pack_quantity)
-    if code.isdigit() and len(code) in (8, 12, 13, 14):
-        try:
-            match = find_product_by_gtin(client, code)
-        except GS1Error:
-            match = None
-        if match is not None:
-            return match
-    product = Product.objects.filter(client=client, sku__iexact=code).first()
-    return CodeMatch(product, 1) if product is not None else None
 
 
 @dataclass(frozen=True)

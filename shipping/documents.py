@@ -3,7 +3,7 @@ content label with its SSCC as a GS1-128 barcode.
 
 Pure rendering from the plain dataclasses below, never from ORM rows, so whatever packs (the
 order side, an API client, a test) can feed them. Names print in DejaVu Sans when installed
-(receiving.labels.label_fonts), so Ł, Ж or 中 come out as letters; without it Helvetica prints
+(wms.pdf.document_fonts), so Ł, Ж or 中 come out as letters; without it Helvetica prints
 Latin-1 only. SSCC numbers and their GS1 element string come from receiving.labels, the one
 place the project makes them."""
 
@@ -23,7 +23,8 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from receiving.labels import is_valid_sscc, label_fonts, sscc_element_string, sscc_text
+from inventory.gs1 import is_valid_sscc, sscc_element_string, sscc_text
+from wms.pdf import document_fonts
 
 DEFAULT_RETURNS_NOTE = (
     "Returns: keep this slip. Contact us within 30 days quoting the order reference, and we "
@@ -103,7 +104,7 @@ class CartonLabel:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    fonts = label_fonts()
+    fonts = document_fonts()
     return {
         "brand": ParagraphStyle("brand", fontName=fonts.bold, fontSize=18, leading=22),
         "title": ParagraphStyle("title", fontName=fonts.bold, fontSize=12, leading=15),
@@ -179,7 +180,7 @@ def render_packing_slip_pdf(slip: PackingSlip) -> bytes:
     ]
 
     def page_footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.setFont(label_fonts().regular, 8)
+        canvas.setFont(document_fonts().regular, 8)
         canvas.drawRightString(
             letter[0] - 0.6 * inch,
             0.4 * inch,
@@ -198,7 +199,7 @@ MAX_CONTENT_ROWS = 6
 def render_carton_label_pdf(label: CartonLabel) -> bytes:
     """A 4x6 in label: client, ship-to, order reference, "carton n of m", what is inside (the
     first lines, then how many more), and the SSCC as a GS1-128 barcode with its readable form."""
-    fonts = label_fonts()
+    fonts = document_fonts()
     width, height = CARTON_LABEL_SIZE
     margin = 0.2 * inch
     usable = width - 2 * margin

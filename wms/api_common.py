@@ -1,18 +1,23 @@
-"""Pieces every API router uses, whichever app it belongs to: the token's user, 404 for what the
-user may not see, pagination and the Idempotency-Key header."""
+"""Pieces every API router uses, whichever app it belongs to: the token's user (and the check that
+they hold a permission), 404 for what the user may not see, pagination, the Idempotency-Key header
+and creates that run once per key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
+from django.db import models
 from django.http import Http404, HttpRequest
-from ninja import Header
+from ninja import Header, Schema
 
-from wms.idempotency.services import MAX_KEY_LENGTH
+from wms.idempotency.services import AS_JSON, MAX_KEY_LENGTH, model_codec, run_once
 from wms.pagination import Page as Page
+from wms.permissions import require
 from wms.validation import Text
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 IdempotencyKey = Annotated[
     Text | None,
@@ -34,3 +39,50 @@ def found(obj: T | None, message: str) -> T:
     if obj is None:
         raise Http404(message)
     return obj
+
+
+def staff_user(request: HttpRequest, perm: str) -> Any:
+    """The token's user, or 403 unless they hold `perm` (checked before anything is read)."""
+    user = user_of(request)
+    require(user, perm)
+    return user
+
+
+def create_once(
+    request: HttpRequest,
+    *,
+    key: str | None,
+    scope: str,
+    payload: Schema,
+    model: type[M],
+    create: Callable[[], M],
+) -> M:
+    """Runs a create at most once per Idempotency-Key: a repeated request gets the object the
+    first one made instead of a duplicate-code error."""
+    return run_once(
+        user=user_of(request),
+        key=key,
+        scope=scope,
+        payload=payload.model_dump(mode="json"),
+        action=create,
+        result=model_codec(model),
+    )
+
+
+def create_many_once(
+    request: HttpRequest,
+    *,
+    key: str | None,
+    scope: str,
+    payload: Schema,
+    create: Callable[[], list[M]],
+) -> list[int]:
+    """Like create_once for a batch: the primary keys of the objects the first request made."""
+    return run_once(
+        user=user_of(request),
+        key=key,
+        scope=scope,
+        payload=payload.model_dump(mode="json"),
+        action=lambda: [obj.pk for obj in create()],
+        result=AS_JSON,
+    )

@@ -9,14 +9,6 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from inventory import selectors
-from inventory.api.common import (
-    IdempotencyKey,
-    References,
-    create_once,
-    found,
-    staff_user,
-    user_of,
-)
 from inventory.models import Client, Location, Warehouse, Zone
 from inventory.schemas.master import (
     ClientIn,
@@ -34,7 +26,9 @@ from inventory.schemas.master import (
     ZonePatch,
     ZoneQuery,
 )
+from inventory.selectors import References
 from inventory.services import master
+from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam, Text
 

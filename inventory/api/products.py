@@ -9,15 +9,6 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from inventory import selectors
-from inventory.api.common import (
-    IdempotencyKey,
-    References,
-    create_many_once,
-    create_once,
-    found,
-    staff_user,
-    user_of,
-)
 from inventory.models import Lot, Product
 from inventory.schemas.products import (
     LotIn,
@@ -30,7 +21,9 @@ from inventory.schemas.products import (
     ProductPatch,
     ProductQuery,
 )
+from inventory.selectors import References
 from inventory.services import master
+from wms.api_common import IdempotencyKey, create_many_once, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam
 

@@ -10,14 +10,6 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from inventory import selectors
-from inventory.api.common import (
-    IdempotencyKey,
-    References,
-    create_once,
-    found,
-    staff_user,
-    user_of,
-)
 from inventory.models import Location, Lot, Lpn, Product
 from inventory.schemas.stock import (
     AdjustmentIn,
@@ -30,7 +22,9 @@ from inventory.schemas.stock import (
     StockMoveQuery,
     StockTotals,
 )
+from inventory.selectors import References
 from inventory.services import ledger, master
+from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam
 

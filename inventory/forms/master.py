@@ -20,85 +20,40 @@ from inventory.models import (
 )
 from inventory.selectors import VIRTUAL_KIND_FILTER
 from inventory.services.master import PHYSICAL_KINDS, BarcodeSpec
-from wms.validation import CleanModelForm, CodeField, QuantityField, TextField
+from wms.forms import FilterForm, active_filter, choice_filter, model_filter, yes_no_filter
+from wms.validation import CleanModelForm, CodeField, QuantityField
 
 # --- List filters ------------------------------------------------------------------------------
 
 
-def _choice_filter(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        required=False, choices=choices, widget=forms.Select(attrs={"aria-label": label})
-    )
-
-
-def _yes_no_filter(label: str, every: str, yes: str, no: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        required=False,
-        choices=[("", every), ("yes", yes), ("no", no)],
-        coerce=lambda value: value == "yes",
-        empty_value=None,
-        widget=forms.Select(attrs={"aria-label": label}),
-    )
-
-
-def _model_filter(label: str, queryset: Any, every: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        required=False,
-        queryset=queryset,
-        empty_label=every,
-        widget=forms.Select(attrs={"aria-label": label}),
-    )
-
-
-class FilterForm(forms.Form):
-    """A list page's search box and filters, read from the query string."""
-
-    placeholder = "Search"
-    q = TextField(required=False, max_length=100)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget = forms.SearchInput(
-            attrs={"placeholder": self.placeholder, "aria-label": self.placeholder}
-        )
-
-    def filters(self) -> dict[str, Any]:
-        """The selector's keyword arguments. A filter with a bad value (a deleted warehouse's
-        id in an old link) is left out rather than failing the page."""
-        self.is_valid()
-        data = dict(self.cleaned_data)
-        data["query"] = data.pop("q", "").strip()
-        return {name: value for name, value in data.items() if value not in (None, "")}
-
-
 class ClientFilterForm(FilterForm):
     placeholder = "Search by code or name"
-    active = _yes_no_filter("Status", "Active and inactive", "Active", "Inactive")
+    active = active_filter()
 
 
 class WarehouseFilterForm(FilterForm):
     placeholder = "Search by code, name or city"
-    active = _yes_no_filter("Status", "Active and inactive", "Active", "Inactive")
+    active = active_filter()
 
 
 class ZoneFilterForm(FilterForm):
     placeholder = "Search by code or name"
-    warehouse = _model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
 
 
 class LocationFilterForm(FilterForm):
     placeholder = "Search by code or barcode"
-    warehouse = _model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
-    zone = _model_filter(
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    zone = model_filter(
         "Zone",
         Zone.objects.select_related("warehouse").order_by("warehouse__code", "code"),
         "All zones",
     )
-    kind = _choice_filter(
+    kind = choice_filter(
         "Kind",
         [("", "Physical locations"), *PHYSICAL_KINDS, (VIRTUAL_KIND_FILTER, "Virtual locations")],
     )
-    blocked = _yes_no_filter("Blocked", "Blocked and open", "Blocked", "Open")
+    blocked = yes_no_filter("Blocked", "Blocked and open", "Blocked", "Open")
 
     def filters(self) -> dict[str, Any]:
         """No kind chosen lists the physical locations only (the virtual ones have their own
@@ -111,20 +66,20 @@ class LocationFilterForm(FilterForm):
 
 class ProductFilterForm(FilterForm):
     placeholder = "Search by SKU, name or barcode"
-    client = _model_filter("Client", Client.objects.order_by("code"), "All clients")
-    tracking = _choice_filter("Tracking", [("", "Any tracking"), *Tracking.choices])
-    active = _yes_no_filter("Status", "Active and inactive", "Active", "Inactive")
+    client = model_filter("Client", Client.objects.order_by("code"), "All clients")
+    tracking = choice_filter("Tracking", [("", "Any tracking"), *Tracking.choices])
+    active = active_filter()
 
 
 class LotFilterForm(FilterForm):
     placeholder = "Search by lot number or SKU"
-    client = _model_filter("Client", Client.objects.order_by("code"), "All clients")
+    client = model_filter("Client", Client.objects.order_by("code"), "All clients")
 
 
 class LpnFilterForm(FilterForm):
     placeholder = "Search by code"
-    warehouse = _model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
-    kind = _choice_filter("Kind", [("", "Any kind"), *LpnKind.choices])
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    kind = choice_filter("Kind", [("", "Any kind"), *LpnKind.choices])
 
 
 # --- Create and edit ---------------------------------------------------------------------------

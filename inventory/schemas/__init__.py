@@ -1,4 +1,4 @@
 """Request and response shapes of the inventory API, by sub-domain: `master` (clients,
 warehouses, zones, locations), `products` (products, barcodes, lots), `stock` (LPNs, balances,
-the ledger, adjustments); `base` holds what they share. Input validation only: no writes, and no
+the ledger, adjustments); Input validation only: no writes, and no
 reads beyond turning a query into a selector's filters."""

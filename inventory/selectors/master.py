@@ -6,11 +6,14 @@ be seen."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from inventory.gs1 import GS1Error, gtin_spellings, normalize_gtin
 from inventory.models import (
     Balance,
     Client,
@@ -370,3 +373,60 @@ def get_lpn_for_user(user: Any, pk: int) -> Lpn | None:
 
 def find_lpn_for_user(user: Any, warehouse_id: int, code: str) -> Lpn | None:
     return search_lpns(user, warehouse=warehouse_id).filter(code=code.strip()).first()
+
+
+# --- What a scanned code names -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    product: Product
+    pack_quantity: int
+
+
+def find_product_by_gtin(client: Client, gtin: str) -> CodeMatch | None:
+    """The client's product whose barcode is this GTIN in any spelling, with its pack quantity."""
+    gtin14 = normalize_gtin(gtin)
+    candidates = ProductBarcode.objects.filter(
+        client=client, barcode__in=gtin_spellings(gtin14)
+    ).select_related("product")
+    for barcode in candidates.order_by("pk"):
+        return CodeMatch(barcode.product, barcode.pack_quantity)
+    return None
+
+
+def find_product_by_code(client: Client, code: str) -> CodeMatch | None:
+    """What a plain (non-GS1) scan names among the client's products: a barcode exactly, a GTIN in
+    another spelling, or a SKU (case-insensitive). A case barcode carries its pack quantity."""
+    code = code.strip()
+    if not code:
+        return None
+    barcode = (
+        ProductBarcode.objects.filter(client=client, barcode=code).select_related("product").first()
+    )
+    if barcode is not None:
+        return CodeMatch(barcode.product, barcode.pack_quantity)
+    if code.isdigit() and len(code) in (8, 12, 13, 14):
+        try:
+            match = find_product_by_gtin(client, code)
+        except GS1Error:
+            match = None
+        if match is not None:
+            return match
+    product = Product.objects.filter(client=client, sku__iexact=code).first()
+    return CodeMatch(product, 1) if product is not None else None
+
+
+# --- The handheld's warehouse --------------------------------------------------------------
+
+# Where a handheld's session remembers the warehouse its operator chose.
+ACTIVE_WAREHOUSE_KEY = "active_warehouse_pk"
+
+
+def active_warehouse(user: Any, session: Mapping[str, Any]) -> Warehouse | None:
+    """The warehouse a handheld works in: the one its session chose among the user's
+    warehouses, else the user's first."""
+    warehouses = warehouses_for_user(user)
+    chosen = session.get(ACTIVE_WAREHOUSE_KEY)
+    warehouse = warehouses.filter(pk=chosen).first() if chosen else None
+    return warehouse or warehouses.first()

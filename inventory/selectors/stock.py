@@ -4,6 +4,7 @@ the API's move list), reservations, and what a scanned code means."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from inventory.models import (
     Balance,
     InventoryStatus,
     Location,
+    Lot,
     Lpn,
     Product,
     ProductBarcode,
@@ -320,3 +322,76 @@ def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[Scan
     for product in products_for_user(user).filter(sku__iexact=code).exclude(pk__in=seen):
         matches.append(ScanMatch("product", product))
     return matches
+
+
+# --- Reads the floor apps make of balances and reservations -------------------------------------
+
+
+def allocatable_free_stock(**where: Any) -> QuerySet[Balance]:
+    """Balances with free, available stock in a pickable, unblocked location, narrowed by
+    `where` (field lookups; OuterRef values make it a subquery, e.g. product_id=OuterRef(...))."""
+    return Balance.objects.filter(
+        status=InventoryStatus.AVAILABLE,
+        on_hand__gt=F("allocated"),
+        location__is_pickable=True,
+        location__is_blocked=False,
+        **where,
+    )
+
+
+def occupancy(warehouse: Warehouse, location_kinds: Iterable[str]) -> list[dict[str, Any]]:
+    """What is stored in the warehouse's locations of these kinds: one row per location, product
+    and lot with `location_id`, `product_id`, `lot_id`, `lot__number` and `quantity`."""
+    rows = (
+        Balance.objects.filter(
+            warehouse=warehouse, on_hand__gt=0, location__kind__in=list(location_kinds)
+        )
+        .values("location_id", "product_id", "lot_id", "lot__number")
+        .annotate(quantity=Sum("on_hand"))
+        .order_by()
+    )
+    return [dict(row) for row in rows]
+
+
+def lpn_holds_stock(lpn: Lpn, *, allocated: bool = False) -> bool:
+    """True when the LPN holds any stock (or, with `allocated`, any stock promised to an order)."""
+    rows = Balance.objects.filter(lpn=lpn)
+    return (
+        rows.filter(allocated__gt=0).exists() if allocated else rows.filter(on_hand__gt=0).exists()
+    )
+
+
+def balance_at(
+    *, location: Location, product: Product, lot: Lot | None, lpn: Lpn | None, status: str
+) -> Balance | None:
+    """The balance of one key (location, product, lot, LPN, status), if it has a row."""
+    return Balance.objects.filter(
+        location=location, product=product, lot=lot, lpn=lpn, status=status
+    ).first()
+
+
+def balances_by_pk(pks: Iterable[int]) -> dict[int, Balance]:
+    """Balances by primary key, with their locations."""
+    return {b.pk: b for b in Balance.objects.filter(pk__in=list(pks)).select_related("location")}
+
+
+def reservations_for(
+    reference_type: str, reference_ids: Iterable[int | str], *, active_only: bool = False
+) -> QuerySet[Reservation]:
+    """The reservations made for these document lines (with their balance's location, product,
+    lot and LPN)."""
+    rows = Reservation.objects.filter(
+        reference_type=reference_type, reference_id__in=[str(pk) for pk in reference_ids]
+    ).select_related("balance__location", "balance__product", "balance__lot", "balance__lpn")
+    return rows.filter(status=ReservationStatus.ACTIVE) if active_only else rows
+
+
+def active_reservations_in_zone(reference_type: str, reference_id: Any, zones: Any) -> Any:
+    """Active reservations of a document line held in the given zones (a queryset, for Exists;
+    `reference_id` may be an OuterRef)."""
+    return Reservation.objects.filter(
+        reference_type=reference_type,
+        reference_id=reference_id,
+        status=ReservationStatus.ACTIVE,
+        balance__location__zone__in=zones,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
+from inventory.locks import Allocatable
 from inventory.models import (
     Balance,
     InventoryStatus,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from wms.accounts.models import User
 
 __all__ = [
+    "Allocatable",
     "Grant",
     "adjust",
     "change_status",

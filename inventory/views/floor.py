@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
@@ -17,15 +17,7 @@ from inventory.models import Warehouse
 from wms.http import AuthedRequest
 from wms.validation import ScanRefused, clean_scan, shown_scan
 
-ACTIVE_WAREHOUSE_KEY = "active_warehouse_pk"
 MAX_LINES = 12
-
-
-def active_warehouse(request: HttpRequest) -> Warehouse | None:
-    warehouses = selectors.warehouses_for_user(request.user)
-    chosen = request.session.get(ACTIVE_WAREHOUSE_KEY)
-    warehouse = warehouses.filter(pk=chosen).first() if chosen else None
-    return warehouse or warehouses.first()
 
 
 @login_required
@@ -36,7 +28,7 @@ def floor_home(request: AuthedRequest) -> HttpResponse:
         request,
         "inventory/floor_home.html",
         {
-            "warehouse": active_warehouse(request),
+            "warehouse": selectors.active_warehouse(request.user, request.session),
             "warehouses": selectors.warehouses_for_user(request.user),
         },
     )
@@ -46,7 +38,11 @@ def floor_home(request: AuthedRequest) -> HttpResponse:
 @permission_required("wms.use_floor", raise_exception=True)
 @require_GET
 def floor_lookup(request: AuthedRequest) -> HttpResponse:
-    return render(request, "inventory/floor_lookup.html", {"warehouse": active_warehouse(request)})
+    return render(
+        request,
+        "inventory/floor_lookup.html",
+        {"warehouse": selectors.active_warehouse(request.user, request.session)},
+    )
 
 
 def _lookup(request: AuthedRequest, code: str, warehouse: Warehouse | None) -> dict[str, Any]:
@@ -120,8 +116,10 @@ def floor_scan(request: AuthedRequest) -> HttpResponse:
         return render(request, "handheld/_scan_result.html", context)
     switch_to = selectors.find_warehouse_by_code(request.user, code)
     if switch_to is not None and request.POST.get("mode") != "lookup":
-        request.session[ACTIVE_WAREHOUSE_KEY] = switch_to.pk
+        request.session[selectors.ACTIVE_WAREHOUSE_KEY] = switch_to.pk
         context.update(ok=True, message=f"Now working in {switch_to}.", warehouse=switch_to)
         return render(request, "handheld/_scan_result.html", context)
-    context.update(_lookup(request, code, active_warehouse(request)))
+    context.update(
+        _lookup(request, code, selectors.active_warehouse(request.user, request.session))
+    )
     return render(request, "inventory/_lookup_result.html", context)

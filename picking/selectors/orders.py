@@ -29,11 +29,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Upper
 from django.utils import timezone
 
+from inventory import selectors as inventory_selectors
 from inventory.models import (
-    Balance,
     Client,
     Event,
-    InventoryStatus,
     Location,
     LocationKind,
     Product,
@@ -147,11 +146,7 @@ def order_allocations(order: Order, *, active_only: bool = False) -> list[Reserv
     """The inventory reservations made for the order's lines (bin, lot, LPN, quantity), each
     with `order_line_id` and `line_number` set; active ones first."""
     lines = dict(order.lines.values_list("pk", "line_number"))
-    rows = Reservation.objects.filter(
-        reference_type=ORDER_LINE_REF, reference_id__in=[str(pk) for pk in lines]
-    ).select_related("balance__location", "balance__product", "balance__lot", "balance__lpn")
-    if active_only:
-        rows = rows.filter(status=ReservationStatus.ACTIVE)
+    rows = inventory_selectors.reservations_for(ORDER_LINE_REF, lines, active_only=active_only)
     found = sorted(rows, key=lambda r: (r.status != ReservationStatus.ACTIVE, r.pk))
     for reservation in found:
         reservation.order_line_id = int(reservation.reference_id)  # type: ignore[attr-defined]
@@ -291,19 +286,11 @@ def open_orders(
 
 def _lines_in_zone(warehouse: Warehouse | int, zone_code: str) -> QuerySet[OrderLine, Any]:
     zone = Zone.objects.filter(warehouse=warehouse, code__iexact=zone_code)
-    allocated_there = Reservation.objects.filter(
-        reference_type=ORDER_LINE_REF,
-        reference_id=Cast(OuterRef("pk"), CharField()),
-        status=ReservationStatus.ACTIVE,
-        balance__location__zone__in=zone,
+    allocated_there = inventory_selectors.active_reservations_in_zone(
+        ORDER_LINE_REF, Cast(OuterRef("pk"), CharField()), zone
     )
-    stocked_there = Balance.objects.filter(
-        product_id=OuterRef("product_id"),
-        location__zone__in=zone,
-        location__is_pickable=True,
-        location__is_blocked=False,
-        status=InventoryStatus.AVAILABLE,
-        on_hand__gt=F("allocated"),
+    stocked_there = inventory_selectors.allocatable_free_stock(
+        product_id=OuterRef("product_id"), location__zone__in=zone
     )
     return (
         OrderLine.objects.filter(Exists(allocated_there) | Exists(stocked_there))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef
 
-from inventory.models import Balance, InventoryStatus
+from inventory import selectors as inventory_selectors
 from picking.models import Order, OrderLine, OrderStatus
 from picking.services.allocation import AllocationResult, allocate_orders
 
@@ -18,13 +18,8 @@ BATCH = 500
 def orders_with_stock_now(limit: int = BATCH) -> list[int]:
     """Waiting orders with at least one open line whose product has free, available stock in a
     pickable, unblocked location of the order's warehouse; most urgent first."""
-    free_stock = Balance.objects.filter(
-        product_id=OuterRef("product_id"),
-        warehouse_id=OuterRef("order__warehouse_id"),
-        status=InventoryStatus.AVAILABLE,
-        on_hand__gt=F("allocated"),
-        location__is_pickable=True,
-        location__is_blocked=False,
+    free_stock = inventory_selectors.allocatable_free_stock(
+        product_id=OuterRef("product_id"), warehouse_id=OuterRef("order__warehouse_id")
     )
     lines = OrderLine.objects.filter(order_id=OuterRef("pk")).annotate(
         waiting=F("quantity") - F("allocated_qty") - F("picked_qty") - F("short_qty")

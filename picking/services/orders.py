@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import IntegrityError, transaction
 
 from inventory import lifecycle
+from inventory import selectors as inventory_selectors
 from inventory.events import emit
-from inventory.models import Client, Product, Reservation, ReservationStatus, Warehouse
+from inventory.models import Client, Product, Warehouse
 from inventory.services import ledger
 from picking.exceptions import DuplicateOrder, OrderRefused
 from picking.models import (
@@ -277,10 +278,8 @@ def cancel_order(*, order: Order, user: User, idempotency_key: str | None = None
     lines = list(order.lines.select_for_update().order_by("pk"))
     line_refs = [str(line.pk) for line in lines]
     reservation_ids = list(
-        Reservation.objects.filter(
-            reference_type=ORDER_LINE_REF,
-            reference_id__in=line_refs,
-            status=ReservationStatus.ACTIVE,
+        inventory_selectors.reservations_for(
+            ORDER_LINE_REF, line_refs, active_only=True
         ).values_list("pk", flat=True)
     )
     released = ledger.release_many(reservation_ids=reservation_ids, user=user)

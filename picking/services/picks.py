@@ -13,10 +13,9 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from inventory import lifecycle
+from inventory import lifecycle, selectors
 from inventory.events import emit
 from inventory.models import (
-    Balance,
     InventoryStatus,
     Lpn,
     LpnKind,
@@ -168,7 +167,7 @@ def _check_item(line: PickLine, item_code: str) -> None:
         return
     lpn = Lpn.objects.filter(code__iexact=code, warehouse_id=line.location.warehouse_id).first()
     if lpn is not None:
-        reserved = Balance.objects.filter(lpn=lpn, allocated__gt=0).exists()
+        reserved = selectors.lpn_holds_stock(lpn, allocated=True)
         why = "holds stock reserved for another order" if reserved else "is not the one to pick"
         raise PickRefused(
             f"LPN {lpn.code} {why}; expected {line.lpn.code if line.lpn else line.product.sku}.",
@@ -246,7 +245,7 @@ def _tote_for(pick_list: PickList, line: PickLine, tote_code: str) -> Lpn | None
             f"Tote {tote.code} already holds order {taken.order.reference}; take an empty one.",
             code="wrong_tote",
         )
-    if Balance.objects.filter(lpn=tote, on_hand__gt=0).exists():
+    if selectors.lpn_holds_stock(tote):
         raise PickRefused(f"Tote {tote.code} is not empty; take an empty one.", code="wrong_tote")
     slot.tote = tote
     slot.save(update_fields=["tote"])
@@ -490,13 +489,13 @@ def _hold_missing(user: Any, line: PickLine) -> None:
     still shows for this balance are not there: they go on hold until the bin is counted, and
     no other order is promised them. Units reserved for other orders stay; their own picks will
     find them short."""
-    balance = Balance.objects.filter(
+    balance = selectors.balance_at(
         location=line.location,
         product=line.product,
         lot=line.lot,
         lpn=line.lpn,
         status=InventoryStatus.AVAILABLE,
-    ).first()
+    )
     hold = balance.available if balance else 0
     if hold > 0:
         ledger.change_status(
@@ -515,12 +514,7 @@ def _hold_missing(user: Any, line: PickLine) -> None:
 def _append_lines(pick_list: PickList, after: PickLine, reservations: list[Any]) -> None:
     if not reservations:
         return
-    balances = {
-        b.pk: b
-        for b in Balance.objects.filter(pk__in=[r.balance_id for r in reservations]).select_related(
-            "location"
-        )
-    }
+    balances = selectors.balances_by_pk(r.balance_id for r in reservations)
     last = max(pick_list.lines.values_list("sequence", flat=True), default=0)
     PickLine.objects.bulk_create(
         [

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from inventory.views.floor import active_warehouse
+from inventory.selectors import active_warehouse
 from picking import selectors
 from picking.exceptions import PickRefused
 from picking.models import PickLine, PickLineStatus, PickList, PickListStatus
@@ -259,7 +259,7 @@ def _finish(
 @permission_required("picking.pick", raise_exception=True)
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     return render(
         request,
         "picking/floor/home.html",
@@ -277,7 +277,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def get_work(request: AuthedRequest) -> HttpResponse:
     """The operator's current list, or the most urgent waiting one in the active warehouse (and
     the chosen zone)."""
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     if warehouse is None:
         messages.error(request, "You are not assigned to any warehouse. Ask a manager.")
         return redirect("floor_pick_home")

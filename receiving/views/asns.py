@@ -20,7 +20,7 @@ from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from inventory.models import Client, Warehouse
-from inventory.views.floor import active_warehouse
+from inventory.selectors import active_warehouse
 from receiving import forms, selectors, services
 from receiving.models import Asn, AsnStatus, Receipt
 from receiving.services import AsnLineSpec
@@ -182,7 +182,7 @@ def asn_discrepancy_csv(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required(FLOOR, raise_exception=True)
 @require_GET
 def receive_home(request: AuthedRequest) -> HttpResponse:
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     asns = selectors.floor_asns(request.user, warehouse) if warehouse else []
     context = {"warehouse": warehouse, "asns": asns}
     return render(request, "receiving/floor/home.html", context)
@@ -202,7 +202,7 @@ def receive_find(request: AuthedRequest) -> HttpResponse:
             "message": refused.message,
         }
         return render(request, "handheld/_scan_result.html", context)
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     asn = selectors.find_floor_asn(request.user, warehouse, code) if warehouse and code else None
     if asn is None:
         where = f" in {warehouse.code}" if warehouse else ""
@@ -302,7 +302,7 @@ def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _blind_client_or_404(request: AuthedRequest, client_pk: int) -> tuple[Warehouse, Client]:
     """The active warehouse and the client in scope that blind receiving takes goods for."""
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     client = inventory_selectors.get_client_for_user(request.user, client_pk)
     if warehouse is None or client is None:
         raise Http404("No such client, or no warehouse to receive into.")
@@ -319,7 +319,7 @@ def _blind_lpn_key(client: Client) -> str:
 @require_GET
 def receive_blind_home(request: AuthedRequest) -> HttpResponse:
     """Choose the client whose goods arrived without an ASN."""
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     clients = inventory_selectors.clients_for_user(request.user) if warehouse else []
     context = {"warehouse": warehouse, "clients": clients}
     return render(request, "receiving/floor/blind_home.html", context)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
-from inventory.views.floor import active_warehouse
+from inventory.selectors import active_warehouse
 from receiving import selectors
 from receiving.forms import PutawaySettingsForm
 from receiving.models import PutawayStatus, PutawayTask
@@ -46,7 +46,7 @@ def _result(
 @permission_required("receiving.putaway", raise_exception=True)
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     tasks = (
         list(selectors.putaway_queue(request.user, warehouse)[:QUEUE_LIMIT]) if warehouse else []
     )
@@ -67,7 +67,7 @@ def scan_lpn(request: AuthedRequest) -> HttpResponse:
         code = clean_scan(request.POST.get("code"))
     except ScanRefused as refused:
         return _result(request, shown_scan(request.POST.get("code")), False, refused.message)
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     if not code or warehouse is None:
         return _result(request, code, False, "Expected an LPN label; nothing was scanned.")
     lpn = inventory_selectors.find_lpn_for_user(request.user, warehouse.pk, code)

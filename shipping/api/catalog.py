@@ -10,19 +10,13 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from inventory.api.common import (
-    IdempotencyKey,
-    References,
-    create_once,
-    found,
-    staff_user,
-    user_of,
-)
 from inventory.models import Client
+from inventory.selectors import References
 from shipping import selectors
 from shipping.models import BoxType
 from shipping.schemas.catalog import BoxTypeIn, BoxTypeOut, BoxTypePatch, BoxTypeQuery
 from shipping.services import catalog
+from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam
 

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from inventory.api.common import IdempotencyKey, found, user_of
 from picking import selectors as picking_selectors
 from picking.models import Order
 from shipping import selectors
@@ -27,6 +26,7 @@ from shipping.schemas.packing import (
     CartonShipOut,
 )
 from shipping.services import dispatch, pack_documents, packing
+from wms.api_common import IdempotencyKey, found, user_of
 from wms.permissions import require
 from wms.validation import IdParam
 

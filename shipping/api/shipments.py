@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from inventory.api.common import IdempotencyKey, References, found, staff_user
+from inventory.selectors import References
 from picking.services.orders import ShipTo
 from shipping import selectors
 from shipping.models import Manifest, Shipment
@@ -31,6 +31,7 @@ from shipping.schemas.shipments import (
     ShipmentSummaryOut,
 )
 from shipping.services import dispatch, rating
+from wms.api_common import IdempotencyKey, found, staff_user
 from wms.pagination import Page
 from wms.validation import IdParam
 

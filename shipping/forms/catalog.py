@@ -6,24 +6,14 @@ from __future__ import annotations
 
 from django import forms
 
-from inventory.forms.master import FilterForm
 from inventory.models import Client
 from shipping.models import BoxType, CarrierAccount, PackagingMaterial
-
-
-def _status_filter() -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        required=False,
-        choices=[("", "Active and inactive"), ("yes", "Active"), ("no", "Inactive")],
-        coerce=lambda value: value == "yes",
-        empty_value=None,
-        widget=forms.Select(attrs={"aria-label": "Status"}),
-    )
+from wms.forms import FilterForm, active_filter
 
 
 class BoxTypeFilterForm(FilterForm):
     placeholder = "Search by code or name"
-    active = _status_filter()
+    active = active_filter()
     client = forms.ModelChoiceField(
         required=False,
         queryset=Client.objects.filter(is_active=True),
@@ -34,12 +24,12 @@ class BoxTypeFilterForm(FilterForm):
 
 class MaterialFilterForm(FilterForm):
     placeholder = "Search by code or name"
-    active = _status_filter()
+    active = active_filter()
 
 
 class CarrierAccountFilterForm(FilterForm):
     placeholder = "Search by carrier, account id or description"
-    active = _status_filter()
+    active = active_filter()
 
 
 class BoxTypeForm(forms.ModelForm):

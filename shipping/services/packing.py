@@ -22,12 +22,12 @@ from django.db.models import F
 
 from inventory import lifecycle
 from inventory.events import emit
+from inventory.gs1 import sscc_for
 from inventory.models import Location, LocationKind, Lpn, LpnKind, Product, Reason
+from inventory.selectors import find_product_by_code
 from inventory.services import ledger
 from picking.models import Order, OrderStatus
 from picking.services.orders import lock_order, transition
-from receiving.labels import sscc_for
-from receiving.selectors import find_product_by_code
 from shipping import selectors
 from shipping.exceptions import PackRefused
 from shipping.models import (

@@ -4,17 +4,9 @@ table), create and edit forms, and deactivate/reactivate behind a confirmation."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
-from django.forms import BaseForm
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
@@ -25,75 +17,10 @@ from shipping.models import BoxType, CarrierAccount, PackagingMaterial
 from shipping.services import catalog, tracking
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import confirm_active, form_page, found_or_404, list_page
 
-PAGE_SIZE = 50
 VIEW = "shipping.view_catalog"
 MANAGE = "shipping.manage_catalog"
-
-
-def _list_page(
-    request: AuthedRequest, template: str, rows: QuerySet[Any], filters: BaseForm
-) -> HttpResponse:
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    name = f"{template}#table" if request.htmx else template
-    return render(request, name, {"page": page, "filters": filters})
-
-
-def _form_page(
-    request: AuthedRequest,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], object],
-    *,
-    title: str,
-    back: str,
-) -> HttpResponse:
-    """Shows the form; a valid POST calls one service and goes back to the list. A refusal is
-    shown on the form and nothing is saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(dict(form.cleaned_data))
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except DomainError as exc:
-            for name, errors in exc.field_errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Saved {saved}.")
-            return redirect(back)
-    context = {"form": form, "title": title, "back_url": reverse(back)}
-    return render(request, "shipping/catalog/form.html", context)
-
-
-def _confirm_active(
-    request: AuthedRequest,
-    subject: Model,
-    active: bool,
-    change: Callable[[], object],
-    *,
-    back: str,
-    consequence: str,
-) -> HttpResponse:
-    """GET asks for confirmation; POST does it."""
-    if request.method == "POST":
-        change()
-        messages.success(request, f"{'Reactivated' if active else 'Deactivated'} {subject}.")
-        return redirect(back)
-    context = {
-        "subject": subject,
-        "active": active,
-        "consequence": consequence,
-        "back_url": reverse(back),
-    }
-    return render(request, "shipping/catalog/confirm_active.html", context)
-
-
-def _found(row: Any) -> Any:
-    if row is None:
-        raise Http404("No such record.")
-    return row
 
 
 # --- Box types ---------------------------------------------------------------------------------
@@ -105,7 +32,7 @@ def _found(row: Any) -> Any:
 def box_type_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.BoxTypeFilterForm(request.GET)
     rows = selectors.search_box_types(request.user, **filters.filters())
-    return _list_page(request, "shipping/catalog/box_types.html", rows, filters)
+    return list_page(request, "shipping/catalog/box_types.html", rows, filters)
 
 
 @login_required
@@ -113,7 +40,7 @@ def box_type_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def box_type_create(request: AuthedRequest) -> HttpResponse:
     form = forms.BoxTypeForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.create_box_type(**data),
@@ -126,9 +53,9 @@ def box_type_create(request: AuthedRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def box_type_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    box = _found(selectors.get_box_type_for_user(request.user, pk))
+    box = found_or_404(selectors.get_box_type_for_user(request.user, pk))
     form = forms.BoxTypeForm(request.POST or None, instance=box)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.update_box_type(box, **data),
@@ -141,8 +68,8 @@ def box_type_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def box_type_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
-    box: BoxType = _found(selectors.get_box_type_for_user(request.user, pk))
-    return _confirm_active(
+    box: BoxType = found_or_404(selectors.get_box_type_for_user(request.user, pk))
+    return confirm_active(
         request,
         box,
         active,
@@ -162,7 +89,7 @@ def box_type_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRe
 def material_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.MaterialFilterForm(request.GET)
     rows = selectors.search_packaging_materials(**filters.filters())
-    return _list_page(request, "shipping/catalog/materials.html", rows, filters)
+    return list_page(request, "shipping/catalog/materials.html", rows, filters)
 
 
 @login_required
@@ -170,7 +97,7 @@ def material_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def material_create(request: AuthedRequest) -> HttpResponse:
     form = forms.PackagingMaterialForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.create_packaging_material(**data),
@@ -183,9 +110,9 @@ def material_create(request: AuthedRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    material = _found(selectors.search_packaging_materials().filter(pk=pk).first())
+    material = found_or_404(selectors.search_packaging_materials().filter(pk=pk).first())
     form = forms.PackagingMaterialForm(request.POST or None, instance=material)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.update_packaging_material(material, **data),
@@ -198,10 +125,10 @@ def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def material_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
-    material: PackagingMaterial = _found(
+    material: PackagingMaterial = found_or_404(
         selectors.search_packaging_materials().filter(pk=pk).first()
     )
-    return _confirm_active(
+    return confirm_active(
         request,
         material,
         active,
@@ -220,7 +147,7 @@ def material_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRe
 def carrier_account_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.CarrierAccountFilterForm(request.GET)
     rows = selectors.search_carrier_accounts(**filters.filters())
-    return _list_page(request, "shipping/catalog/carrier_accounts.html", rows, filters)
+    return list_page(request, "shipping/catalog/carrier_accounts.html", rows, filters)
 
 
 @login_required
@@ -228,7 +155,7 @@ def carrier_account_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def carrier_account_create(request: AuthedRequest) -> HttpResponse:
     form = forms.CarrierAccountForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.create_carrier_account(**data),
@@ -241,9 +168,9 @@ def carrier_account_create(request: AuthedRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def carrier_account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    account = _found(selectors.search_carrier_accounts().filter(pk=pk).first())
+    account = found_or_404(selectors.search_carrier_accounts().filter(pk=pk).first())
     form = forms.CarrierAccountForm(request.POST or None, instance=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: catalog.update_carrier_account(account, **data),
@@ -256,8 +183,10 @@ def carrier_account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def carrier_account_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
-    account: CarrierAccount = _found(selectors.search_carrier_accounts().filter(pk=pk).first())
-    return _confirm_active(
+    account: CarrierAccount = found_or_404(
+        selectors.search_carrier_accounts().filter(pk=pk).first()
+    )
+    return confirm_active(
         request,
         account,
         active,

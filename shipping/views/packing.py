@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from rules.contrib.views import permission_required
 
 from inventory.models import Location, Product
-from inventory.views.floor import active_warehouse
+from inventory.selectors import active_warehouse
 from picking import selectors as picking_selectors
 from picking.models import Order, OrderStatus
 from shipping import selectors
@@ -84,7 +84,7 @@ def _result(
 @permission_required(PACK, raise_exception=True)
 @require_GET
 def station(request: AuthedRequest, surface: str) -> HttpResponse:
-    warehouse = active_warehouse(request)
+    warehouse = active_warehouse(request.user, request.session)
     waiting = (
         picking_selectors.orders_for_user(request.user)
         .filter(warehouse=warehouse, status=OrderStatus.PICKED)
@@ -107,7 +107,9 @@ def scan_order(request: AuthedRequest, surface: str) -> HttpResponse:
     code = shown_scan(request.POST.get("code"))
     try:
         code = clean_scan(request.POST.get("code"))
-        order = packing.find_order_to_pack(request.user, code, active_warehouse(request))
+        order = packing.find_order_to_pack(
+            request.user, code, active_warehouse(request.user, request.session)
+        )
     except DomainError as error:
         return _result(request, code, False, error.message)
     url = reverse(f"{_ns(surface)}:order", args=[order.pk])

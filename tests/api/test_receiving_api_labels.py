@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client as HttpClient
 from pypdf import PdfReader
 
-from receiving.labels import sscc_for
+from inventory.gs1 import sscc_for
 
 RECEIVING_ROUTES = {
     "/api/v1/asns": {"get", "post"},

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from inventory.gs1 import sscc_for
 from receiving.labels import (
     LabelSize,
     LocationLabel,
@@ -24,7 +25,6 @@ from receiving.labels import (
     render_location_label_pdf,
     render_location_labels_pdf,
     render_lpn_label_pdf,
-    sscc_for,
     zpl_code128,
     zpl_text,
 )

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from inventory.gs1 import GS1Error
 from inventory.models import Lot, Tracking
 from receiving import services
 from receiving.exceptions import ReceiptRefused
-from receiving.gs1 import GS1Error
 from receiving.models import Asn
 from tests.factories import LotFactory, ProductFactory
 from tests.receiving.conftest import SERUM_EAN, WIDGET_UPC, future, gs1_date, line_of

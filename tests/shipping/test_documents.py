@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from receiving.labels import sscc_for
+from inventory.gs1 import sscc_for
 from shipping.documents import (
     DEFAULT_RETURNS_NOTE,
     CartonContent,

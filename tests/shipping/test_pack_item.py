@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from inventory.gs1 import is_valid_sscc
 from inventory.models import Balance, Event, LpnKind, Reason, StockMove
 from inventory.reconcile import find_drift
-from receiving.labels import is_valid_sscc
 from shipping.exceptions import PackRefused
 from shipping.models import BoxType, CartonLine, CartonStatus
 from shipping.services.packing import (
