@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,6 +46,9 @@ from wms.csv_io import (
 )
 from wms.permissions import require
 from wms.validation import BIGINT_MAX, INT_MAX, code_problem, whole_number
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 PRODUCT_COLUMNS = (
     Column("client_code", "The client's code, e.g. acme-outdoor.", required=True),
@@ -91,7 +94,7 @@ class _Abort(Exception):
 
 def _run(
     file: IO[bytes],
-    user: Any,
+    user: User,
     columns: tuple[Column, ...],
     plan: Callable[[list[Row]], list[_Step]],
 ) -> ImportResult:
@@ -172,7 +175,7 @@ def parse_barcodes(row: Row) -> list[BarcodeSpec]:
     return specs
 
 
-def import_products(file: IO[bytes], user: Any) -> ImportResult:
+def import_products(file: IO[bytes], user: User) -> ImportResult:
     """Creates or updates products (by client code + SKU) from a CSV file with PRODUCT_COLUMNS.
     All rows or none: any bad row, or any change update_product refuses (tracking of a product in
     stock), means nothing is written and every bad row is reported."""
@@ -309,7 +312,7 @@ def export_products(products: QuerySet[Product]) -> Iterator[str]:
 # --- Locations ---------------------------------------------------------------------------------
 
 
-def import_locations(file: IO[bytes], user: Any) -> ImportResult:
+def import_locations(file: IO[bytes], user: User) -> ImportResult:
     """Creates or updates physical locations (by warehouse code + location code) from a CSV file
     with LOCATION_COLUMNS. All rows or none; virtual locations are never touched."""
     return _run(file, user, LOCATION_COLUMNS, _plan_locations)

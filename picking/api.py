@@ -45,6 +45,7 @@ from picking.services.allocation import allocate_orders
 from picking.services.orders import OrderLineSpec, ShipTo, cancel_order, create_order
 from picking.services.picks import PickResult, confirm_pick, next_pick_list, short_pick
 from picking.services.waves import create_wave, release_wave
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, user_of
 from wms.exceptions import DomainError
 from wms.pagination import Page
@@ -57,7 +58,7 @@ router = Router(tags=["picking"])
 # --- Orders -----------------------------------------------------------------------------------
 
 
-def _order(user: Any, pk: int) -> Order:
+def _order(user: User, pk: int) -> Order:
     """The order in the user's scope with its allocations loaded (404 outside the scope)."""
     order = found(selectors.get_order_for_user(user, pk), f"No order {pk}.")
     order.allocations = selectors.order_allocations(order)  # type: ignore[attr-defined]
@@ -177,7 +178,7 @@ def allocate_order(request: HttpRequest, pk: IdParam) -> Any:
 # --- Waves ------------------------------------------------------------------------------------
 
 
-def _wave(user: Any, pk: int, message: str = "") -> Wave:
+def _wave(user: User, pk: int, message: str = "") -> Wave:
     """The wave in the user's scope with what WaveOut shows loaded (404 outside the scope)."""
     wave = found(selectors.get_wave_for_user(user, pk), f"No wave {pk}.")
     wave.order_refs = [o.reference for o in selectors.wave_orders(wave)]  # type: ignore[attr-defined]
@@ -187,7 +188,7 @@ def _wave(user: Any, pk: int, message: str = "") -> Wave:
     return wave
 
 
-def _wave_orders(refs: References, user: Any, warehouse: Warehouse, payload: WaveIn) -> list[int]:
+def _wave_orders(refs: References, user: User, warehouse: Warehouse, payload: WaveIn) -> list[int]:
     if payload.order_ids is not None:
         wanted = set(payload.order_ids)
         seen = set(
@@ -293,7 +294,7 @@ def release_wave_route(
 # --- Pick tasks -------------------------------------------------------------------------------
 
 
-def _task(user: Any, pk: int) -> PickLine:
+def _task(user: User, pk: int) -> PickLine:
     line = found(selectors.get_pick_line_for_user(user, pk), f"No pick task {pk}.")
     line.tote_code = selectors.tote_codes([line]).get((line.pick_list_id, line.order_id), "")  # type: ignore[attr-defined]
     return line
@@ -354,7 +355,7 @@ def next_work(request: HttpRequest, payload: NextWorkIn) -> Any:
     return {"pick_list": pick_list.number, "method": pick_list.method, "tasks": tasks}
 
 
-def _result(user: Any, result: PickResult) -> dict[str, Any]:
+def _result(user: User, result: PickResult) -> dict[str, Any]:
     return {
         "picked": result.picked,
         "remaining": result.remaining,

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,6 +25,9 @@ from picking.services.orders import OrderLineSpec, ShipTo, create_order
 from wms.csv_io import Column, FileRefused, Row, read_rows
 from wms.exceptions import DomainError
 from wms.validation import code_problem, quantity_from, whole_number
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 SHIP_TO_COLUMNS = (
     Column("ship_to_name", "The recipient's name.", required=True),
@@ -121,7 +124,7 @@ def template_csv() -> str:
     return "\ufeff" + out.getvalue()
 
 
-def import_orders(file: IO[bytes], user: Any, can_create: Callable[[Order], bool]) -> ImportResult:
+def import_orders(file: IO[bytes], user: User, can_create: Callable[[Order], bool]) -> ImportResult:
     """Creates the orders of a CSV file (COLUMNS), all or none; `can_create(order)` is the
     permission check for each order's client and warehouse."""
     try:
@@ -138,7 +141,7 @@ def import_orders(file: IO[bytes], user: Any, can_create: Callable[[Order], bool
     return _write(orders, user)
 
 
-def _group(rows: list[Row], user: Any, errors: list[CellError]) -> dict[tuple[str, str], _Order]:
+def _group(rows: list[Row], user: User, errors: list[CellError]) -> dict[tuple[str, str], _Order]:
     clients = {c.code.lower(): c for c in inventory_selectors.clients_for_user(user)}
     warehouses = {w.code.lower(): w for w in inventory_selectors.warehouses_for_user(user)}
     orders: dict[tuple[str, str], _Order] = {}
@@ -261,7 +264,7 @@ class _Abort(Exception):
         self.error = error
 
 
-def _write(orders: dict[tuple[str, str], _Order], user: Any) -> ImportResult:
+def _write(orders: dict[tuple[str, str], _Order], user: User) -> ImportResult:
     result = ImportResult()
     try:
         with transaction.atomic():

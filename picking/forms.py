@@ -5,7 +5,7 @@ picking.services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -24,8 +24,11 @@ from wms.validation import (
     quantity_from,
 )
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
-def _scope(form: forms.Form, user: Any, **fields: str) -> None:
+
+def _scope(form: forms.Form, user: User, **fields: str) -> None:
     """Limits the named model choice fields to the user's clients / warehouses / zones."""
     querysets = {
         "client": inventory_selectors.clients_for_user(user),
@@ -75,7 +78,7 @@ class OrderFilterForm(FilterForm):
         required=False, widget=forms.DateInput(attrs={"type": "date", "aria-label": "Ship by to"})
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope(self, user, client="client", warehouse="warehouse")
 
@@ -111,7 +114,7 @@ class OrderForm(forms.Form):
         help_text="One line per row: the client's SKU, a comma, the quantity.",
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope(self, user, client="client", warehouse="warehouse")
 
@@ -201,7 +204,7 @@ class WaveFilterFields(forms.Form):
     zone = ZoneChoiceField(required=False, queryset=Zone.objects.none(), empty_label="Any zone")
     units = forms.ChoiceField(required=False, choices=UNITS_CHOICES, label="Units")
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope(self, user, client="client", warehouse="warehouse", zone="zone")
 

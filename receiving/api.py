@@ -38,6 +38,7 @@ from receiving.schemas import (
     ReceiptOut,
 )
 from receiving.services import putaway_tasks
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, user_of
 from wms.pagination import Page
 from wms.permissions import require
@@ -55,7 +56,7 @@ LABEL_RESPONSES = {
 }
 
 
-def _asn(user: Any, pk: int) -> Asn:
+def _asn(user: User, pk: int) -> Asn:
     return found(selectors.get_asn_for_user(user, pk), f"No ASN {pk}.")
 
 
@@ -285,7 +286,7 @@ def create_blind_receipt(
 # --- Putaway tasks ---------------------------------------------------------------------------
 
 
-def _task(user: Any, pk: int) -> PutawayTask:
+def _task(user: User, pk: int) -> PutawayTask:
     return found(selectors.get_putaway_task_for_user(user, pk), f"No putaway task {pk}.")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django import forms
 
@@ -28,6 +28,9 @@ from wms.validation import (
     quantity_from,
     text_problem,
 )
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 LINE_COLUMNS = (
     Column("sku", "The client's SKU (any case).", required=True),
@@ -57,7 +60,7 @@ class AsnFilterForm(FilterForm):
         widget=forms.Select(attrs={"aria-label": "Status"}),
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         client_field = self.fields["client"]
         warehouse_field = self.fields["warehouse"]
@@ -84,7 +87,7 @@ class AsnForm(forms.Form):
         empty_label="The warehouse's first dock",
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warehouses = inventory_selectors.warehouses_for_user(user)
         for name, queryset in (
@@ -305,7 +308,7 @@ class ReceiptHistoryForm(forms.Form):
     sku = TextField(required=False, max_length=64, label="SKU")
     reference = TextField(required=False, max_length=64, label="ASN reference")
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         client_field = self.fields["client"]
         warehouse_field = self.fields["warehouse"]
@@ -336,7 +339,7 @@ class LocationLabelRangeForm(forms.Form):
     code_from = TextField(required=False, max_length=32, label="Code from")
     code_to = TextField(required=False, max_length=32, label="Code to")
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warehouse_field = self.fields["warehouse"]
         zone_field = self.fields["zone"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from inventory import selectors
 from inventory.gs1 import check_digit, is_valid_sscc, sscc_for
 from inventory.models import Location, Lpn, Product
 from receiving.labels import LocationLabel, LpnLabel
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 MIXED = "MIXED"
 
@@ -29,7 +32,7 @@ def product_gtin(product: Product) -> str:
     return ""
 
 
-def lpn_label_for(user: Any, lpn: Lpn, *, sscc: str) -> LpnLabel:
+def lpn_label_for(user: User, lpn: Lpn, *, sscc: str) -> LpnLabel:
     """What the LPN holds, as the user may see it, for its label. One product and lot print as
     such; a mixed LPN prints MIXED, the number of SKUs and the total quantity. An empty LPN (a
     label printed before receiving) prints blanks and quantity 0."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -17,6 +17,9 @@ from receiving import label_data, labels
 from receiving.exceptions import LabelRefused
 from receiving.labels import LabelSize
 from wms.validation import code_problem
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 LabelFormat = Literal["pdf", "zpl"]
 LABEL_SIZES = {"4x6": LabelSize.FOUR_BY_SIX, "4x2": LabelSize.FOUR_BY_TWO}
@@ -56,7 +59,7 @@ def _printable(value: str, what: str) -> None:
 
 
 def lpn_label_file(
-    user: Any, lpn: Lpn, *, size: str = "4x6", fmt: LabelFormat = "pdf"
+    user: User, lpn: Lpn, *, size: str = "4x6", fmt: LabelFormat = "pdf"
 ) -> LabelFile:
     """An LPN label (SSCC from the LPN, contents as the user may see them) as PDF or ZPL; `size`
     is "4x6" or "4x2" (KeyError otherwise: callers validate)."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from inventory import selectors
 from inventory.models import Location, LocationKind, Lot, Lpn, LpnKind, Product, Warehouse
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 FIXED_HOME = "fixed_home"
 CONSOLIDATE = "consolidate"
@@ -379,7 +382,7 @@ def propose_loose_putaways(
     return proposals
 
 
-def lpn_items(user: Any, lpn: Lpn) -> list[PutawayItem]:
+def lpn_items(user: User, lpn: Lpn) -> list[PutawayItem]:
     """What an LPN holds, as the user may see it, summed per product and lot (all statuses)."""
     rows = selectors.balances(
         user, selectors.BalanceFilters(lpn_id=lpn.pk, warehouse_id=lpn.warehouse_id)
@@ -393,7 +396,7 @@ def lpn_items(user: Any, lpn: Lpn) -> list[PutawayItem]:
 
 
 def propose_lpn_putaway(
-    user: Any,
+    user: User,
     lpn: Lpn,
     *,
     policy: PutawayPolicy | None = None,

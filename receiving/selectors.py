@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Upper
@@ -36,11 +36,14 @@ from receiving.models import (
 )
 from receiving.putaway import STRATEGIES, PutawayPolicy
 from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
+from wms.permissions import client_id_of, warehouse_ids_for
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
 def asns_for_user(
-    user: Any,
+    user: User,
     *,
     client_code: str = "",
     warehouse_code: str = "",
@@ -192,12 +195,12 @@ def discrepancy_csv(asn: Asn) -> str:
 # --- ASNs for pages ----------------------------------------------------------------------------
 
 
-def _scoped_asns(user: Any) -> QuerySet[Asn]:
+def _scoped_asns(user: User) -> QuerySet[Asn]:
     rows = Asn.objects.all()
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     elif user.role == Role.CLIENT:
-        rows = rows.filter(client_id=user.client_id)
+        rows = rows.filter(client_id=client_id_of(user))
     return rows
 
 
@@ -210,7 +213,7 @@ def _with_progress(rows: QuerySet[Asn]) -> QuerySet[Asn]:
 
 
 def search_asns(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     client: Client | None = None,
@@ -231,7 +234,7 @@ def search_asns(
     return _with_progress(rows).order_by("-created_at", "-pk")
 
 
-def get_asn_for_user(user: Any, pk: int) -> Asn | None:
+def get_asn_for_user(user: User, pk: int) -> Asn | None:
     """One ASN in the user's scope, with its progress totals; None when out of scope."""
     return _with_progress(_scoped_asns(user).filter(pk=pk)).first()
 
@@ -250,7 +253,7 @@ def asn_receipts(asn: Asn) -> QuerySet[Receipt]:
     )
 
 
-def floor_asns(user: Any, warehouse: Warehouse) -> QuerySet[Asn]:
+def floor_asns(user: User, warehouse: Warehouse) -> QuerySet[Asn]:
     """What the handheld offers in a warehouse today: ASNs open for receiving that are due today
     or earlier (or carry no date), and any already being received, oldest due first."""
     today = timezone.localdate()
@@ -259,7 +262,7 @@ def floor_asns(user: Any, warehouse: Warehouse) -> QuerySet[Asn]:
     return _with_progress(rows.filter(due)).order_by("expected_date", "reference", "pk")
 
 
-def find_floor_asn(user: Any, warehouse: Warehouse, reference: str) -> Asn | None:
+def find_floor_asn(user: User, warehouse: Warehouse, reference: str) -> Asn | None:
     """The open ASN with this reference (any case) in the warehouse, if there is exactly one."""
     rows = _scoped_asns(user).filter(
         warehouse=warehouse, status__in=OPEN_FOR_RECEIVING, reference__iexact=reference.strip()
@@ -268,7 +271,7 @@ def find_floor_asn(user: Any, warehouse: Warehouse, reference: str) -> Asn | Non
     return found[0] if len(found) == 1 else None
 
 
-def get_floor_asn(user: Any, pk: int) -> Asn | None:
+def get_floor_asn(user: User, pk: int) -> Asn | None:
     """An ASN the user may receive against on the handheld (in scope), with its progress."""
     return get_asn_for_user(user, pk)
 
@@ -319,7 +322,7 @@ _TASK_RELATED = (
 )
 
 
-def putaway_tasks_for_user(user: Any) -> QuerySet[PutawayTask]:
+def putaway_tasks_for_user(user: User) -> QuerySet[PutawayTask]:
     """Tasks in the user's warehouses, oldest first. Client users see none: putaway is floor
     work, not a client's document."""
     if user.role == Role.CLIENT:
@@ -328,11 +331,11 @@ def putaway_tasks_for_user(user: Any) -> QuerySet[PutawayTask]:
     return scope_by_user(rows, user)
 
 
-def get_putaway_task_for_user(user: Any, pk: int) -> PutawayTask | None:
+def get_putaway_task_for_user(user: User, pk: int) -> PutawayTask | None:
     return putaway_tasks_for_user(user).filter(pk=pk).first()
 
 
-def putaway_queue(user: Any, warehouse: Warehouse) -> QuerySet[PutawayTask]:
+def putaway_queue(user: User, warehouse: Warehouse) -> QuerySet[PutawayTask]:
     """The handheld queue: the warehouse's open tasks and the user's own in-progress ones."""
     return putaway_tasks_for_user(user).filter(
         Q(status=PutawayStatus.OPEN) | Q(status=PutawayStatus.IN_PROGRESS, assigned_to_id=user.pk),
@@ -340,12 +343,12 @@ def putaway_queue(user: Any, warehouse: Warehouse) -> QuerySet[PutawayTask]:
     )
 
 
-def active_putaway_for_lpn(user: Any, lpn: Lpn) -> PutawayTask | None:
+def active_putaway_for_lpn(user: User, lpn: Lpn) -> PutawayTask | None:
     return putaway_tasks_for_user(user).filter(lpn=lpn, status__in=ACTIVE_PUTAWAY).first()
 
 
 def search_putaway_tasks(
-    user: Any, *, warehouse_id: int | None = None, warehouse_code: str = "", status: str = ""
+    user: User, *, warehouse_id: int | None = None, warehouse_code: str = "", status: str = ""
 ) -> QuerySet[PutawayTask]:
     """The desktop queue (and the API's list): every task in scope, filtered by warehouse (pk or
     code) and status."""
@@ -380,7 +383,7 @@ def location_range(
 
 
 def receipt_history(
-    user: Any,
+    user: User,
     *,
     warehouse: Warehouse | None = None,
     client: Client | None = None,

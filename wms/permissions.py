@@ -6,7 +6,7 @@ an object with a `client_id` is visible to client users of that client only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -14,29 +14,32 @@ from django.http import Http404
 
 from wms.accounts.models import Role
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 @rules.predicate
-def is_admin(user: Any) -> bool:
+def is_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.ADMIN)
 
 
 @rules.predicate
-def is_manager(user: Any) -> bool:
+def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
 
 
 @rules.predicate
-def is_operator(user: Any) -> bool:
+def is_operator(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.OPERATOR)
 
 
 @rules.predicate
-def is_client_user(user: Any) -> bool:
+def is_client_user(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.CLIENT)
 
 
 @rules.predicate
-def in_scope(user: Any, obj: Any) -> bool:
+def in_scope(user: User, obj: Any) -> bool:
     """True when the object lies inside the user's warehouses and client."""
     if obj is None:
         return True
@@ -62,17 +65,25 @@ def _warehouse_model() -> type:
     return apps.get_model("inventory", "Warehouse")
 
 
-def warehouse_ids_for(user: Any) -> set[int]:
+def warehouse_ids_for(user: User) -> set[int]:
     """The warehouses an operator may work in (cached on the user object for the request)."""
     cached: set[int] | None = getattr(user, "_warehouse_ids", None)
     if cached is None:
         cached = set(user.warehouses.values_list("pk", flat=True))
-        user._warehouse_ids = cached
+        setattr(user, "_warehouse_ids", cached)  # noqa: B010 (a per-request cache, not a field)
     return cached
 
 
+def client_id_of(user: User) -> int:
+    """The client a client user is confined to: their role guarantees one (a check constraint
+    on the user table), so scoping never falls back to every client."""
+    if user.client_id is None:
+        raise PermissionDenied("This client user belongs to no client.")
+    return user.client_id
+
+
 @rules.predicate
-def manager_may_administer(user: Any, subject: Any) -> bool:
+def manager_may_administer(user: User, subject: Any) -> bool:
     """The users a manager administers: themselves, operators and client users. Never an admin
     (a token acts as its user, so that would hand a manager the admin's powers), nor another
     manager (a token of a peer would let them act as that peer)."""
@@ -148,13 +159,13 @@ rules.add_perm("shipping.manage_shipments", staff)
 rules.add_perm("shipping.ship", floor_staff & in_scope)
 
 
-def require(user: Any, perm: str, obj: Any = None) -> None:
+def require(user: User, perm: str, obj: Any = None) -> None:
     """Raises PermissionDenied (403) unless the user has the permission."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied(f"You may not {perm.split('.', 1)[1].replace('_', ' ')}.")
 
 
-def require_in_scope(user: Any, obj: Any) -> Any:
+def require_in_scope(user: User, obj: Any) -> Any:
     """Returns the object, or raises Http404 when it lies outside the user's scope: an object a
     user may not see is one that does not exist for them (no probing by guessed ids)."""
     if not in_scope(user, obj):

@@ -24,6 +24,7 @@ from inventory.schemas.stock import (
 )
 from inventory.selectors import References
 from inventory.services import ledger, master
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam
@@ -85,7 +86,7 @@ class AdjustmentTarget:
     lpn: Lpn | None
 
 
-def adjustment_target(user: Any, payload: AdjustmentIn) -> AdjustmentTarget:
+def adjustment_target(user: User, payload: AdjustmentIn) -> AdjustmentTarget:
     """The balance key an adjustment names, each part looked up in the user's scope; every
     unknown reference is a field error (422)."""
     refs = References(user)

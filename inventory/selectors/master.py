@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -26,10 +26,13 @@ from inventory.models import (
     Zone,
 )
 from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
+from wms.permissions import client_id_of, warehouse_ids_for
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
-def warehouses_for_user(user: Any) -> QuerySet[Warehouse]:
+def warehouses_for_user(user: User) -> QuerySet[Warehouse]:
     """Active warehouses the user works in: operators their assigned ones, others all."""
     warehouses = Warehouse.objects.filter(is_active=True)
     if user.role == Role.OPERATOR:
@@ -37,35 +40,35 @@ def warehouses_for_user(user: Any) -> QuerySet[Warehouse]:
     return warehouses.order_by("code")
 
 
-def get_warehouse_for_user(user: Any, pk: int) -> Warehouse | None:
+def get_warehouse_for_user(user: User, pk: int) -> Warehouse | None:
     return warehouses_for_user(user).filter(pk=pk).first()
 
 
-def find_warehouse_by_code(user: Any, code: str) -> Warehouse | None:
+def find_warehouse_by_code(user: User, code: str) -> Warehouse | None:
     return warehouses_for_user(user).filter(code__iexact=code.strip()).first()
 
 
-def clients_for_user(user: Any, query: str = "") -> QuerySet[Client]:
+def clients_for_user(user: User, query: str = "") -> QuerySet[Client]:
     """Clients the user may see: a client user only their own."""
     clients = Client.objects.filter(is_active=True)
     if user.role == Role.CLIENT:
-        clients = clients.filter(pk=user.client_id)
+        clients = clients.filter(pk=client_id_of(user))
     if query:
         clients = clients.filter(Q(code__icontains=query) | Q(name__icontains=query))
     return clients.order_by("name")
 
 
-def get_client_for_user(user: Any, pk: int) -> Client | None:
+def get_client_for_user(user: User, pk: int) -> Client | None:
     return clients_for_user(user).filter(pk=pk).first()
 
 
-def find_client_by_code(user: Any, code: str) -> Client | None:
+def find_client_by_code(user: User, code: str) -> Client | None:
     return clients_for_user(user).filter(code__iexact=code.strip()).first()
 
 
 def scope_by_user(
     queryset: QuerySet[Any],
-    user: Any,
+    user: User,
     *,
     client_field: str = "client",
     warehouse_field: str | None = "warehouse",
@@ -79,11 +82,11 @@ def scope_by_user(
     return queryset
 
 
-def products_for_user(user: Any) -> QuerySet[Product]:
+def products_for_user(user: User) -> QuerySet[Product]:
     return scope_by_user(Product.objects.select_related("client"), user, warehouse_field=None)
 
 
-def locations_for_user(user: Any) -> QuerySet[Location]:
+def locations_for_user(user: User) -> QuerySet[Location]:
     return (
         scope_by_user(
             Location.objects.select_related("warehouse", "zone"), user, client_field="warehouse"
@@ -101,7 +104,7 @@ def lots_for_product(product: Product) -> QuerySet[Lot]:
 
 
 def _warehouse_scoped(
-    rows: QuerySet[Any], user: Any, lookup: str = "warehouse_id"
+    rows: QuerySet[Any], user: User, lookup: str = "warehouse_id"
 ) -> QuerySet[Any]:
     """Rows that belong to a warehouse: none for client users, the assigned ones for operators."""
     if user.role == Role.CLIENT:
@@ -114,12 +117,12 @@ def _warehouse_scoped(
 # --- Clients and warehouses --------------------------------------------------------------------
 
 
-def search_clients(user: Any, *, query: str = "", active: bool | None = None) -> QuerySet[Client]:
+def search_clients(user: User, *, query: str = "", active: bool | None = None) -> QuerySet[Client]:
     """Clients in the user's scope (inactive ones too, so they can be edited and reactivated),
     by code or name."""
     rows = Client.objects.all()
     if user.role == Role.CLIENT:
-        rows = rows.filter(pk=user.client_id)
+        rows = rows.filter(pk=client_id_of(user))
     if query:
         rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
     if active is not None:
@@ -128,7 +131,7 @@ def search_clients(user: Any, *, query: str = "", active: bool | None = None) ->
 
 
 def search_warehouses(
-    user: Any, *, query: str = "", active: bool | None = None
+    user: User, *, query: str = "", active: bool | None = None
 ) -> QuerySet[Warehouse]:
     """Warehouses in the user's scope (inactive ones too, so they can be edited and
     reactivated), by code, name or city."""
@@ -146,7 +149,7 @@ def search_warehouses(
 
 
 def search_zones(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     warehouse: Warehouse | int | None = None,
@@ -166,11 +169,11 @@ def search_zones(
     )
 
 
-def get_zone_for_user(user: Any, pk: int) -> Zone | None:
+def get_zone_for_user(user: User, pk: int) -> Zone | None:
     return search_zones(user).filter(pk=pk).first()
 
 
-def find_zone_for_user(user: Any, warehouse_id: int, code: str) -> Zone | None:
+def find_zone_for_user(user: User, warehouse_id: int, code: str) -> Zone | None:
     return search_zones(user, warehouse=warehouse_id).filter(code=code.strip()).first()
 
 
@@ -178,7 +181,7 @@ VIRTUAL_KIND_FILTER = "virtual"
 
 
 def search_locations(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     warehouse: Warehouse | int | None = None,
@@ -217,11 +220,11 @@ def search_locations(
     return rows.order_by("warehouse__code", "pick_sequence", "code", "pk")
 
 
-def get_location_for_user(user: Any, pk: int) -> Location | None:
+def get_location_for_user(user: User, pk: int) -> Location | None:
     return search_locations(user).filter(pk=pk).first()
 
 
-def find_location_for_user(user: Any, warehouse_code: str, code: str) -> Location | None:
+def find_location_for_user(user: User, warehouse_code: str, code: str) -> Location | None:
     """The location a (warehouse code, location code) pair names; the location code exactly."""
     return search_locations(user, warehouse_code=warehouse_code).filter(code=code.strip()).first()
 
@@ -230,7 +233,7 @@ def find_location_for_user(user: Any, warehouse_code: str, code: str) -> Locatio
 
 
 def search_products(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     client: Client | int | None = None,
@@ -262,17 +265,17 @@ def search_products(
     return rows.order_by("client__code", "sku", "pk")
 
 
-def get_product_for_user(user: Any, pk: int) -> Product | None:
+def get_product_for_user(user: User, pk: int) -> Product | None:
     return search_products(user).filter(pk=pk).first()
 
 
-def find_product_for_user(user: Any, client_code: str, sku: str) -> Product | None:
+def find_product_for_user(user: User, client_code: str, sku: str) -> Product | None:
     """The product a (client code, SKU) pair names, if the user may see it. The SKU matches
     exactly: SKUs are unique per client only as written."""
     return search_products(user, client_code=client_code).filter(sku=sku.strip()).first()
 
 
-def products_by_pks(user: Any, pks: list[int]) -> list[Product]:
+def products_by_pks(user: User, pks: list[int]) -> list[Product]:
     """The given products (with barcodes) in the order of `pks`, skipping any out of scope."""
     found = {p.pk: p for p in search_products(user).filter(pk__in=pks)}
     return [found[pk] for pk in pks if pk in found]
@@ -295,7 +298,7 @@ def with_on_hand(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def search_lots(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     client: Client | int | None = None,
@@ -324,7 +327,7 @@ def search_lots(
     return rows.order_by(F("expiry_date").asc(nulls_last=True), "product__sku", "number", "pk")
 
 
-def get_lot_for_user(user: Any, pk: int) -> Lot | None:
+def get_lot_for_user(user: User, pk: int) -> Lot | None:
     return search_lots(user).filter(pk=pk).first()
 
 
@@ -336,7 +339,7 @@ def find_lot(product: Product, number: str) -> Lot | None:
 
 
 def search_lpns(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     warehouse: Warehouse | int | None = None,
@@ -367,11 +370,11 @@ def search_lpns(
     return rows.order_by("code", "pk")
 
 
-def get_lpn_for_user(user: Any, pk: int) -> Lpn | None:
+def get_lpn_for_user(user: User, pk: int) -> Lpn | None:
     return search_lpns(user).filter(pk=pk).first()
 
 
-def find_lpn_for_user(user: Any, warehouse_id: int, code: str) -> Lpn | None:
+def find_lpn_for_user(user: User, warehouse_id: int, code: str) -> Lpn | None:
     return search_lpns(user, warehouse=warehouse_id).filter(code=code.strip()).first()
 
 
@@ -423,7 +426,7 @@ def find_product_by_code(client: Client, code: str) -> CodeMatch | None:
 ACTIVE_WAREHOUSE_KEY = "active_warehouse_pk"
 
 
-def active_warehouse(user: Any, session: Mapping[str, Any]) -> Warehouse | None:
+def active_warehouse(user: User, session: Mapping[str, Any]) -> Warehouse | None:
     """The warehouse a handheld works in: the one its session chose among the user's
     warehouses, else the user's first."""
     warehouses = warehouses_for_user(user)

@@ -4,7 +4,7 @@ products, locations, lots and LPNs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
@@ -21,12 +21,15 @@ from inventory.selectors.master import (
     get_product_for_user,
 )
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 class References:
     """Turns the codes and ids in a request body into objects in the user's scope, collecting one
     field error per unknown reference; `check()` raises them all at once (422)."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.errors: dict[str, list[str]] = {}
 

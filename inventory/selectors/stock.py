@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
@@ -25,6 +25,9 @@ from inventory.models import (
 )
 from inventory.selectors.master import products_for_user, scope_by_user
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 # --- Stock -------------------------------------------------------------------------------------
 
 
@@ -42,7 +45,7 @@ class BalanceFilters:
     lpn_id: int | None = None
 
 
-def balances(user: Any, filters: BalanceFilters | None = None) -> QuerySet[Balance]:
+def balances(user: User, filters: BalanceFilters | None = None) -> QuerySet[Balance]:
     """Physical balances with stock, in the user's scope, filtered. Reads the balance cache
     (indexed by product/warehouse/client), never the ledger, so it stays fast as moves grow."""
     f = filters or BalanceFilters()
@@ -201,7 +204,7 @@ def active_reservations(balance: Balance) -> QuerySet[Reservation]:
 
 
 def stock_balances(
-    user: Any,
+    user: User,
     filters: BalanceFilters | None = None,
     *,
     client_code: str = "",
@@ -237,7 +240,7 @@ class MoveFilters:
     until: datetime.datetime | None = None
 
 
-def stock_moves_for_user(user: Any, filters: MoveFilters | None = None) -> QuerySet[StockMove]:
+def stock_moves_for_user(user: User, filters: MoveFilters | None = None) -> QuerySet[StockMove]:
     """The ledger in the user's scope (a client user: their client's moves; an operator: their
     warehouses'), newest first. `location` matches either end of a move; `until` is exclusive."""
     f = filters or MoveFilters()
@@ -280,7 +283,7 @@ def stock_moves_for_user(user: Any, filters: MoveFilters | None = None) -> Query
     return rows.order_by("-created_at", "-pk")
 
 
-def get_stock_move_for_user(user: Any, pk: int) -> StockMove | None:
+def get_stock_move_for_user(user: User, pk: int) -> StockMove | None:
     return stock_moves_for_user(user).filter(pk=pk).first()
 
 
@@ -294,7 +297,7 @@ class ScanMatch:
     pack_quantity: int = 1
 
 
-def resolve_scan(user: Any, code: str, warehouse: Warehouse | None) -> list[ScanMatch]:
+def resolve_scan(user: User, code: str, warehouse: Warehouse | None) -> list[ScanMatch]:
     """Everything a scanned code can mean for this user in this warehouse: a bin, an LPN, a
     product barcode (each or case) or SKU. Usually one match; several clients may share a UPC."""
     code = code.strip()

@@ -3,12 +3,15 @@ ledger says. Counting itself (variance review, approval) comes with cycle counti
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from inventory.events import emit
 from inventory.models import CountRequest, CountRequestStatus, Location, Product
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
 @transaction.atomic
@@ -19,7 +22,7 @@ def request_count(
     reason: str,
     reference_type: str = "",
     reference_id: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> CountRequest:
     """Records a count request for the bin (and product); an open request for the same bin and
     product is reused, so repeated shorts do not pile up requests."""

@@ -7,7 +7,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import psycopg.errors
 from django.db import OperationalError, connection, transaction
@@ -35,6 +35,9 @@ from inventory.models import (
 )
 from wms.idempotency.services import Codec
 from wms.quantities import MAX_QUANTITY, is_count
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -236,7 +239,7 @@ def _check_destinations(legs: list[Leg]) -> None:
 def post_legs(
     legs: list[Leg],
     *,
-    user: Any,
+    user: User | None,
     reason: str,
     event_type: str,
     reason_code: str = "",
@@ -266,7 +269,7 @@ def post_legs(
         if under_lock is not None:
             under_lock()
     now = timezone.now()
-    user_id = user.pk if getattr(user, "pk", None) else None
+    user_id = user.pk if user is not None else None
     moves = []
     for leg in legs:
         move = StockMove(

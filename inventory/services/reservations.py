@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import F
@@ -43,6 +43,9 @@ from wms.instances import saved_instance
 from wms.quantities import MAX_QUANTITY, is_count
 from wms.sqlarrays import int_array
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 @ledger_service
 def reserve(
@@ -51,7 +54,7 @@ def reserve(
     quantity: int,
     reference_type: str,
     reference_id: str,
-    user: Any = None,
+    user: User | None = None,
 ) -> Reservation:
     """Reserves free, available stock of one balance at a pickable location for one document
     line. Never over-allocates: the check runs under the balance's row lock."""
@@ -125,7 +128,9 @@ def _reduce(reservation: Reservation, quantity: int, done_status: str) -> None:
 
 
 @ledger_service
-def release(*, reservation_id: int, quantity: int | None = None, user: Any = None) -> Reservation:
+def release(
+    *, reservation_id: int, quantity: int | None = None, user: User | None = None
+) -> Reservation:
     """Gives back all (or `quantity`) of what a reservation still holds."""
     reservation, balance = _locked_active_reservation(reservation_id)
     quantity = reservation.quantity if quantity is None else quantity
@@ -154,7 +159,7 @@ def release(*, reservation_id: int, quantity: int | None = None, user: Any = Non
 @idempotent("stock.consume", result=MOVE)
 def _consume(
     *,
-    user: Any,
+    user: User,
     reservation_id: int,
     quantity: int,
     to_location: Location,
@@ -350,7 +355,7 @@ def _add_allocated(delta: dict[int, int]) -> None:
 
 
 @ledger_service
-def release_many(*, reservation_ids: Sequence[int], user: Any = None) -> int:
+def release_many(*, reservation_ids: Sequence[int], user: User | None = None) -> int:
     """Gives back everything the active reservations among `reservation_ids` still hold (a
     cancelled order, a wave taken back). Locks balances then reservations, each in pk order.
     Returns the units released."""

@@ -4,7 +4,7 @@ warehouses; anyone else's list does not exist for them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -12,8 +12,11 @@ from inventory import selectors as inventory_selectors
 from inventory.models import Warehouse, Zone
 from picking.models import PickLine, PickLineStatus, PickList, PickListOrder, PickListStatus
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
-def current_list_for(user: Any) -> PickList | None:
+
+def current_list_for(user: User) -> PickList | None:
     """The list the operator is working on (the one next_pick_list would resume)."""
     return (
         PickList.objects.filter(assigned_to=user, status=PickListStatus.IN_PROGRESS)
@@ -23,7 +26,7 @@ def current_list_for(user: Any) -> PickList | None:
     )
 
 
-def own_pick_list(user: Any, pk: int) -> PickList | None:
+def own_pick_list(user: User, pk: int) -> PickList | None:
     """One of the user's own lists in their warehouses, or None (another operator's list, a
     list nobody has taken, or one outside the user's warehouses)."""
     return (

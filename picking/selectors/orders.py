@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     CharField,
@@ -57,7 +57,10 @@ from picking.models import (
     WaveStatus,
 )
 from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
+from wms.permissions import client_id_of, warehouse_ids_for
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 # --- Orders ------------------------------------------------------------------------------------
 
@@ -79,16 +82,16 @@ class OrderFilters:
     query: str = ""
 
 
-def _scoped_orders(user: Any) -> QuerySet[Order]:
+def _scoped_orders(user: User) -> QuerySet[Order]:
     rows = Order.objects.all()
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     elif user.role == Role.CLIENT:
-        rows = rows.filter(client_id=user.client_id)
+        rows = rows.filter(client_id=client_id_of(user))
     return rows
 
 
-def orders_for_user(user: Any, filters: OrderFilters | None = None) -> QuerySet[Order]:
+def orders_for_user(user: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
     """Orders in the user's scope, most urgent first (priority, ship-by, age), with client,
     warehouse and wave joined in the same query. `query` searches reference and ship-to name."""
     f = filters or OrderFilters()
@@ -125,12 +128,12 @@ def with_lines(rows: QuerySet[Order]) -> QuerySet[Order]:
     return rows.prefetch_related(Prefetch("lines", queryset=lines))
 
 
-def get_order_for_user(user: Any, pk: int) -> Order | None:
+def get_order_for_user(user: User, pk: int) -> Order | None:
     """One order in the user's scope; None outside it."""
     return orders_for_user(user).filter(pk=pk).first()
 
 
-def carrier_services(user: Any) -> list[str]:
+def carrier_services(user: User) -> list[str]:
     """The carrier services the user's orders ask for, for the list's filter."""
     rows = (
         _scoped_orders(user).exclude(carrier_service="").values_list("carrier_service", flat=True)
@@ -313,7 +316,7 @@ def clean_wave_filters(filters: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def zones_for_user(user: Any) -> QuerySet[Zone]:
+def zones_for_user(user: User) -> QuerySet[Zone]:
     rows = Zone.objects.select_related("warehouse").order_by("warehouse__code", "code")
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
@@ -329,7 +332,7 @@ def staging_locations(warehouse_id: int) -> QuerySet[Location]:
 # --- Waves -------------------------------------------------------------------------------------
 
 
-def _scoped_waves(user: Any) -> QuerySet[Wave]:
+def _scoped_waves(user: User) -> QuerySet[Wave]:
     rows = Wave.objects.all()
     if user.role == Role.CLIENT:
         return rows.none()
@@ -339,7 +342,7 @@ def _scoped_waves(user: Any) -> QuerySet[Wave]:
 
 
 def waves_for_user(
-    user: Any, *, warehouse: Warehouse | int | None = None, status: str = ""
+    user: User, *, warehouse: Warehouse | int | None = None, status: str = ""
 ) -> QuerySet[Wave]:
     """Waves in the user's scope, newest first, each with `order_count` (one query)."""
     rows = _scoped_waves(user)
@@ -354,7 +357,7 @@ def waves_for_user(
     )
 
 
-def get_wave_for_user(user: Any, pk: int) -> Wave | None:
+def get_wave_for_user(user: User, pk: int) -> Wave | None:
     return waves_for_user(user).filter(pk=pk).first()
 
 
@@ -462,7 +465,7 @@ def wave_pick_lists(wave: Wave) -> QuerySet[PickList]:
 # --- Wave rules --------------------------------------------------------------------------------
 
 
-def wave_rules_for_user(user: Any) -> QuerySet[WaveRule]:
+def wave_rules_for_user(user: User) -> QuerySet[WaveRule]:
     rows = WaveRule.objects.select_related("warehouse").order_by("warehouse__code", "name")
     if user.role == Role.CLIENT:
         return rows.none()
@@ -471,7 +474,7 @@ def wave_rules_for_user(user: Any) -> QuerySet[WaveRule]:
     return rows
 
 
-def get_wave_rule_for_user(user: Any, pk: int) -> WaveRule | None:
+def get_wave_rule_for_user(user: User, pk: int) -> WaveRule | None:
     return wave_rules_for_user(user).filter(pk=pk).first()
 
 
@@ -490,7 +493,7 @@ def due_wave_rules(now: dt.datetime | None = None) -> list[WaveRule]:
 
 
 def pick_lines_for_user(
-    user: Any,
+    user: User,
     *,
     pick_list: str = "",
     status: str = "",
@@ -521,7 +524,7 @@ def pick_lines_for_user(
     ).order_by("pick_list__priority", "pick_list_id", "sequence", "pk")
 
 
-def get_pick_line_for_user(user: Any, pk: int) -> PickLine | None:
+def get_pick_line_for_user(user: User, pk: int) -> PickLine | None:
     return pick_lines_for_user(user).filter(pk=pk).first()
 
 
@@ -542,7 +545,7 @@ ACTIVE_LISTS = (PickListStatus.RELEASED, PickListStatus.IN_PROGRESS)
 MIN_SHIFT_HOURS = 0.25
 
 
-def monitor_lists(user: Any, warehouse: Warehouse | int | None = None) -> QuerySet[PickList]:
+def monitor_lists(user: User, warehouse: Warehouse | int | None = None) -> QuerySet[PickList]:
     """Open and in-progress pick lists in the user's warehouses: number, wave, method, zone,
     assignee, `lines_done` of `lines_total`, started and `last_pick_at` (one query)."""
     if user.role == Role.CLIENT:
@@ -589,7 +592,7 @@ class Monitor:
 
 
 def operator_rates(
-    user: Any, warehouse: Warehouse | int | None = None, now: dt.datetime | None = None
+    user: User, warehouse: Warehouse | int | None = None, now: dt.datetime | None = None
 ) -> list[OperatorRate]:
     """Per operator who picked today (local day) in the user's warehouses: pick lines worked in
     the last hour and today, first and last pick, and the list they are on (two queries). A pick
@@ -640,7 +643,7 @@ def operator_rates(
     ]
 
 
-def pick_monitor(user: Any, warehouse: Warehouse | int | None = None) -> Monitor:
+def pick_monitor(user: User, warehouse: Warehouse | int | None = None) -> Monitor:
     """The monitor page: the lists at work or waiting, and each operator's pace."""
     return Monitor(
         lists=list(monitor_lists(user, warehouse)),

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,6 +26,9 @@ from picking.models import (
 )
 from picking.services.orders import bulk_transition
 from wms.sqlarrays import int_array
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
 class OrderList(Sequence[Order]):
@@ -231,7 +234,7 @@ def reserve_for_lines(
 
 
 @transaction.atomic
-def allocate_orders(*, order_ids: Iterable[int], user: Any) -> AllocationResult:
+def allocate_orders(*, order_ids: Iterable[int], user: User | None) -> AllocationResult:
     """Allocates every open line of the given orders, most urgent first (priority, ship-by,
     age). Orders end allocated, partially allocated or backordered; orders past allocation
     (released, cancelled…) are skipped untouched. Safe to run concurrently with other
@@ -286,7 +289,7 @@ def allocate_orders(*, order_ids: Iterable[int], user: Any) -> AllocationResult:
 
 
 def _settle(
-    orders: dict[int, _OrderRow], lines: list[_LineRow], result: AllocationResult, user: Any
+    orders: dict[int, _OrderRow], lines: list[_LineRow], result: AllocationResult, user: User | None
 ) -> AllocationResult:
     """Gives each order the status its lines now add up to, set-based."""
     open_by_order: dict[int, int] = defaultdict(int)

@@ -3,13 +3,16 @@ need is free in a pickable place of their warehouse (run every few minutes by be
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, OuterRef
 
 from inventory import selectors as inventory_selectors
 from picking.models import Order, OrderLine, OrderStatus
 from picking.services.allocation import AllocationResult, allocate_orders
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 WAITING = (OrderStatus.BACKORDERED, OrderStatus.PARTIALLY_ALLOCATED)
 BATCH = 500
@@ -33,7 +36,7 @@ def orders_with_stock_now(limit: int = BATCH) -> list[int]:
     )
 
 
-def retry_backorders(*, user: Any = None) -> AllocationResult:
+def retry_backorders(*, user: User | None = None) -> AllocationResult:
     """Allocates waiting orders that stock has arrived for, in one set-based allocation."""
     ids = orders_with_stock_now()
     if not ids:

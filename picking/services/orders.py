@@ -165,7 +165,7 @@ def create_order(
     reference: str,
     ship_to: ShipTo,
     lines: Sequence[OrderLineSpec],
-    user: Any,
+    user: User | None,
     carrier_service: str = "",
     service_level: str = ServiceLevel.STANDARD,
     priority: int = 5,
@@ -229,7 +229,7 @@ def _insert(
     reference: str,
     ship_to: ShipTo,
     lines: Sequence[OrderLineSpec],
-    user: Any,
+    user: User | None,
     digest: str,
     **fields: Any,
 ) -> Order:

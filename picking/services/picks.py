@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -43,10 +43,13 @@ from picking.services.waves import transition_wave
 from wms.idempotency.services import dataclass_codec, idempotent
 from wms.quantities import is_count
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 @transaction.atomic
 def next_pick_list(
-    user: Any, warehouse_ids: Iterable[int], zone_ids: Iterable[int] = ()
+    user: User, warehouse_ids: Iterable[int], zone_ids: Iterable[int] = ()
 ) -> PickList | None:
     """The operator's current list, or the most urgent waiting one in their warehouses (and
     zones, if given), assigned to them. SKIP LOCKED: two operators asking at once never get the
@@ -104,7 +107,7 @@ class PickResult:
 PICK_RESULT = dataclass_codec(PickResult)
 
 
-def _locked_line(user: Any, pick_line_id: int) -> tuple[PickList, PickLine]:
+def _locked_line(user: User, pick_line_id: int) -> tuple[PickList, PickLine]:
     """Locks the pick list, then the line's order, then the line: the order before anything
     the ledger locks, as cancel_order does, so a pick racing a cancel queues instead of
     deadlocking, and a pick for an order cancelled meanwhile is refused."""
@@ -255,7 +258,7 @@ def _tote_for(pick_list: PickList, line: PickLine, tote_code: str) -> Lpn | None
 @idempotent("pick.confirm", result=PICK_RESULT)
 def confirm_pick(
     *,
-    user: Any,
+    user: User,
     pick_line_id: int,
     location_code: str,
     item_code: str,
@@ -299,7 +302,7 @@ def confirm_pick(
         )
 
 
-def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | None) -> None:
+def _take(user: User, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | None) -> None:
     """Consumes `qty` of the line's reservation into the tote or staging place and moves the
     counters of the pick line, order line and order. The order line's counters move in one
     UPDATE, which locks it before the ledger's rows (pick line, order line, then ledger); its
@@ -343,7 +346,7 @@ def _take(user: Any, pick_list: PickList, line: PickLine, qty: int, tote: Lpn | 
     _advance_order(user, line.order)
 
 
-def _advance_order(user: Any, order: Order) -> None:
+def _advance_order(user: User, order: Order) -> None:
     """released → picking at the first pick; → picked when no line waits for stock or a pick.
     `order` is the order _locked_line locked (and read) in this transaction."""
     if order.status not in (OrderStatus.RELEASED, OrderStatus.PICKING):
@@ -365,7 +368,7 @@ def _advance_order(user: Any, order: Order) -> None:
         transition(order, OrderStatus.PICKING, user)
 
 
-def _finish_if_done(user: Any, pick_list: PickList) -> bool:
+def _finish_if_done(user: User, pick_list: PickList) -> bool:
     if pick_list.lines.filter(status=PickLineStatus.OPEN).exists():
         return False
     lifecycle.transition(PICK_LIST_LIFECYCLE, pick_list, PickListStatus.DONE, user=user)
@@ -380,7 +383,7 @@ def _finish_if_done(user: Any, pick_list: PickList) -> bool:
 @idempotent("pick.short", result=PICK_RESULT)
 def short_pick(
     *,
-    user: Any,
+    user: User,
     pick_line_id: int,
     location_code: str,
     found_quantity: int,
@@ -484,7 +487,7 @@ def short_pick(
         )
 
 
-def _hold_missing(user: Any, line: PickLine) -> None:
+def _hold_missing(user: User, line: PickLine) -> None:
     """The operator found the bin short and took what was there, so the free units the ledger
     still shows for this balance are not there: they go on hold until the bin is counted, and
     no other order is promised them. Units reserved for other orders stay; their own picks will

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +16,12 @@ from picking.models import WaveRule
 from picking.selectors import due_wave_rules, open_orders
 from picking.services.waves import create_wave, release_wave
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 @transaction.atomic
-def save_wave_rule(*, rule: WaveRule | None, user: Any, **fields: Any) -> WaveRule:
+def save_wave_rule(*, rule: WaveRule | None, user: User, **fields: Any) -> WaveRule:
     """Creates a rule (`rule` None) or changes one, and records who did it."""
     created = rule is None
     rule = rule or WaveRule()
@@ -37,7 +40,7 @@ def save_wave_rule(*, rule: WaveRule | None, user: Any, **fields: Any) -> WaveRu
 
 
 @transaction.atomic
-def delete_wave_rule(*, rule: WaveRule, user: Any) -> None:
+def delete_wave_rule(*, rule: WaveRule, user: User) -> None:
     """Deletes a rule; waves it made keep their filters and lose only the link."""
     emit(
         "wave_rule.deleted",

@@ -82,7 +82,7 @@ def create_wave(
     *,
     warehouse: Warehouse,
     order_ids: Iterable[int],
-    user: Any,
+    user: User | None,
     pick_method: str = PickMethod.DISCRETE,
     filters: dict[str, Any] | None = None,
     rule_id: int | None = None,
@@ -436,7 +436,7 @@ def _insert_slots_and_lines(
 
 
 @transaction.atomic
-def cancel_wave(*, wave: Wave, user: Any) -> Wave:
+def cancel_wave(*, wave: Wave, user: User) -> Wave:
     """Takes a planned wave back: its orders leave the wave and keep their allocations."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     transition_wave(wave, WaveStatus.CANCELLED, user)

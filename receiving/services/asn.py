@@ -134,7 +134,7 @@ def create_asn(
     warehouse: Warehouse,
     reference: str,
     lines: Sequence[AsnLineSpec],
-    user: Any = None,
+    user: User | None = None,
     carrier: str = "",
     expected_date: dt.date | None = None,
     dock_appointment: dt.datetime | None = None,
@@ -179,7 +179,7 @@ def _insert(
     warehouse: Warehouse,
     reference: str,
     lines: Sequence[AsnLineSpec],
-    user: Any,
+    user: User | None,
     content: dict[str, Any],
 ) -> Asn:
     asn = Asn.objects.create(

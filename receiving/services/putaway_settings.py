@@ -5,7 +5,7 @@ engine (known names, each once) and writes a "putaway.settings_changed" event.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from receiving.models import PutawaySettings
 from receiving.putaway import PutawayPolicy
 from wms.exceptions import DomainError
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
 
 class SettingsRefused(DomainError):
     code = "putaway_settings_refused"
@@ -24,7 +27,7 @@ class SettingsRefused(DomainError):
 
 def save_putaway_settings(
     *,
-    user: Any,
+    user: User,
     warehouse: Warehouse,
     strategies: Sequence[str],
     one_client_per_location: bool,

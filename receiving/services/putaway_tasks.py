@@ -67,7 +67,7 @@ def _proposal_fields(proposal: PutawayProposal) -> dict[str, Any]:
     }
 
 
-def _propose(user: Any, task: PutawayTask) -> PutawayProposal:
+def _propose(user: User, task: PutawayTask) -> PutawayProposal:
     """The engine's proposal under the warehouse's saved putaway settings (or the defaults)."""
     policy = putaway_policy_for(task.warehouse_id)
     if task.lpn is not None:
@@ -80,7 +80,7 @@ def _propose(user: Any, task: PutawayTask) -> PutawayProposal:
     )
 
 
-def _create(user: Any, task: PutawayTask) -> PutawayTask:
+def _create(user: User, task: PutawayTask) -> PutawayTask:
     proposal = _propose(user, task)
     for name, value in _proposal_fields(proposal).items():
         setattr(task, name, value)
@@ -100,7 +100,7 @@ def _active_for_lpn(lpn: Lpn) -> PutawayTask | None:
     return PutawayTask.objects.filter(lpn=lpn, status__in=ACTIVE_PUTAWAY).first()
 
 
-def create_task_for_lpn(*, user: Any, lpn: Lpn) -> PutawayTask:
+def create_task_for_lpn(*, user: User, lpn: Lpn) -> PutawayTask:
     """The LPN's putaway task, with the engine's proposal and reason (needs attention when
     nothing fits). An LPN has at most one task to do: asking again returns it."""
     with transaction.atomic():
@@ -130,7 +130,7 @@ def create_task_for_lpn(*, user: Any, lpn: Lpn) -> PutawayTask:
             return found
 
 
-def create_tasks_for_receipt(*, user: Any, receipt: Receipt) -> list[PutawayTask]:
+def create_tasks_for_receipt(*, user: User, receipt: Receipt) -> list[PutawayTask]:
     """The putaway task for what one receipt brought in: its LPN's task (shared by every receipt
     onto that LPN), or a task for the loose product and quantity. Repeats return the same task."""
     if receipt.lpn is not None:
@@ -164,7 +164,7 @@ def _needs_manager(task: PutawayTask) -> PutawayRefused:
     )
 
 
-def start_task(*, user: Any, task: PutawayTask) -> PutawayTask:
+def start_task(*, user: User, task: PutawayTask) -> PutawayTask:
     """Claims an open task for `user`. Two operators never hold one task: the row is locked and
     the status changes only if it is still open. The holder claiming again gets it back.
 
@@ -195,7 +195,7 @@ def start_task(*, user: Any, task: PutawayTask) -> PutawayTask:
     raise _needs_manager(current)
 
 
-def release_task(*, user: Any, task: PutawayTask) -> PutawayTask:
+def release_task(*, user: User, task: PutawayTask) -> PutawayTask:
     """Gives an in-progress task back to the queue (its holder, or a manager)."""
     with transaction.atomic():
         current = _lock(task)
@@ -223,7 +223,7 @@ def _scanned_location(task: PutawayTask, code: str) -> Location:
 
 
 def _check_destination(
-    user: Any, task: PutawayTask, location: Location, override_reason: str
+    user: User, task: PutawayTask, location: Location, override_reason: str
 ) -> None:
     proposed = task.proposed_location
     if proposed is not None and location.pk == proposed.pk:
@@ -253,25 +253,29 @@ def _check_destination(
         )
 
 
-def _post_move(user: Any, task: PutawayTask, location: Location) -> None:
-    reference = {
-        "user": user,
-        "reason": Reason.PUTAWAY,
-        "reference_type": REFERENCE_TYPE,
-        "reference_id": str(task.pk),
-    }
+def _post_move(user: User, task: PutawayTask, location: Location) -> None:
     if task.lpn is not None:
-        ledger.move_lpn(lpn=task.lpn, to_location=location, **reference)
+        ledger.move_lpn(
+            user=user,
+            lpn=task.lpn,
+            to_location=location,
+            reason=Reason.PUTAWAY,
+            reference_type=REFERENCE_TYPE,
+            reference_id=str(task.pk),
+        )
         return
     assert task.product is not None and task.quantity is not None  # the check constraint
     ledger.move(
+        user=user,
         product=task.product,
         quantity=task.quantity,
         from_location=task.from_location,
         to_location=location,
         lot=task.lot,
         status=task.stock_status,
-        **reference,
+        reason=Reason.PUTAWAY,
+        reference_type=REFERENCE_TYPE,
+        reference_id=str(task.pk),
     )
 
 
@@ -289,7 +293,7 @@ def _post_move(user: Any, task: PutawayTask, location: Location) -> None:
 )
 def confirm_putaway(
     *,
-    user: Any,
+    user: User,
     task: PutawayTask,
     scanned_location_code: str,
     override_reason: str | None = None,
@@ -326,7 +330,7 @@ def confirm_putaway(
         )
 
 
-def repropose(*, user: Any, task: PutawayTask) -> PutawayTask:
+def repropose(*, user: User, task: PutawayTask) -> PutawayTask:
     """Asks the engine again for a task that fitted nowhere (a manager freed space or changed the
     rules). A destination reopens the task; still nothing updates the reason and it waits on."""
     if not user.has_perm("receiving.manage_putaway"):
@@ -349,7 +353,7 @@ def repropose(*, user: Any, task: PutawayTask) -> PutawayTask:
 
 def complete_task(
     *,
-    user: Any,
+    user: User,
     task: PutawayTask,
     scanned_location_code: str,
     override_reason: str | None = None,

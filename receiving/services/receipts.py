@@ -11,7 +11,7 @@ so a task created at the first scan is directed by the LPN's whole contents."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -25,6 +25,9 @@ from receiving.services.asn import lock_asn, transition
 from receiving.services.putaway_tasks import create_tasks_for_receipt
 from receiving.services.scan import ScannedItem, lot_for, lpn_for, resolve_item, warehouse_today
 from wms.idempotency.services import idempotent, model_codec
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 # A receipt is kept with its idempotency key by primary key and loaded again for a repeat.
 RECEIPT = model_codec(Receipt, "product", "lot", "lpn", "line")
@@ -54,7 +57,7 @@ def _line_for(asn: Asn, item: ScannedItem) -> AsnLine | None:
     return lines[0] if lines else None
 
 
-def _refuse_unexpected(asn: Asn, item: ScannedItem, user: Any) -> None:
+def _refuse_unexpected(asn: Asn, item: ScannedItem, user: User) -> None:
     sku = item.product.sku
     if not policy_for(asn.client).allow_unexpected:
         raise ReceiptRefused(
@@ -114,7 +117,7 @@ def receive_scan(
     *,
     asn: Asn,
     code_or_product: str | Product,
-    user: Any,
+    user: User,
     quantity: int | None = None,
     lot_number: str | None = None,
     expiry: dt.date | None = None,
@@ -196,7 +199,7 @@ def blind_receive(
     warehouse: Warehouse,
     client: Client,
     code_or_product: str | Product,
-    user: Any,
+    user: User,
     quantity: int | None = None,
     lot_number: str | None = None,
     expiry: dt.date | None = None,

@@ -16,6 +16,7 @@ from shipping import selectors
 from shipping.models import BoxType
 from shipping.schemas.catalog import BoxTypeIn, BoxTypeOut, BoxTypePatch, BoxTypeQuery
 from shipping.services import catalog
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
 from wms.validation import IdParam
@@ -24,7 +25,7 @@ router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_catalog"
 
 
-def _clients(user: Any, codes: list[str]) -> list[Client]:
+def _clients(user: User, codes: list[str]) -> list[Client]:
     references = References(user)
     clients = [references.client(code, field="clients") for code in codes]
     references.check()

@@ -26,6 +26,7 @@ from shipping.schemas.packing import (
     CartonShipOut,
 )
 from shipping.services import dispatch, pack_documents, packing
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, user_of
 from wms.permissions import require
 from wms.validation import IdParam
@@ -35,14 +36,14 @@ PACK = "shipping.pack"
 PDF_RESPONSE = {"responses": {200: {"description": "A PDF.", "content": {"application/pdf": {}}}}}
 
 
-def _order(user: Any, pk: int) -> Order:
+def _order(user: User, pk: int) -> Order:
     require(user, PACK)
     order = found(picking_selectors.get_order_for_user(user, pk), f"No order {pk}.")
     require(user, PACK, order)
     return order
 
 
-def _carton(user: Any, pk: int) -> Carton:
+def _carton(user: User, pk: int) -> Carton:
     require(user, PACK)
     carton = found(selectors.get_carton_for_user(user, pk), f"No carton {pk}.")
     require(user, PACK, carton)

@@ -31,6 +31,7 @@ from shipping.schemas.shipments import (
     ShipmentSummaryOut,
 )
 from shipping.services import dispatch, rating
+from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, staff_user
 from wms.pagination import Page
 from wms.validation import IdParam
@@ -39,7 +40,7 @@ router = Router(tags=["shipping"])
 MANAGE = "shipping.manage_shipments"
 
 
-def _shipment(user: Any, pk: int) -> Shipment:
+def _shipment(user: User, pk: int) -> Shipment:
     return found(selectors.get_shipment_for_user(user, pk), f"No shipment {pk}.")
 
 

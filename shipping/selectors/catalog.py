@@ -4,7 +4,7 @@ tenant-wide; a client user sees only the box types their client may use."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +12,10 @@ from django.utils import timezone
 from shipping import cartonize
 from shipping.models import BoxType, CarrierAccount, CarrierSettings, PackagingMaterial
 from wms.accounts.models import Role
+from wms.permissions import client_id_of
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 
 def box_types_for_client(client_id: int) -> QuerySet[BoxType]:
@@ -42,7 +46,7 @@ def cartonize_box_types(box_types: Iterable[BoxType]) -> list[cartonize.BoxType]
 
 
 def search_box_types(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     active: bool | None = None,
@@ -52,7 +56,7 @@ def search_box_types(
     object or id) keeps those that client may use. A client user sees only their client's."""
     rows = BoxType.objects.prefetch_related("clients")
     if user.role == Role.CLIENT:
-        rows = rows.filter(pk__in=box_types_for_client(user.client_id).values("pk"))
+        rows = rows.filter(pk__in=box_types_for_client(client_id_of(user)).values("pk"))
     if query:
         rows = rows.filter(Q(code__icontains=query) | Q(name__icontains=query))
     if active is not None:
@@ -63,7 +67,7 @@ def search_box_types(
     return rows.order_by("code")
 
 
-def get_box_type_for_user(user: Any, pk: int) -> BoxType | None:
+def get_box_type_for_user(user: User, pk: int) -> BoxType | None:
     return search_box_types(user).filter(pk=pk).first()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
@@ -25,7 +25,10 @@ from shipping.models import (
     ShippingPolicy,
 )
 from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
+from wms.permissions import client_id_of, warehouse_ids_for
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 DEFAULT_WEIGHT_TOLERANCE_PERCENT = 10
 # Orders the pack station shows: ready to pack, or packed (to follow their shipments).
@@ -166,7 +169,7 @@ def expected_weight(carton: Carton) -> tuple[int, list[str]]:
     return total, sorted(set(unknown))
 
 
-def may_override_weight(user: Any) -> bool:
+def may_override_weight(user: User) -> bool:
     """Only managers and admins close a carton whose weight is off, and they give a reason."""
     return getattr(user, "role", None) in (Role.ADMIN, Role.MANAGER)
 
@@ -183,7 +186,7 @@ def pack_stations(warehouse: Warehouse | int) -> list[Location]:
 # --- Finding the order -------------------------------------------------------------------------
 
 
-def find_order_to_pack(user: Any, code: str, warehouse: Warehouse | None) -> Order:
+def find_order_to_pack(user: User, code: str, warehouse: Warehouse | None) -> Order:
     """The order a scan stands for, in the user's scope and warehouse: a tote bound to an order
     on a pick list, an order reference, or an LPN holding the order's stock (its carton, or a
     whole LPN picked for it). Raises PackRefused saying what was scanned and what was expected."""
@@ -327,17 +330,17 @@ def proposal_for(order: Order) -> PackProposal:
     )
 
 
-def cartons_for_user(user: Any) -> QuerySet[Carton]:
+def cartons_for_user(user: User) -> QuerySet[Carton]:
     """Cartons in the user's scope: an operator's warehouses, a client user's client."""
     rows = Carton.objects.select_related("order", "lpn", "box_type", "pack_station")
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     elif user.role == Role.CLIENT:
-        rows = rows.filter(client_id=user.client_id)
+        rows = rows.filter(client_id=client_id_of(user))
     return rows
 
 
-def get_carton_for_user(user: Any, pk: int) -> Carton | None:
+def get_carton_for_user(user: User, pk: int) -> Carton | None:
     return cartons_for_user(user).filter(pk=pk).first()
 
 

@@ -3,7 +3,7 @@ user's warehouses (operators) and client (client users)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
@@ -13,8 +13,11 @@ from wms.accounts.models import Role
 from wms.permissions import warehouse_ids_for
 from wms.validation import id_from
 
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
-def _scoped(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+
+def _scoped(user: User, rows: QuerySet[Any]) -> QuerySet[Any]:
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     if user.role == Role.CLIENT:
@@ -25,7 +28,7 @@ def _scoped(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def shipments_for_user(
-    user: Any,
+    user: User,
     *,
     status: str = "",
     order: str = "",
@@ -59,7 +62,7 @@ def shipments_for_user(
     return rows.defer("label_pdf", "label_zpl").order_by(attention_first, "-created_at", "-pk")
 
 
-def get_shipment_for_user(user: Any, pk: int) -> Shipment | None:
+def get_shipment_for_user(user: User, pk: int) -> Shipment | None:
     return (
         _scoped(user, Shipment.objects.select_related("order", "carton", "warehouse"))
         .filter(pk=pk)
@@ -67,7 +70,7 @@ def get_shipment_for_user(user: Any, pk: int) -> Shipment | None:
     )
 
 
-def get_shipment_for_carton(user: Any, carton_id: int) -> Shipment | None:
+def get_shipment_for_carton(user: User, carton_id: int) -> Shipment | None:
     return (
         _scoped(user, Shipment.objects.select_related("order", "carton"))
         .filter(carton_id=carton_id)
@@ -75,12 +78,12 @@ def get_shipment_for_carton(user: Any, carton_id: int) -> Shipment | None:
     )
 
 
-def shipment_carriers(user: Any) -> list[str]:
+def shipment_carriers(user: User) -> list[str]:
     rows = _scoped(user, Shipment.objects.exclude(carrier="")).values_list("carrier", flat=True)
     return sorted(set(rows.distinct()))
 
 
-def manifests_for_user(user: Any) -> QuerySet[Manifest]:
+def manifests_for_user(user: User) -> QuerySet[Manifest]:
     rows = Manifest.objects.select_related("warehouse", "created_by").defer("form_pdf")
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
@@ -96,11 +99,11 @@ def manifest_is_ready(pk: int | None) -> bool:
     return Manifest.objects.filter(pk=pk, status=ManifestStatus.READY).exists()
 
 
-def get_manifest_for_user(user: Any, pk: int) -> Manifest | None:
+def get_manifest_for_user(user: User, pk: int) -> Manifest | None:
     return manifests_for_user(user).defer(None).filter(pk=pk).first()
 
 
-def ship_docks_for_user(user: Any) -> QuerySet[Location]:
+def ship_docks_for_user(user: User) -> QuerySet[Location]:
     rows = Location.objects.filter(kind=LocationKind.SHIP_DOCK, is_blocked=False)
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))

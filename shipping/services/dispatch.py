@@ -213,7 +213,7 @@ def _check_shippable(
         )
 
 
-def _ship_order(user: Any, order: Any, cartons: list[Carton]) -> None:
+def _ship_order(user: User, order: Any, cartons: list[Carton]) -> None:
     if order.status != OrderStatus.PACKED:
         # Refused loudly; the caller's transaction rolls the carton back too.
         raise ShipmentRefused(
@@ -343,7 +343,7 @@ def _set_status(
     )
 
 
-def _fail_manifest(manifest: Manifest, message: str, user: Any = None) -> None:
+def _fail_manifest(manifest: Manifest, message: str, user: User | None = None) -> None:
     """A scan form EasyPost could not make: its shipments are freed for another manifest."""
     Shipment.objects.filter(manifest=manifest).update(manifest=None)
     _set_status(
@@ -351,7 +351,7 @@ def _fail_manifest(manifest: Manifest, message: str, user: Any = None) -> None:
     )
 
 
-def _settle_form(manifest_id: int, form: carrier.ScanForm, user: Any = None) -> str:
+def _settle_form(manifest_id: int, form: carrier.ScanForm, user: User | None = None) -> str:
     """Records EasyPost's answer: the form's id (`manifest.created`, once), then failed, or its
     PDF fetched and stored (ready). Raises FormNotReady while the form is still creating, and
     the fetch's CarrierError; what was recorded stays. Returns the manifest's status."""

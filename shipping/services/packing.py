@@ -128,7 +128,7 @@ def open_carton(
     order: Order,
     box_type: BoxType | None = None,
     pack_station: Location | None,
-    user: Any,
+    user: User,
     dims: BoxDims | None = None,
     idempotency_key: str | None = None,
 ) -> Carton:
@@ -250,7 +250,7 @@ def _refuse_item(order: Order, rows: list[ToPack], code: str, found: Product | N
 )
 def pack_item(
     *,
-    user: Any,
+    user: User,
     carton: Carton,
     code: str,
     quantity: int = 1,
@@ -407,7 +407,7 @@ def pack_carton(
     return carton.pk, created
 
 
-def _take(user: Any, carton: Carton, rows: list[ToPack], units: int) -> None:
+def _take(user: User, carton: Carton, rows: list[ToPack], units: int) -> None:
     """Moves `units` from the rows' sources, first row and first source first, into the carton
     and adds them to the carton's lines."""
     left = units
@@ -623,7 +623,7 @@ def _close(
         return locked.pk
 
 
-def _finish_order(user: Any, order: Order) -> None:
+def _finish_order(user: User, order: Order) -> None:
     cartons = list(
         Carton.objects.filter(order=order, status=CartonStatus.CLOSED)
         .select_for_update()

@@ -609,7 +609,7 @@ def reconcile_shipment(
     )
 
 
-def _reconcile_refund(shipment_id: int, easypost_id: str, user: Any) -> Reconciled:
+def _reconcile_refund(shipment_id: int, easypost_id: str, user: User | None) -> Reconciled:
     label = carrier.get_label(easypost_id)
     at_easypost = label.refund_status if label else ""
     with transaction.atomic():

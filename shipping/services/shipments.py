@@ -43,7 +43,7 @@ def send_rating(shipment_id: int) -> None:
     send_after_commit(RATE_TASK, [shipment_id])
 
 
-def open_shipment(carton: Carton, user: Any) -> Shipment:
+def open_shipment(carton: Carton, user: User) -> Shipment:
     """The shipment of a closed carton, in rating, with its rating task sent after commit.
     Runs in the caller's transaction (closing the carton)."""
     shipment = Shipment.objects.create(

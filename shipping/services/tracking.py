@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +16,9 @@ from django.utils import timezone
 from inventory.events import emit
 from shipping.exceptions import CatalogRefused
 from shipping.models import CarrierSettings, Shipment, TrackingEvent
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 MIN_SECRET_LENGTH = 16
 
@@ -83,7 +86,7 @@ def record_tracking_event(event: dict[str, Any]) -> WebhookOutcome:
 
 
 @transaction.atomic
-def set_webhook_secret(*, user: Any, secret: str = "") -> str:
+def set_webhook_secret(*, user: User, secret: str = "") -> str:
     """Sets this tenant's EasyPost webhook secret (a new random one when none is given: 256
     bits) and returns it, for the page to show once. The one it replaces is still accepted for
     SHIPPING_WEBHOOK_PREVIOUS_SECRET_HOURS, while the new one is entered at EasyPost. Writes

@@ -23,6 +23,7 @@ from shipping.exceptions import CarrierError
 from shipping.models import ManifestStatus, Shipment, ShipmentStatus
 from shipping.rates import RateMessage
 from shipping.services import dispatch, rating
+from wms.accounts.models import User
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.permissions import require
@@ -52,7 +53,7 @@ class ManifestForm(forms.Form):
     carrier = CodeField(max_length=32, help_text="As EasyPost names it: USPS, UPS, FedEx…")
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["warehouse"].queryset = warehouses_for_user(user)  # type: ignore[attr-defined]
 

@@ -26,13 +26,16 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from django.db import connection, models, transaction
 
 from wms.exceptions import ConflictError, DomainError
 from wms.idempotency.models import IdempotencyRecord
 from wms.validation import InvalidInput, text_problem
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -106,7 +109,7 @@ def fingerprint_of(scope: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _check_key(user: Any, key: str) -> None:
+def _check_key(user: User, key: str) -> None:
     if len(key) > MAX_KEY_LENGTH:
         raise DomainError(
             f"Idempotency key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed.",
@@ -127,7 +130,7 @@ def _conflict(key: str, record: IdempotencyRecord) -> IdempotencyConflict:
 
 def run_once(
     *,
-    user: Any,
+    user: User,
     key: str | None,
     scope: str,
     payload: dict[str, Any],
@@ -163,7 +166,7 @@ def run_once(
 
 def run_once_outside(
     *,
-    user: Any,
+    user: User,
     key: str | None,
     scope: str,
     payload: dict[str, Any],
