@@ -1,7 +1,8 @@
 """What every desk page of every app does the same way: a list (search and filters from the query
 string, 50 rows a page, only the table partial when htmx asks), a create or edit form that calls
 one service and shows its refusal on the form, a confirmation before (de)activating a record, a
-CSV download. Each view then only says which selector, form and service it uses."""
+CSV download; and the one-line guard every page wears (`@page(perm, methods)`). Each view then
+only says which selector, form and service it uses."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from rules.contrib.views import permission_required
 
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
@@ -122,3 +127,17 @@ def csv_download(lines: Iterable[str], name: str) -> StreamingHttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
     return response
+
+
+def page(
+    perm: str, *methods: str
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Every page's guard in one line: signed in (else to the sign-in page), holding `perm` (or
+    every one of several; else 403, before anything is read), answering only `methods` (GET by
+    default; else 405)."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        allowed = require_http_methods(list(methods or ("GET",)))(view)
+        return login_required(permission_required(perm, raise_exception=True)(allowed))
+
+    return decorate

@@ -6,23 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
-from rules.contrib.views import permission_required
 
 from inventory import selectors
 from inventory.models import Warehouse
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import ScanRefused, clean_scan, shown_scan
 
 MAX_LINES = 12
 
 
-@login_required
-@permission_required("wms.use_floor", raise_exception=True)
-@require_GET
+@page("wms.use_floor")
 def floor_home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
@@ -34,9 +30,7 @@ def floor_home(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("wms.use_floor", raise_exception=True)
-@require_GET
+@page("wms.use_floor")
 def floor_lookup(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
@@ -96,9 +90,7 @@ def _lookup(request: AuthedRequest, code: str, warehouse: Warehouse | None) -> d
     }
 
 
-@login_required
-@permission_required("wms.use_floor", raise_exception=True)
-@require_POST
+@page("wms.use_floor", "POST")
 def floor_scan(request: AuthedRequest) -> HttpResponse:
     """One scan from the home or lookup box. Always 200 with a result line (htmx does not swap
     4xx); an unrecognised code says what was expected."""

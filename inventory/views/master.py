@@ -11,19 +11,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Model
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
-from rules.contrib.views import permission_required
 
 from inventory import csv_io, selectors
 from inventory.forms import master as forms
 from inventory.services import master
 from wms.http import AuthedRequest
-from wms.pages import csv_download, form_page, found_or_404, list_page
+from wms.pages import csv_download, form_page, found_or_404, list_page, page
 
 VIEW = "inventory.view_master_data"
 CHANGE = "inventory.change_master_data"
@@ -64,18 +61,14 @@ def _import_page(
 # --- Clients -----------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def client_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.ClientFilterForm(request.GET)
     rows = selectors.search_clients(request.user, **filters.filters())
     return list_page(request, "inventory/master/clients.html", rows, filters)
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def client_create(request: AuthedRequest) -> HttpResponse:
     form = forms.ClientForm(request.POST or None)
     return form_page(
@@ -87,9 +80,7 @@ def client_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def client_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     client = found_or_404(selectors.search_clients(request.user).filter(pk=pk).first())
     form = forms.ClientForm(request.POST or None, instance=client)
@@ -105,18 +96,14 @@ def client_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Warehouses --------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def warehouse_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.WarehouseFilterForm(request.GET)
     rows = selectors.search_warehouses(request.user, **filters.filters())
     return list_page(request, "inventory/master/warehouses.html", rows, filters)
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def warehouse_create(request: AuthedRequest) -> HttpResponse:
     form = forms.WarehouseForm(request.POST or None)
     return form_page(
@@ -130,9 +117,7 @@ def warehouse_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def warehouse_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     warehouse = found_or_404(selectors.search_warehouses(request.user).filter(pk=pk).first())
     form = forms.WarehouseForm(request.POST or None, instance=warehouse)
@@ -148,18 +133,14 @@ def warehouse_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Zones -------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def zone_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.ZoneFilterForm(request.GET)
     rows = selectors.search_zones(request.user, **filters.filters())
     return list_page(request, "inventory/master/zones.html", rows, filters)
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def zone_create(request: AuthedRequest) -> HttpResponse:
     form = forms.ZoneForm(request.POST or None)
     return form_page(
@@ -167,9 +148,7 @@ def zone_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def zone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     zone = found_or_404(selectors.search_zones(request.user).filter(pk=pk).first())
     form = forms.ZoneForm(request.POST or None, instance=zone)
@@ -185,9 +164,7 @@ def zone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Locations ---------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def location_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.LocationFilterForm(request.GET)
     rows = selectors.search_locations(request.user, **filters.filters())
@@ -201,9 +178,7 @@ def location_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def location_create(request: AuthedRequest) -> HttpResponse:
     form = forms.LocationForm(request.POST or None)
     return form_page(
@@ -215,9 +190,7 @@ def location_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """A virtual location is shown read-only: the system keeps it, and a POST changes nothing."""
     location = found_or_404(selectors.locations_for_user(request.user).filter(pk=pk).first())
@@ -237,9 +210,7 @@ def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def location_import(request: AuthedRequest) -> HttpResponse:
     return _import_page(
         request,
@@ -250,9 +221,7 @@ def location_import(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def location_export(request: AuthedRequest) -> StreamingHttpResponse:
     filters = forms.LocationFilterForm(request.GET)
     rows = selectors.search_locations(request.user, **filters.filters())
@@ -262,9 +231,7 @@ def location_export(request: AuthedRequest) -> StreamingHttpResponse:
 # --- Products ----------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def product_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.ProductFilterForm(request.GET)
     rows = selectors.with_on_hand(selectors.search_products(request.user, **filters.filters()))
@@ -278,9 +245,7 @@ def product_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def product_create(request: AuthedRequest) -> HttpResponse:
     form = forms.ProductForm(request.POST or None)
     barcodes = forms.barcode_formset(request.POST or None)
@@ -295,9 +260,7 @@ def product_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """A SKU or client change on a product with stock or history, or a tracking change on one
     with stock, is refused on the form (update_product decides, under the product's lock)."""
@@ -315,9 +278,7 @@ def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def product_import(request: AuthedRequest) -> HttpResponse:
     return _import_page(
         request,
@@ -328,9 +289,7 @@ def product_import(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def product_export(request: AuthedRequest) -> StreamingHttpResponse:
     filters = forms.ProductFilterForm(request.GET)
     rows = selectors.search_products(request.user, **filters.filters())
@@ -340,18 +299,14 @@ def product_export(request: AuthedRequest) -> StreamingHttpResponse:
 # --- Lots --------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def lot_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.LotFilterForm(request.GET)
     rows = selectors.search_lots(request.user, **filters.filters())
     return list_page(request, "inventory/master/lots.html", rows, filters)
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def lot_create(request: AuthedRequest) -> HttpResponse:
     form = forms.LotForm(request.POST or None)
     return form_page(
@@ -359,9 +314,7 @@ def lot_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def lot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     lot = found_or_404(selectors.search_lots(request.user).filter(pk=pk).first())
     form = forms.LotForm(request.POST or None, instance=lot)
@@ -377,18 +330,14 @@ def lot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- LPNs --------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def lpn_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.LpnFilterForm(request.GET)
     rows = selectors.search_lpns(request.user, **filters.filters())
     return list_page(request, "inventory/master/lpns.html", rows, filters)
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def lpn_create(request: AuthedRequest) -> HttpResponse:
     form = forms.LpnForm(request.POST or None)
     return form_page(
@@ -396,9 +345,7 @@ def lpn_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(CHANGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(CHANGE, "GET", "POST")
 def lpn_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     lpn = found_or_404(selectors.search_lpns(request.user).filter(pk=pk).first())
     form = forms.LpnForm(request.POST or None, instance=lpn)

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
 from inventory import selectors
@@ -17,6 +16,7 @@ from inventory.models import Balance, Location, Product
 from inventory.services import ledger
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 
 PAGE_SIZE = 50
 
@@ -84,9 +84,7 @@ def location_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "inventory/stock/location.html", context)
 
 
-@login_required
-@permission_required("inventory.adjust_stock", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("inventory.adjust_stock", "GET", "POST")
 def adjust(request: AuthedRequest) -> HttpResponse:
     """First POST shows what will change and asks to confirm; the confirming POST adjusts."""
     form = AdjustmentForm(request.POST or None, initial=request.GET.dict())

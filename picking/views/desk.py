@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from rules.contrib.views import permission_required
 
@@ -27,6 +27,7 @@ from picking.services.wave_rules import delete_wave_rule, save_wave_rule
 from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, release_wave
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.permissions import require
 from wms.validation import id_from
 
@@ -62,9 +63,7 @@ def _selected(request: AuthedRequest) -> list[Order]:
 # --- Orders ------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 @vary_on_headers("HX-Request")
 def order_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.OrderFilterForm(request.user, request.GET)
@@ -79,9 +78,7 @@ def order_list(request: AuthedRequest) -> HttpResponse:
     return render(request, name, context)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_POST
+@page(VIEW, "POST")
 def order_bulk(request: AuthedRequest) -> HttpResponse:
     """The list's bulk actions on the checked orders: allocate, cancel (asks first), wave."""
     action = request.POST.get("action", "")
@@ -122,9 +119,7 @@ def _wave_from_orders(request: AuthedRequest, orders: list[Order]) -> HttpRespon
     return redirect("wave_detail", pk=created.wave.pk)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(VIEW, "GET", "POST")
 def order_bulk_cancel(request: AuthedRequest) -> HttpResponse:
     """GET lists the orders to cancel and changes nothing; POST cancels each one it may and
     names the refusals (a packed order, one of another client)."""
@@ -201,18 +196,14 @@ def order_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "picking/desk/order_import.html", context)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def order_import_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(csv_io.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="orders-template.csv"'
     return response
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     context = {
@@ -225,9 +216,7 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "picking/desk/order_detail.html", context)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(VIEW, "GET", "POST")
 def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET asks and changes nothing; POST cancels the order (refused once packed)."""
     order = _order_or_404(request, pk)
@@ -244,9 +233,7 @@ def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("order_detail", pk=order.pk)
 
 
-@login_required
-@permission_required(ALLOCATE, raise_exception=True)
-@require_POST
+@page(ALLOCATE, "POST")
 def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     result = allocate_orders(order_ids=[order.pk], user=request.user)
@@ -257,9 +244,7 @@ def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Waves -------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_GET
+@page(WAVES)
 def wave_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.waves_for_user(
@@ -270,9 +255,7 @@ def wave_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "picking/desk/wave_list.html", context)
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(WAVES, "GET", "POST")
 def wave_plan(request: AuthedRequest) -> HttpResponse:
     """GET filters open orders and previews them; POST creates a wave of the matching orders
     (the most urgent `max_orders`), allocating them."""
@@ -318,9 +301,7 @@ def _wave_context(wave: Wave) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_GET
+@page(WAVES)
 def wave_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     wave = _wave_or_404(request, pk)
     context = _wave_context(wave) | {
@@ -338,18 +319,14 @@ def wave_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "picking/desk/wave_detail.html", context)
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_GET
+@page(WAVES)
 def wave_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress block alone, for htmx polling while pickers work."""
     wave = _wave_or_404(request, pk)
     return render(request, "picking/desk/wave_detail.html#progress", _wave_context(wave))
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_POST
+@page(WAVES, "POST")
 def wave_release(request: AuthedRequest, pk: int) -> HttpResponse:
     wave = _wave_or_404(request, pk)
     form = forms.WaveReleaseForm(wave.warehouse_id, request.POST)
@@ -372,9 +349,7 @@ def wave_release(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("wave_detail", pk=wave.pk)
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(WAVES, "GET", "POST")
 def wave_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET asks and changes nothing; POST takes the planned wave back."""
     wave = _wave_or_404(request, pk)
@@ -392,9 +367,7 @@ def wave_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Wave rules --------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_GET
+@page(WAVES)
 def wave_rule_list(request: AuthedRequest) -> HttpResponse:
     rules = selectors.wave_rules_for_user(request.user)
     return render(request, "picking/desk/rule_list.html", {"rules": rules})
@@ -423,9 +396,7 @@ def _rule_page(request: AuthedRequest, rule: WaveRule | None) -> HttpResponse:
     return render(request, "picking/desk/rule_form.html", {"form": form, "rule": rule})
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(WAVES, "GET", "POST")
 def wave_rule_create(request: AuthedRequest) -> HttpResponse:
     return _rule_page(request, None)
 
@@ -437,16 +408,12 @@ def _rule_or_404(request: AuthedRequest, pk: int) -> WaveRule:
     return rule
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(WAVES, "GET", "POST")
 def wave_rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _rule_page(request, _rule_or_404(request, pk))
 
 
-@login_required
-@permission_required(WAVES, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(WAVES, "GET", "POST")
 def wave_rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = _rule_or_404(request, pk)
     if request.method == "GET":
@@ -459,9 +426,7 @@ def wave_rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Pick monitor ------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(MONITOR, raise_exception=True)
-@require_GET
+@page(MONITOR)
 @vary_on_headers("HX-Request")
 def pick_monitor(request: AuthedRequest) -> HttpResponse:
     """Who is picking what, and how fast; refreshes itself every few seconds."""

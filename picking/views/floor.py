@@ -14,12 +14,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
-from rules.contrib.views import permission_required
 
 from inventory.selectors import active_warehouse
 from picking import selectors
@@ -28,6 +25,7 @@ from picking.models import PickLine, PickLineStatus, PickList, PickListStatus
 from picking.services.picks import check_scan, confirm_pick, next_pick_list, short_pick
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import ScanRefused, clean_scan, id_from, quantity_from, shown_scan
 
 # Longer "numbers" at the quantity step are barcodes scanned by mistake, not quantities.
@@ -255,9 +253,7 @@ def _finish(
     return result.message
 
 
-@login_required
-@permission_required("picking.pick", raise_exception=True)
-@require_GET
+@page("picking.pick")
 def home(request: AuthedRequest) -> HttpResponse:
     warehouse = active_warehouse(request.user, request.session)
     return render(
@@ -271,9 +267,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("picking.pick", raise_exception=True)
-@require_POST
+@page("picking.pick", "POST")
 def get_work(request: AuthedRequest) -> HttpResponse:
     """The operator's current list, or the most urgent waiting one in the active warehouse (and
     the chosen zone)."""
@@ -291,17 +285,13 @@ def get_work(request: AuthedRequest) -> HttpResponse:
     return redirect("floor_pick_list", pk=pick_list.pk)
 
 
-@login_required
-@permission_required("picking.pick", raise_exception=True)
-@require_GET
+@page("picking.pick")
 def pick_list_page(request: AuthedRequest, pk: int) -> HttpResponse:
     pick_list = _own_list(request, pk)
     return render(request, "picking/floor/pick.html", _step_context(pick_list, None))
 
 
-@login_required
-@permission_required("picking.pick", raise_exception=True)
-@require_POST
+@page("picking.pick", "POST")
 def scan(request: AuthedRequest, pk: int) -> HttpResponse:
     """One scan (or the Short / Start over buttons) on the operator's own list."""
     pick_list = _own_list(request, pk)

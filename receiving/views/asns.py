@@ -10,13 +10,10 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from inventory.models import Client, Warehouse
@@ -26,6 +23,7 @@ from receiving.models import Asn, AsnStatus, Receipt
 from receiving.services import AsnLineSpec
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import ScanRefused, clean_scan, shown_scan
 
 PAGE_SIZE = 50
@@ -48,9 +46,7 @@ def _asn_or_404(request: AuthedRequest, pk: int) -> Asn:
 # --- Desktop -----------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def asn_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.AsnFilterForm(request.user, request.GET)
     rows = selectors.search_asns(request.user, **filters.filters())
@@ -70,9 +66,7 @@ def _save_asn(request: AuthedRequest, form: forms.AsnForm, lines: list[AsnLineSp
     return asn
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def asn_create(request: AuthedRequest) -> HttpResponse:
     form = forms.AsnForm(request.user, request.POST or None)
     lines = forms.asn_line_formset(request.POST or None)
@@ -84,9 +78,7 @@ def asn_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "receiving/asn_form.html", {"form": form, "lines": lines})
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def asn_import(request: AuthedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = forms.AsnImportForm(
@@ -102,9 +94,7 @@ def asn_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "receiving/asn_import.html", context)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def asn_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     context = {
@@ -135,9 +125,7 @@ def _confirm_action(
     return render(request, "receiving/asn_confirm.html", context)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@page(MANAGE, "POST")
 def asn_mark_expected(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     try:
@@ -149,25 +137,19 @@ def asn_mark_expected(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("asn_detail", pk=asn.pk)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def asn_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     question = "Cancel this ASN? Nothing can be received against it afterwards."
     return _confirm_action(request, pk, "cancel", services.cancel_asn, question)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def asn_close(request: AuthedRequest, pk: int) -> HttpResponse:
     question = "Close this ASN with the numbers below? No more goods can be received against it."
     return _confirm_action(request, pk, "close", services.close_asn, question)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def asn_discrepancy_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     response = HttpResponse(selectors.discrepancy_csv(asn), content_type="text/csv; charset=utf-8")
@@ -178,9 +160,7 @@ def asn_discrepancy_csv(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Handheld ----------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_GET
+@page(FLOOR)
 def receive_home(request: AuthedRequest) -> HttpResponse:
     warehouse = active_warehouse(request.user, request.session)
     asns = selectors.floor_asns(request.user, warehouse) if warehouse else []
@@ -188,9 +168,7 @@ def receive_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "receiving/floor/home.html", context)
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_POST
+@page(FLOOR, "POST")
 def receive_find(request: AuthedRequest) -> HttpResponse:
     """A scanned ASN reference opens its receive page; anything else is an error line."""
     try:
@@ -219,9 +197,7 @@ def _floor_asn_or_404(request: AuthedRequest, pk: int) -> Asn:
     return asn
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_GET
+@page(FLOOR)
 def receive_asn(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _floor_asn_or_404(request, pk)
     context = {
@@ -233,9 +209,7 @@ def receive_asn(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "receiving/floor/receive.html", context)
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_POST
+@page(FLOOR, "POST")
 def receive_new_lpn(request: AuthedRequest, pk: int) -> HttpResponse:
     request.session.pop(LPN_KEY, None)
     messages.success(request, "The next scan starts a new LPN.")
@@ -287,9 +261,7 @@ def _scan_and_receive(
     return render(request, "receiving/floor/_receipt_result.html", context)
 
 
-@login_required
-@permission_required(FLOOR, raise_exception=True)
-@require_POST
+@page(FLOOR, "POST")
 def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     """One scan against the ASN."""
     asn = _floor_asn_or_404(request, pk)
@@ -314,9 +286,7 @@ def _blind_lpn_key(client: Client) -> str:
     return f"{BLIND_LPN_KEY}:{client.pk}"
 
 
-@login_required
-@permission_required(BLIND, raise_exception=True)
-@require_GET
+@page(BLIND)
 def receive_blind_home(request: AuthedRequest) -> HttpResponse:
     """Choose the client whose goods arrived without an ASN."""
     warehouse = active_warehouse(request.user, request.session)
@@ -325,9 +295,7 @@ def receive_blind_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "receiving/floor/blind_home.html", context)
 
 
-@login_required
-@permission_required(BLIND, raise_exception=True)
-@require_GET
+@page(BLIND)
 def receive_blind(request: AuthedRequest, client_pk: int) -> HttpResponse:
     warehouse, client = _blind_client_or_404(request, client_pk)
     lpn_pk = request.session.get(_blind_lpn_key(client))
@@ -340,9 +308,7 @@ def receive_blind(request: AuthedRequest, client_pk: int) -> HttpResponse:
     return render(request, "receiving/floor/blind.html", context)
 
 
-@login_required
-@permission_required(BLIND, raise_exception=True)
-@require_POST
+@page(BLIND, "POST")
 def receive_blind_new_lpn(request: AuthedRequest, client_pk: int) -> HttpResponse:
     _, client = _blind_client_or_404(request, client_pk)
     request.session.pop(_blind_lpn_key(client), None)
@@ -350,9 +316,7 @@ def receive_blind_new_lpn(request: AuthedRequest, client_pk: int) -> HttpRespons
     return redirect("receive_blind", client_pk=client.pk)
 
 
-@login_required
-@permission_required(BLIND, raise_exception=True)
-@require_POST
+@page(BLIND, "POST")
 def receive_blind_scan(request: AuthedRequest, client_pk: int) -> HttpResponse:
     """One scan of goods without an ASN, into the active warehouse's dock."""
     warehouse, client = _blind_client_or_404(request, client_pk)

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
-from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from receiving import forms, label_service, selectors
 from receiving.exceptions import LabelRefused
 from wms.http import AuthedRequest
+from wms.pages import page
 
 PRINT = "receiving.print_labels"
 PRINT_BULK = "receiving.print_location_labels"
@@ -37,9 +35,7 @@ def _size(request: AuthedRequest) -> str:
     return size
 
 
-@login_required
-@permission_required(PRINT, raise_exception=True)
-@require_GET
+@page(PRINT)
 def lpn_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -> HttpResponse:
     lpn = inventory_selectors.get_lpn_for_user(request.user, pk)
     if lpn is None:
@@ -51,9 +47,7 @@ def lpn_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -
     return file.response(inline=fmt == "pdf")
 
 
-@login_required
-@permission_required(PRINT, raise_exception=True)
-@require_GET
+@page(PRINT)
 def location_label(request: AuthedRequest, pk: int, fmt: label_service.LabelFormat) -> HttpResponse:
     location = inventory_selectors.get_location_for_user(request.user, pk)
     if location is None:
@@ -86,9 +80,7 @@ def _range_summary(form: forms.LocationLabelRangeForm) -> dict[str, Any]:
     return {"count": count, "first": first, "last": last, "problem": problem}
 
 
-@login_required
-@permission_required(PRINT_BULK, raise_exception=True)
-@require_GET
+@page(PRINT_BULK)
 def location_labels(request: AuthedRequest) -> HttpResponse:
     """Choose a warehouse and a range; the page says how many labels that is before download."""
     form = forms.LocationLabelRangeForm(request.user, request.GET or None)
@@ -99,9 +91,7 @@ def location_labels(request: AuthedRequest) -> HttpResponse:
     return render(request, "receiving/labels/locations.html", context)
 
 
-@login_required
-@permission_required(PRINT_BULK, raise_exception=True)
-@require_GET
+@page(PRINT_BULK)
 def location_labels_download(
     request: AuthedRequest, fmt: label_service.LabelFormat
 ) -> HttpResponse:
@@ -117,9 +107,7 @@ def location_labels_download(
     return file.response(inline=fmt == "pdf")
 
 
-@login_required
-@permission_required(HISTORY, raise_exception=True)
-@require_GET
+@page(HISTORY)
 def receiving_history(request: AuthedRequest) -> HttpResponse:
     """Receipts across ASNs, newest first: one query for the page and one for the count."""
     filters = forms.ReceiptHistoryForm(request.user, request.GET)

@@ -7,13 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rules.contrib.views import permission_required
 
 from inventory import selectors as inventory_selectors
 from inventory.selectors import active_warehouse
@@ -23,6 +20,7 @@ from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_settings, putaway_tasks
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import ScanRefused, clean_scan, id_from, shown_scan
 
 QUEUE_LIMIT = 50
@@ -42,9 +40,7 @@ def _result(
     return render(request, "receiving/putaway/_result.html", context)
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_GET
+@page("receiving.putaway")
 def queue(request: AuthedRequest) -> HttpResponse:
     warehouse = active_warehouse(request.user, request.session)
     tasks = (
@@ -57,9 +53,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_POST
+@page("receiving.putaway", "POST")
 def scan_lpn(request: AuthedRequest) -> HttpResponse:
     """An LPN scanned from the queue: its task (made now if the LPN has none yet) is claimed and
     the handheld goes to its destination page."""
@@ -90,9 +84,7 @@ def scan_lpn(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_POST
+@page("receiving.putaway", "POST")
 def start(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
@@ -103,9 +95,7 @@ def start(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("putaway_task", pk=task.pk)
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_POST
+@page("receiving.putaway", "POST")
 def release(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
@@ -115,9 +105,7 @@ def release(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("putaway_queue")
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_GET
+@page("receiving.putaway")
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     return render(
@@ -136,9 +124,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("receiving.putaway", raise_exception=True)
-@require_POST
+@page("receiving.putaway", "POST")
 def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     """The destination scan. A location other than the proposed one is refused, or for a
     manager asks for the reason (a small form posting the same code with it)."""
@@ -171,9 +157,7 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Desktop ------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("receiving.manage_putaway", raise_exception=True)
-@require_GET
+@page("receiving.manage_putaway")
 def desk_queue(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PutawayStatus.values:
@@ -197,9 +181,7 @@ def desk_queue(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("receiving.manage_putaway", raise_exception=True)
-@require_POST
+@page("receiving.manage_putaway", "POST")
 def desk_repropose(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     try:
@@ -214,9 +196,7 @@ def desk_repropose(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("putaway_desk_queue")
 
 
-@login_required
-@permission_required("receiving.manage_putaway", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("receiving.manage_putaway", "GET", "POST")
 def desk_settings(request: AuthedRequest, warehouse_pk: int) -> HttpResponse:
     """A warehouse's putaway strategies and mixing rules; the defaults until first saved."""
     warehouse = inventory_selectors.get_warehouse_for_user(request.user, warehouse_pk)

@@ -4,12 +4,9 @@ table), create and edit forms, and deactivate/reactivate behind a confirmation."
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
-from rules.contrib.views import permission_required
 
 from shipping import selectors
 from shipping.forms import catalog as forms
@@ -17,7 +14,7 @@ from shipping.models import BoxType, CarrierAccount, PackagingMaterial
 from shipping.services import catalog, tracking
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import confirm_active, form_page, found_or_404, list_page
+from wms.pages import confirm_active, form_page, found_or_404, list_page, page
 
 VIEW = "shipping.view_catalog"
 MANAGE = "shipping.manage_catalog"
@@ -26,18 +23,14 @@ MANAGE = "shipping.manage_catalog"
 # --- Box types ---------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def box_type_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.BoxTypeFilterForm(request.GET)
     rows = selectors.search_box_types(request.user, **filters.filters())
     return list_page(request, "shipping/catalog/box_types.html", rows, filters)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def box_type_create(request: AuthedRequest) -> HttpResponse:
     form = forms.BoxTypeForm(request.POST or None)
     return form_page(
@@ -49,9 +42,7 @@ def box_type_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def box_type_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     box = found_or_404(selectors.get_box_type_for_user(request.user, pk))
     form = forms.BoxTypeForm(request.POST or None, instance=box)
@@ -64,9 +55,7 @@ def box_type_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def box_type_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     box: BoxType = found_or_404(selectors.get_box_type_for_user(request.user, pk))
     return confirm_active(
@@ -83,18 +72,14 @@ def box_type_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRe
 # --- Packaging materials -----------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def material_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.MaterialFilterForm(request.GET)
     rows = selectors.search_packaging_materials(**filters.filters())
     return list_page(request, "shipping/catalog/materials.html", rows, filters)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def material_create(request: AuthedRequest) -> HttpResponse:
     form = forms.PackagingMaterialForm(request.POST or None)
     return form_page(
@@ -106,9 +91,7 @@ def material_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     material = found_or_404(selectors.search_packaging_materials().filter(pk=pk).first())
     form = forms.PackagingMaterialForm(request.POST or None, instance=material)
@@ -121,9 +104,7 @@ def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def material_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     material: PackagingMaterial = found_or_404(
         selectors.search_packaging_materials().filter(pk=pk).first()
@@ -141,18 +122,14 @@ def material_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRe
 # --- Carrier accounts --------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
+@page(VIEW)
 def carrier_account_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.CarrierAccountFilterForm(request.GET)
     rows = selectors.search_carrier_accounts(**filters.filters())
     return list_page(request, "shipping/catalog/carrier_accounts.html", rows, filters)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def carrier_account_create(request: AuthedRequest) -> HttpResponse:
     form = forms.CarrierAccountForm(request.POST or None)
     return form_page(
@@ -164,9 +141,7 @@ def carrier_account_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def carrier_account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     account = found_or_404(selectors.search_carrier_accounts().filter(pk=pk).first())
     form = forms.CarrierAccountForm(request.POST or None, instance=account)
@@ -179,9 +154,7 @@ def carrier_account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def carrier_account_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     account: CarrierAccount = found_or_404(
         selectors.search_carrier_accounts().filter(pk=pk).first()
@@ -199,9 +172,7 @@ def carrier_account_set_active(request: AuthedRequest, pk: int, active: bool) ->
 # --- The EasyPost webhook's secret -------------------------------------------------------------
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def webhook_settings(request: AuthedRequest) -> HttpResponse:
     """The address to give EasyPost and this tenant's webhook secret, masked; a POST sets or
     rotates it and shows the new secret this once."""

@@ -12,13 +12,10 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from rules.contrib.views import permission_required
 
 from inventory.models import Location, Product
 from inventory.selectors import active_warehouse
@@ -30,6 +27,7 @@ from shipping.models import BoxType, Carton, PackagingMaterial, Shipment
 from shipping.services import pack_documents, packing
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.permissions import require
 from wms.validation import INT_MAX, ScanRefused, clean_scan, id_from, quantity_from, shown_scan
 
@@ -80,9 +78,7 @@ def _result(
     return response
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 def station(request: AuthedRequest, surface: str) -> HttpResponse:
     warehouse = active_warehouse(request.user, request.session)
     waiting = (
@@ -99,9 +95,7 @@ def station(request: AuthedRequest, surface: str) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_POST
+@page(PACK, "POST")
 def scan_order(request: AuthedRequest, surface: str) -> HttpResponse:
     """A tote, order reference or LPN: the station goes to that order's pack page."""
     code = shown_scan(request.POST.get("code"))
@@ -148,9 +142,7 @@ def _order_context(request: AuthedRequest, order: Order, surface: str) -> dict[s
     }
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 @vary_on_headers("HX-Request")
 def order_page(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
@@ -160,9 +152,7 @@ def order_page(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     return render(request, _template(surface, "order"), context)
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_POST
+@page(PACK, "POST")
 def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     """An item scanned into the open carton (quantity and lot from the fields beside the box)."""
     order = _order_or_404(request, pk)
@@ -200,9 +190,7 @@ def scan_item(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     return _result(request, code, True, result.message)
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_POST
+@page(PACK, "POST")
 def set_station(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     chosen = id_from(request.POST.get("pack_station", ""))
@@ -213,9 +201,7 @@ def set_station(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     return redirect(f"{_ns(surface)}:order", pk=order.pk)
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_POST
+@page(PACK, "POST")
 def open_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     form = OpenCartonForm(request.POST)
@@ -273,9 +259,7 @@ def _materials(request: AuthedRequest) -> list[packing.MaterialUse]:
     return uses
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_POST
+@page(PACK, "POST")
 def close_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     carton = _carton_or_404(request, pk)
     form = CloseCartonForm(request.POST)
@@ -300,9 +284,7 @@ def close_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     return back
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 def shipments(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     """The order's shipments; the partial polls itself while a label is still being bought."""
     order = _order_or_404(request, pk)
@@ -322,25 +304,19 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 def packing_slip(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     return _pdf(pack_documents.packing_slip_pdf(order), f"packing-slip-{order.reference}.pdf")
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 def carton_label(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     carton = _carton_or_404(request, pk)
     return _pdf(pack_documents.carton_label_pdf(carton), f"carton-{carton.lpn.code}.pdf")
 
 
-@login_required
-@permission_required(PACK, raise_exception=True)
-@require_GET
+@page(PACK)
 def shipping_label(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     """The carrier label bought for a carton's shipment."""
     shipment = Shipment.objects.filter(carton=_carton_or_404(request, pk)).first()

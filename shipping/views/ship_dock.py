@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
-from rules.contrib.views import permission_required
 
 from shipping import selectors
 from shipping.services import dispatch
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import ScanRefused, clean_scan, id_from, shown_scan
 
 DOCK_KEY = "ship_dock_pk"
@@ -27,9 +25,7 @@ def _dock(request: AuthedRequest, pk: Any = None) -> Any:
     return docks.filter(pk=chosen).first() if chosen else None
 
 
-@login_required
-@permission_required("wms.use_floor", raise_exception=True)
-@require_GET
+@page("wms.use_floor")
 def floor_ship(request: AuthedRequest) -> HttpResponse:
     """Choose a dock (?dock=<pk> remembers it for the session), then the scan box."""
     if request.GET.get("dock"):
@@ -44,9 +40,7 @@ def floor_ship(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("wms.use_floor", raise_exception=True)
-@require_POST
+@page("wms.use_floor", "POST")
 def floor_ship_scan(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {"code": shown_scan(request.POST.get("code")), "ok": False}
     try:

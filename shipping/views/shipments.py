@@ -12,8 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rules.contrib.views import permission_required
+from django.views.decorators.http import require_GET
 
 from inventory.selectors import warehouses_for_user
 from picking.services.orders import ShipTo
@@ -26,6 +25,7 @@ from shipping.services import dispatch, rating
 from wms.accounts.models import User
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.permissions import require
 from wms.validation import CodeField, TextField, filter_text
 
@@ -84,9 +84,7 @@ def _shipment(request: AuthedRequest, pk: int) -> Shipment:
     return shipment
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def shipment_list(request: AuthedRequest) -> HttpResponse:
     filters = {
         name: filter_text(request.GET, name) for name in ("status", "order", "carrier", "warehouse")
@@ -107,9 +105,7 @@ def shipment_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def shipment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     shipment = _shipment(request, pk)
     return _detail(request, shipment, AddressForm(initial=_address_initial(shipment)))
@@ -137,9 +133,7 @@ def _detail(
     return render(request, "shipping/shipments/detail.html", context, status=status)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@page(MANAGE, "POST")
 def shipment_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Retries; with `fix_address` checked the form's address replaces the order's first."""
     shipment = _shipment(request, pk)
@@ -157,9 +151,7 @@ def shipment_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("shipment_detail", pk=shipment.pk)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@page(MANAGE, "POST")
 def shipment_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     """Asks EasyPost what it has for a shipment left between two states and shows the result."""
     shipment = _shipment(request, pk)
@@ -172,9 +164,7 @@ def shipment_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("shipment_detail", pk=shipment.pk)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def shipment_void(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST refunds the label through EasyPost."""
     shipment = _shipment(request, pk)
@@ -189,9 +179,7 @@ def shipment_void(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "shipping/shipments/void.html", {"shipment": shipment})
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def shipment_label(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     shipment = _shipment(request, pk)
     if not (shipment.label_pdf if fmt == "pdf" else shipment.label_zpl):
@@ -228,9 +216,7 @@ def _status_partial(request: AuthedRequest, shipment: Shipment | None) -> HttpRe
 # --- Manifests ---------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page(MANAGE, "GET", "POST")
 def manifest_list(request: AuthedRequest) -> HttpResponse:
     """The manifests, and a form that creates one for a warehouse, carrier and day."""
     if request.method == "POST":
@@ -267,9 +253,7 @@ def manifest_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_GET
+@page(MANAGE)
 def manifest_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     manifest = selectors.get_manifest_for_user(request.user, pk)
     if manifest is None or not manifest.form_pdf:

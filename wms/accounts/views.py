@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from wms.accounts import selectors, services
@@ -13,6 +12,7 @@ from wms.accounts.exceptions import AccountError
 from wms.accounts.forms import ApiTokenForm, InviteUserForm, UserScopeForm
 from wms.accounts.models import ApiToken, Role, User
 from wms.http import AuthedRequest
+from wms.pages import page
 from wms.validation import filter_text
 
 PAGE_SIZE = 25
@@ -55,9 +55,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"page": page, "q": query})
 
 
-@login_required
-@permission_required("wms.manage_users", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("wms.manage_users", "GET", "POST")
 def user_invite(request: AuthedRequest) -> HttpResponse:
     form = InviteUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,9 +82,7 @@ def _get_user_or_404(pk: int) -> User:
     return user
 
 
-@login_required
-@permission_required("wms.manage_users", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("wms.manage_users", "GET", "POST")
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _get_user_or_404(pk)
     initial = {
@@ -112,9 +108,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("wms.manage_users", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("wms.manage_users", "GET", "POST")
 def user_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     """GET asks for confirmation; POST does it."""
     user = _get_user_or_404(pk)
@@ -130,9 +124,7 @@ def user_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRespon
     return render(request, "accounts/user_confirm_active.html", {"subject": user, "active": active})
 
 
-@login_required
-@permission_required("wms.manage_api_tokens", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@page("wms.manage_api_tokens", "GET", "POST")
 def user_tokens(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _get_user_or_404(pk)
     form = ApiTokenForm(request.POST or None)
@@ -155,9 +147,7 @@ def user_tokens(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("wms.manage_api_tokens", raise_exception=True)
-@require_POST
+@page("wms.manage_api_tokens", "POST")
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk).select_related("user").first()
     if token is None:
