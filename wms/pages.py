@@ -130,7 +130,7 @@ def csv_download(lines: Iterable[str], name: str) -> StreamingHttpResponse:
 
 
 def page(
-    perm: str, *methods: str
+    perm: str | tuple[str, ...], *methods: str
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Every page's guard in one line: signed in (else to the sign-in page), holding `perm` (or
     every one of several; else 403, before anything is read), answering only `methods` (GET by
