@@ -76,15 +76,11 @@ class OrderLineOut(Schema):
     id: int
     line_number: int
     product_id: int
-    sku: str
+    sku: str = Field(alias="product.sku")
     quantity: int
     allocated_qty: int
     picked_qty: int
     short_qty: int
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
 
 
 class AllocationOut(Schema):
@@ -93,29 +89,13 @@ class AllocationOut(Schema):
     id: int
     order_line_id: int
     line_number: int
-    location: str
-    sku: str
-    lot: str | None
-    lpn: str | None
+    location: str = Field(alias="balance.location.code")
+    sku: str = Field(alias="balance.product.sku")
+    lot: str | None = Field(None, alias="balance.lot.number")
+    lpn: str | None = Field(None, alias="balance.lpn.code")
     quantity: int
     original_quantity: int
     status: str
-
-    @staticmethod
-    def resolve_location(obj: Any) -> str:
-        return str(obj.balance.location.code)
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.balance.product.sku)
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.balance.lot.number if obj.balance.lot_id else None
-
-    @staticmethod
-    def resolve_lpn(obj: Any) -> str | None:
-        return obj.balance.lpn.code if obj.balance.lpn_id else None
 
 
 def _ship_to(obj: Any) -> dict[str, str]:
@@ -124,8 +104,8 @@ def _ship_to(obj: Any) -> dict[str, str]:
 
 class OrderSummaryOut(Schema):
     id: int
-    client: str
-    warehouse: str
+    client: str = Field(alias="client.code")
+    warehouse: str = Field(alias="warehouse.code")
     reference: str
     status: OrderStatus
     ship_to: ShipToOut
@@ -136,25 +116,13 @@ class OrderSummaryOut(Schema):
     deliver_by: datetime.date | None
     total_units: int
     line_count: int
-    wave: str | None
+    wave: str | None = Field(None, alias="wave.number")
     created_at: datetime.datetime
     lines: list[OrderLineOut]
 
     @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.client.code)
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
     def resolve_ship_to(obj: Any) -> dict[str, str]:
         return _ship_to(obj)
-
-    @staticmethod
-    def resolve_wave(obj: Any) -> str | None:
-        return obj.wave.number if obj.wave_id else None
 
     @staticmethod
     def resolve_lines(obj: Any) -> list[Any]:
@@ -257,43 +225,27 @@ class PickListOut(Schema):
     number: str
     method: PickMethod
     status: PickListStatus
-    zone: str | None
-    assigned_to: str | None
+    zone: str | None = Field(None, alias="zone.code")
+    assigned_to: str | None = Field(None, alias="assigned_to.email")
     lines_total: int
     lines_done: int
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
 
-    @staticmethod
-    def resolve_zone(obj: Any) -> str | None:
-        return obj.zone.code if obj.zone_id else None
-
-    @staticmethod
-    def resolve_assigned_to(obj: Any) -> str | None:
-        return obj.assigned_to.email if obj.assigned_to_id else None
-
 
 class WaveSummaryOut(Schema):
     id: int
     number: str
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     status: WaveStatus
     pick_method: PickMethod
     orders_per_cart: int
-    staging_location: str | None
+    staging_location: str | None = Field(None, alias="staging_location.code")
     filters: dict[str, Any]
     order_count: int
     created_at: datetime.datetime
     released_at: datetime.datetime | None
     finished_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_staging_location(obj: Any) -> str | None:
-        return obj.staging_location.code if obj.staging_location_id else None
 
 
 class WaveOut(WaveSummaryOut):
@@ -335,16 +287,16 @@ class PickTaskQuery(Schema):
 class PickTaskOut(Schema):
     id: int
     pick_list_id: int
-    pick_list: str
-    wave: str
-    assigned_to: str | None
+    pick_list: str = Field(alias="pick_list.number")
+    wave: str = Field(alias="pick_list.wave.number")
+    assigned_to: str | None = Field(None, alias="pick_list.assigned_to.email")
     order_id: int
-    order: str
+    order: str = Field(alias="order.reference")
     sequence: int
-    location: str
-    sku: str
-    lot: str | None
-    lpn: str | None
+    location: str = Field(alias="location.code")
+    sku: str = Field(alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
+    lpn: str | None = Field(None, alias="lpn.code")
     quantity: int
     picked_qty: int
     short_qty: int
@@ -352,38 +304,6 @@ class PickTaskOut(Schema):
     status: PickLineStatus
     tote: str | None
     picked_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_pick_list(obj: Any) -> str:
-        return str(obj.pick_list.number)
-
-    @staticmethod
-    def resolve_wave(obj: Any) -> str:
-        return str(obj.pick_list.wave.number)
-
-    @staticmethod
-    def resolve_assigned_to(obj: Any) -> str | None:
-        return obj.pick_list.assigned_to.email if obj.pick_list.assigned_to_id else None
-
-    @staticmethod
-    def resolve_order(obj: Any) -> str:
-        return str(obj.order.reference)
-
-    @staticmethod
-    def resolve_location(obj: Any) -> str:
-        return str(obj.location.code)
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.lot.number if obj.lot_id else None
-
-    @staticmethod
-    def resolve_lpn(obj: Any) -> str | None:
-        return obj.lpn.code if obj.lpn_id else None
 
     @staticmethod
     def resolve_tote(obj: Any) -> str | None:

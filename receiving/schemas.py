@@ -50,43 +50,27 @@ class AsnIn(Input):
 class AsnLineOut(Schema):
     id: int
     product_id: int
-    sku: str
+    sku: str = Field(alias="product.sku")
     expected_qty: int
     lot_number: str
     expiry_date: datetime.date | None
     received_qty: int
     damaged_qty: int
 
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
 
 class AsnOut(Schema):
     id: int
-    client: str
-    warehouse: str
+    client: str = Field(alias="client.code")
+    warehouse: str = Field(alias="warehouse.code")
     reference: str
     carrier: str
     expected_date: datetime.date | None
     dock_appointment: datetime.datetime | None
-    dock_door: str | None
+    dock_door: str | None = Field(None, alias="dock_door.code")
     status: AsnStatus
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
     lines: list[AsnLineOut]
-
-    @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.client.code)
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_dock_door(obj: Any) -> str | None:
-        return obj.dock_door.code if obj.dock_door_id else None
 
     @staticmethod
     def resolve_lines(obj: Any) -> list[Any]:
@@ -159,38 +143,18 @@ class ReceiptOut(Schema):
     id: int
     asn_id: int | None
     product_id: int
-    sku: str
+    sku: str = Field(alias="product.sku")
     quantity: int
-    lot: str | None
-    expiry_date: datetime.date | None
+    lot: str | None = Field(None, alias="lot.number")
+    expiry_date: datetime.date | None = Field(None, alias="lot.expiry_date")
     lpn_id: int | None
-    lpn: str | None
-    location: str
+    lpn: str | None = Field(None, alias="lpn.code")
+    location: str = Field(alias="location.code")
     status: InventoryStatus
     is_unexpected: bool
     move_id: int | None
     line: LineCounters | None
     created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.lot.number if obj.lot_id else None
-
-    @staticmethod
-    def resolve_expiry_date(obj: Any) -> datetime.date | None:
-        return obj.lot.expiry_date if obj.lot_id else None
-
-    @staticmethod
-    def resolve_lpn(obj: Any) -> str | None:
-        return obj.lpn.code if obj.lpn_id else None
-
-    @staticmethod
-    def resolve_location(obj: Any) -> str:
-        return str(obj.location.code)
 
     @staticmethod
     def resolve_move_id(obj: Any) -> int | None:
@@ -256,55 +220,23 @@ class PutawayTaskOut(Schema):
     """A task with the engine's proposal and the reason for it."""
 
     id: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     what: str
-    lpn: str | None
-    sku: str | None
-    lot: str | None
+    lpn: str | None = Field(None, alias="lpn.code")
+    sku: str | None = Field(None, alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
     quantity: int | None
-    from_location: str
-    proposed_location: str | None
+    from_location: str = Field(alias="from_location.code")
+    proposed_location: str | None = Field(None, alias="proposed_location.code")
     strategy: str
     reason: str
     status: PutawayStatus
-    assigned_to: str | None
+    assigned_to: str | None = Field(None, alias="assigned_to.email")
     created_at: datetime.datetime
     started_at: datetime.datetime | None
     done_at: datetime.datetime | None
-    confirmed_location: str | None
+    confirmed_location: str | None = Field(None, alias="confirmed_location.code")
     override_reason: str
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_lpn(obj: Any) -> str | None:
-        return obj.lpn.code if obj.lpn_id else None
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str | None:
-        return obj.product.sku if obj.product_id else None
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.lot.number if obj.lot_id else None
-
-    @staticmethod
-    def resolve_from_location(obj: Any) -> str:
-        return str(obj.from_location.code)
-
-    @staticmethod
-    def resolve_proposed_location(obj: Any) -> str | None:
-        return obj.proposed_location.code if obj.proposed_location_id else None
-
-    @staticmethod
-    def resolve_assigned_to(obj: Any) -> str | None:
-        return obj.assigned_to.email if obj.assigned_to_id else None
-
-    @staticmethod
-    def resolve_confirmed_location(obj: Any) -> str | None:
-        return obj.confirmed_location.code if obj.confirmed_location_id else None
 
 
 class PutawayCompleteIn(Input):

@@ -70,14 +70,10 @@ class WarehousePatch(Patch):
 class ZoneOut(Schema):
     id: int
     warehouse_id: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     code: str
     name: str
     storage_class: str
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
 
 
 class ZoneQuery(Schema):
@@ -101,9 +97,9 @@ class ZonePatch(Patch):
 class LocationOut(Schema):
     id: int
     warehouse_id: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     zone_id: int | None
-    zone: str | None
+    zone: str | None = Field(None, alias="zone.code")
     code: str
     barcode: str
     kind: LocationKind
@@ -115,14 +111,6 @@ class LocationOut(Schema):
     max_units: int | None
     max_volume_cm3: int | None
     max_weight_g: int | None
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_zone(obj: Any) -> str | None:
-        return obj.zone.code if obj.zone_id else None
 
 
 class LocationQuery(Schema):

@@ -30,7 +30,7 @@ class BarcodeIn(Input):
 class ProductOut(Schema):
     id: int
     client_id: int
-    client: str
+    client: str = Field(alias="client.code")
     sku: str
     name: str
     description: str
@@ -46,10 +46,6 @@ class ProductOut(Schema):
     is_active: bool
     created_at: datetime.datetime
     barcodes: list[BarcodeOut]
-
-    @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.client.code)
 
 
 class ProductQuery(Schema):
@@ -160,19 +156,11 @@ class ProductRef(Input):
 class LotOut(Schema):
     id: int
     product_id: int
-    sku: str
-    client: str
+    sku: str = Field(alias="product.sku")
+    client: str = Field(alias="product.client.code")
     number: str
     expiry_date: datetime.date | None
     created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
-    @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.product.client.code)
 
 
 class LotQuery(Schema):

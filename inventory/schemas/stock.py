@@ -22,18 +22,10 @@ class LpnOut(Schema):
     code: str
     kind: LpnKind
     warehouse_id: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     location_id: int | None
-    location: str | None
+    location: str | None = Field(None, alias="location.code")
     created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_location(obj: Any) -> str | None:
-        return obj.location.code if obj.location_id else None
 
 
 class LpnQuery(Schema):
@@ -65,52 +57,20 @@ class LpnIn(Input):
 
 class BalanceOut(Schema):
     id: int
-    client: str
-    warehouse: str
+    client: str = Field(alias="product.client.code")
+    warehouse: str = Field(alias="warehouse.code")
     location_id: int
-    location: str
-    zone: str | None
+    location: str = Field(alias="location.code")
+    zone: str | None = Field(None, alias="location.zone.code")
     product_id: int
-    sku: str
-    lot: str | None
-    expiry_date: datetime.date | None
-    lpn: str | None
+    sku: str = Field(alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
+    expiry_date: datetime.date | None = Field(None, alias="lot.expiry_date")
+    lpn: str | None = Field(None, alias="lpn.code")
     status: InventoryStatus
     on_hand: int
     allocated: int
     available: int
-
-    @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.product.client.code)
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_location(obj: Any) -> str:
-        return str(obj.location.code)
-
-    @staticmethod
-    def resolve_zone(obj: Any) -> str | None:
-        return obj.location.zone.code if obj.location.zone_id else None
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.lot.number if obj.lot_id else None
-
-    @staticmethod
-    def resolve_expiry_date(obj: Any) -> datetime.date | None:
-        return obj.lot.expiry_date if obj.lot_id else None
-
-    @staticmethod
-    def resolve_lpn(obj: Any) -> str | None:
-        return obj.lpn.code if obj.lpn_id else None
 
 
 class StockTotals(Schema):
@@ -152,18 +112,18 @@ class InventoryQuery(Schema):
 class StockMoveOut(Schema):
     id: int
     created_at: datetime.datetime
-    client: str
-    warehouse: str
+    client: str = Field(alias="client.code")
+    warehouse: str = Field(alias="warehouse.code")
     product_id: int
-    sku: str
-    lot: str | None
+    sku: str = Field(alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
     quantity: int
     from_location_id: int
-    from_location: str
+    from_location: str = Field(alias="from_location.code")
     to_location_id: int
-    to_location: str
-    from_lpn: str | None
-    to_lpn: str | None
+    to_location: str = Field(alias="to_location.code")
+    from_lpn: str | None = Field(None, alias="from_lpn.code")
+    to_lpn: str | None = Field(None, alias="to_lpn.code")
     from_status: InventoryStatus
     to_status: InventoryStatus
     reason: Reason
@@ -171,38 +131,6 @@ class StockMoveOut(Schema):
     reference_type: str
     reference_id: str
     note: str
-
-    @staticmethod
-    def resolve_client(obj: Any) -> str:
-        return str(obj.client.code)
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
-
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return str(obj.product.sku)
-
-    @staticmethod
-    def resolve_lot(obj: Any) -> str | None:
-        return obj.lot.number if obj.lot_id else None
-
-    @staticmethod
-    def resolve_from_location(obj: Any) -> str:
-        return str(obj.from_location.code)
-
-    @staticmethod
-    def resolve_to_location(obj: Any) -> str:
-        return str(obj.to_location.code)
-
-    @staticmethod
-    def resolve_from_lpn(obj: Any) -> str | None:
-        return obj.from_lpn.code if obj.from_lpn_id else None
-
-    @staticmethod
-    def resolve_to_lpn(obj: Any) -> str | None:
-        return obj.to_lpn.code if obj.to_lpn_id else None
 
 
 class StockMoveQuery(Schema):

@@ -33,9 +33,9 @@ class ShipmentSummaryOut(Schema):
     id: int
     status: str
     order_id: int
-    order_reference: str
+    order_reference: str = Field(alias="order.reference")
     carton_number: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     carrier: str
     service: str
     amount: Decimal | None
@@ -46,16 +46,8 @@ class ShipmentSummaryOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_order_reference(obj: Any) -> str:
-        return str(obj.order.reference)
-
-    @staticmethod
     def resolve_carton_number(obj: Any) -> int:
         return int(obj.carton.number)
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
 
 
 class ShipmentOut(ShipmentSummaryOut):
@@ -126,7 +118,7 @@ class ManifestIn(Input):
 
 class ManifestOut(Schema):
     id: int
-    warehouse: str
+    warehouse: str = Field(alias="warehouse.code")
     carrier: str
     date: dt.date
     status: str = Field(
@@ -138,10 +130,6 @@ class ManifestOut(Schema):
     shipment_ids: list[int]
     tracking_codes: list[str]
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_warehouse(obj: Any) -> str:
-        return str(obj.warehouse.code)
 
     @staticmethod
     def resolve_shipment_ids(obj: Any) -> list[int]:
