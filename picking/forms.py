@@ -15,7 +15,7 @@ from picking import selectors
 from picking.models import OrderStatus, PickMethod, ServiceLevel
 from picking.services.orders import OrderLineSpec, ShipTo
 from picking.services.waves import MAX_WAVE_ORDERS
-from wms.forms import FilterForm
+from wms.forms import FilterForm, choice_filter, limit_choices, model_filter
 from wms.validation import (
     CodeField,
     MultilineTextField,
@@ -35,10 +35,7 @@ def _scope(form: forms.Form, user: User, **fields: str) -> None:
         "warehouse": inventory_selectors.warehouses_for_user(user),
         "zone": selectors.zones_for_user(user),
     }
-    for name, kind in fields.items():
-        field = form.fields[name]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = querysets[kind]
+    limit_choices(form, **{name: querysets[kind] for name, kind in fields.items()})
 
 
 def _date_input(label: str) -> forms.DateField:
@@ -49,23 +46,9 @@ def _date_input(label: str) -> forms.DateField:
 
 class OrderFilterForm(FilterForm):
     placeholder = "Search by reference or ship-to name"
-    client = forms.ModelChoiceField(
-        required=False,
-        queryset=Client.objects.none(),
-        empty_label="All clients",
-        widget=forms.Select(attrs={"aria-label": "Client"}),
-    )
-    warehouse = forms.ModelChoiceField(
-        required=False,
-        queryset=Warehouse.objects.none(),
-        empty_label="All warehouses",
-        widget=forms.Select(attrs={"aria-label": "Warehouse"}),
-    )
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any status"), *OrderStatus.choices],
-        widget=forms.Select(attrs={"aria-label": "Status"}),
-    )
+    client = model_filter("Client", Client.objects.none(), "All clients")
+    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "All warehouses")
+    status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
     carrier_service = TextField(
         required=False,
         max_length=64,
@@ -254,10 +237,8 @@ class WaveReleaseForm(forms.Form):
 
     def __init__(self, warehouse_id: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["staging_location"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = selectors.staging_locations(warehouse_id)
-        field.required = False
+        limit_choices(self, staging_location=selectors.staging_locations(warehouse_id))
+        self.fields["staging_location"].required = False
 
 
 class WaveRuleForm(WaveFilterFields):

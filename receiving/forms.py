@@ -17,7 +17,7 @@ from receiving.models import AsnStatus
 from receiving.putaway import CONSOLIDATE, FIXED_HOME, NEAREST_EMPTY, STRATEGIES, PutawayPolicy
 from receiving.services import AsnLineSpec
 from wms.csv_io import Column, FileRefused, RowError, read_rows
-from wms.forms import FilterForm
+from wms.forms import FilterForm, choice_filter, limit_choices, model_filter
 from wms.quantities import is_count
 from wms.validation import (
     CodeField,
@@ -42,32 +42,17 @@ LINE_COLUMNS = (
 
 class AsnFilterForm(FilterForm):
     placeholder = "Search by reference"
-    client = forms.ModelChoiceField(
-        required=False,
-        queryset=Client.objects.none(),
-        empty_label="All clients",
-        widget=forms.Select(attrs={"aria-label": "Client"}),
-    )
-    warehouse = forms.ModelChoiceField(
-        required=False,
-        queryset=Warehouse.objects.none(),
-        empty_label="All warehouses",
-        widget=forms.Select(attrs={"aria-label": "Warehouse"}),
-    )
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any status"), *AsnStatus.choices],
-        widget=forms.Select(attrs={"aria-label": "Status"}),
-    )
+    client = model_filter("Client", Client.objects.none(), "All clients")
+    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "All warehouses")
+    status = choice_filter("Status", [("", "Any status"), *AsnStatus.choices])
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        client_field = self.fields["client"]
-        warehouse_field = self.fields["warehouse"]
-        assert isinstance(client_field, forms.ModelChoiceField)
-        assert isinstance(warehouse_field, forms.ModelChoiceField)
-        client_field.queryset = inventory_selectors.clients_for_user(user)
-        warehouse_field.queryset = inventory_selectors.warehouses_for_user(user)
+        limit_choices(
+            self,
+            client=inventory_selectors.clients_for_user(user),
+            warehouse=inventory_selectors.warehouses_for_user(user),
+        )
 
 
 class AsnForm(forms.Form):
@@ -90,19 +75,14 @@ class AsnForm(forms.Form):
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warehouses = inventory_selectors.warehouses_for_user(user)
-        for name, queryset in (
-            ("client", inventory_selectors.clients_for_user(user)),
-            ("warehouse", warehouses),
-            (
-                "dock_door",
-                Location.objects.filter(
-                    warehouse__in=warehouses, kind=LocationKind.DOCK
-                ).select_related("warehouse"),
-            ),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
+        limit_choices(
+            self,
+            client=inventory_selectors.clients_for_user(user),
+            warehouse=warehouses,
+            dock_door=Location.objects.filter(
+                warehouse__in=warehouses, kind=LocationKind.DOCK
+            ).select_related("warehouse"),
+        )
 
 
 class AsnImportForm(AsnForm):
@@ -310,12 +290,11 @@ class ReceiptHistoryForm(forms.Form):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        client_field = self.fields["client"]
-        warehouse_field = self.fields["warehouse"]
-        assert isinstance(client_field, forms.ModelChoiceField)
-        assert isinstance(warehouse_field, forms.ModelChoiceField)
-        client_field.queryset = inventory_selectors.clients_for_user(user)
-        warehouse_field.queryset = inventory_selectors.warehouses_for_user(user)
+        limit_choices(
+            self,
+            client=inventory_selectors.clients_for_user(user),
+            warehouse=inventory_selectors.warehouses_for_user(user),
+        )
 
     def filters(self) -> dict[str, Any]:
         self.is_valid()
@@ -341,14 +320,11 @@ class LocationLabelRangeForm(forms.Form):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        warehouse_field = self.fields["warehouse"]
-        zone_field = self.fields["zone"]
-        assert isinstance(warehouse_field, forms.ModelChoiceField)
-        assert isinstance(zone_field, forms.ModelChoiceField)
         warehouses = inventory_selectors.warehouses_for_user(user)
-        warehouse_field.queryset = warehouses
-        zone_field.queryset = Zone.objects.filter(warehouse__in=warehouses).select_related(
-            "warehouse"
+        limit_choices(
+            self,
+            warehouse=warehouses,
+            zone=Zone.objects.filter(warehouse__in=warehouses).select_related("warehouse"),
         )
 
     def clean(self) -> dict[str, Any]:

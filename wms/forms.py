@@ -60,3 +60,12 @@ class FilterForm(forms.Form):
         data = dict(self.cleaned_data)
         data["query"] = data.pop("q", "").strip()
         return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+def limit_choices(form: forms.BaseForm, **querysets: Any) -> None:
+    """Limits the form's named model choice fields to these querysets: the clients, warehouses
+    or zones the signed-in user may see, so an out-of-scope id is an invalid choice."""
+    for name, queryset in querysets.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
