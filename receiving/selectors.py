@@ -36,7 +36,6 @@ from receiving.models import (
 )
 from receiving.putaway import STRATEGIES, PutawayPolicy
 from wms.accounts.models import Role
-from wms.permissions import client_id_of, warehouse_ids_for
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -196,12 +195,7 @@ def discrepancy_csv(asn: Asn) -> str:
 
 
 def _scoped_asns(user: User) -> QuerySet[Asn]:
-    rows = Asn.objects.all()
-    if user.role == Role.OPERATOR:
-        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
-    elif user.role == Role.CLIENT:
-        rows = rows.filter(client_id=client_id_of(user))
-    return rows
+    return scope_by_user(Asn.objects.all(), user)
 
 
 def _with_progress(rows: QuerySet[Asn]) -> QuerySet[Asn]:

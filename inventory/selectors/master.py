@@ -76,7 +76,7 @@ def scope_by_user(
     """Narrows any queryset to the user's scope: a client user's client, an operator's
     warehouses."""
     if user.role == Role.CLIENT:
-        queryset = queryset.filter(**{f"{client_field}_id": user.client_id})
+        queryset = queryset.filter(**{f"{client_field}_id": client_id_of(user)})
     if user.role == Role.OPERATOR and warehouse_field is not None:
         queryset = queryset.filter(**{f"{warehouse_field}_id__in": warehouse_ids_for(user)})
     return queryset

@@ -57,7 +57,7 @@ from picking.models import (
     WaveStatus,
 )
 from wms.accounts.models import Role
-from wms.permissions import client_id_of, warehouse_ids_for
+from wms.permissions import warehouse_ids_for
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -83,12 +83,7 @@ class OrderFilters:
 
 
 def _scoped_orders(user: User) -> QuerySet[Order]:
-    rows = Order.objects.all()
-    if user.role == Role.OPERATOR:
-        rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
-    elif user.role == Role.CLIENT:
-        rows = rows.filter(client_id=client_id_of(user))
-    return rows
+    return inventory_selectors.scope_by_user(Order.objects.all(), user)
 
 
 def orders_for_user(user: User, filters: OrderFilters | None = None) -> QuerySet[Order]:

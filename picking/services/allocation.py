@@ -24,7 +24,7 @@ from picking.models import (
     OrderLine,
     OrderStatus,
 )
-from picking.services.orders import bulk_transition
+from picking.services.orders import OrderRow, bulk_transition, locked_order_rows
 from wms.sqlarrays import int_array
 
 if TYPE_CHECKING:
@@ -94,22 +94,6 @@ class AllocationResult:
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (not open for allocation)")
         return ", ".join(parts) + f"; {self.units} units reserved."
-
-
-@dataclass(slots=True)
-class _OrderRow:
-    """An order as allocation reads it (locked, as a tuple): what urgency and the status change
-    need."""
-
-    pk: int
-    reference: str
-    status: str
-    warehouse_id: int
-    client_id: int
-    priority: int
-    ship_by: dt.date | None
-    created_at: dt.datetime
-    updated_at: dt.datetime | None = None  # set by bulk_transition
 
 
 @dataclass(slots=True)
@@ -243,22 +227,7 @@ def allocate_orders(*, order_ids: Iterable[int], user: User | None) -> Allocatio
     Orders and lines are locked and read as tuples (instances of a wave's worth cost more than
     the allocation); the result's order lists are read when first looked at."""
     result = AllocationResult()
-    locked = [
-        _OrderRow(*row)
-        for row in Order.objects.select_for_update()
-        .filter(pk__in=set(order_ids))
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "reference",
-            "status",
-            "warehouse_id",
-            "client_id",
-            "priority",
-            "ship_by",
-            "created_at",
-        )
-    ]
+    locked = locked_order_rows(pk__in=set(order_ids))
     orders = {o.pk: o for o in locked if o.status in OPEN_FOR_ALLOCATION}
     result.skipped = OrderList(o.pk for o in locked if o.pk not in orders)
     if not orders:
@@ -289,7 +258,7 @@ def allocate_orders(*, order_ids: Iterable[int], user: User | None) -> Allocatio
 
 
 def _settle(
-    orders: dict[int, _OrderRow], lines: list[_LineRow], result: AllocationResult, user: User | None
+    orders: dict[int, OrderRow], lines: list[_LineRow], result: AllocationResult, user: User | None
 ) -> AllocationResult:
     """Gives each order the status its lines now add up to, set-based."""
     open_by_order: dict[int, int] = defaultdict(int)
@@ -297,7 +266,7 @@ def _settle(
     for line in lines:
         open_by_order[line.order_id] += line.open_qty
         held_by_order[line.order_id] += line.allocated_qty + line.picked_qty
-    groups: dict[str, list[_OrderRow]] = defaultdict(list)
+    groups: dict[str, list[OrderRow]] = defaultdict(list)
     for order in orders.values():
         if open_by_order[order.pk] == 0:
             status = OrderStatus.ALLOCATED

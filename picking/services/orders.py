@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -66,30 +66,42 @@ def lock_order(order: Order | int) -> Order:
     return Order.objects.select_for_update().select_related("client", "warehouse").get(pk=pk)
 
 
-class OrderLike(Protocol):
-    """What the status checks read of an order: a model instance, or a row a set-based service
-    read as a tuple (a wave's worth of Order instances cost more than the work itself)."""
+@dataclass(slots=True)
+class OrderRow:
+    """An order as a set-based service reads it (locked, as a tuple, ORDER_ROW_FIELDS): what
+    urgency, grouping and the status change need. A wave's worth of Order instances cost more
+    than the work itself."""
 
-    @property
-    def pk(self) -> Any: ...
-
-    @property
-    def status(self) -> str: ...
-
-    @status.setter
-    def status(self, value: str) -> None: ...
-
-    @property
-    def reference(self) -> str: ...
-
-    @property
-    def updated_at(self) -> Any: ...
-
-    @updated_at.setter
-    def updated_at(self, value: Any) -> None: ...
+    pk: int
+    reference: str
+    status: str
+    warehouse_id: int
+    client_id: int
+    priority: int
+    ship_by: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None = None  # set by bulk_transition
 
 
-def check_transition(order: OrderLike, to_status: str) -> None:
+ORDER_ROW_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "warehouse_id",
+    "client_id",
+    "priority",
+    "ship_by",
+    "created_at",
+)
+
+
+def locked_order_rows(**where: Any) -> list[OrderRow]:
+    """The orders matching `where`, locked FOR UPDATE in primary-key order, read as rows."""
+    rows = Order.objects.select_for_update().filter(**where).order_by("pk")
+    return [OrderRow(*row) for row in rows.values_list(*ORDER_ROW_FIELDS)]
+
+
+def check_transition(order: Order | OrderRow, to_status: str) -> None:
     """Raises InvalidTransition unless ORDER_TRANSITIONS lets the order become `to_status`."""
     ORDER_LIFECYCLE.check(order, to_status)
 
@@ -103,7 +115,7 @@ def transition(
 
 
 def bulk_transition(
-    orders: Iterable[OrderLike],
+    orders: Iterable[Order | OrderRow],
     to_status: str,
     user: User | None,
     payloads: dict[int, dict[str, Any]],

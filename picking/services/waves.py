@@ -42,7 +42,7 @@ from picking.models import (
     WaveStatus,
 )
 from picking.services.allocation import AllocationResult, allocate_orders
-from picking.services.orders import bulk_transition
+from picking.services.orders import OrderRow, bulk_transition, locked_order_rows
 from wms.idempotency.services import Codec, idempotent
 from wms.sqlarrays import int_array
 
@@ -182,20 +182,6 @@ def default_staging(warehouse_id: int) -> Location | None:
     )
 
 
-@dataclass(slots=True)
-class _OrderRow:
-    """An order as release_wave reads it (locked, as a tuple)."""
-
-    pk: int
-    reference: str
-    status: str
-    warehouse_id: int
-    client_id: int
-    priority: int
-    ship_by: dt.date | None
-    updated_at: dt.datetime | None = None  # set by bulk_transition
-
-
 @dataclass(frozen=True)
 class _Task:
     """A reservation to pick, with where it is."""
@@ -267,15 +253,7 @@ def release_wave(
         raise WaveRefused(f"{staging.code} is not a staging place in this warehouse.")
     # Rows, not instances: a wave's 5,000 Order instances cost more than releasing them. The
     # held-back orders (usually few) are read as instances for the result.
-    orders = [
-        _OrderRow(*row)
-        for row in Order.objects.select_for_update()
-        .filter(wave=wave)
-        .order_by("pk")
-        .values_list(
-            "pk", "reference", "status", "warehouse_id", "client_id", "priority", "ship_by"
-        )
-    ]
+    orders = locked_order_rows(wave=wave)
     ready = [o for o in orders if o.status == OrderStatus.ALLOCATED]
     held_pks = [o.pk for o in orders if o.status != OrderStatus.ALLOCATED]
     held_back = list(Order.objects.filter(pk__in=held_pks).order_by("pk")) if held_pks else []
@@ -298,7 +276,7 @@ def release_wave(
 
 def _build_lists(
     wave: Wave,
-    orders: list[_OrderRow],
+    orders: list[OrderRow],
     tasks: list[_Task],
     method: str,
     per_cart: int,
@@ -309,7 +287,7 @@ def _build_lists(
         by_order[task.order_id].append(task)
     far = dt.date.max
     urgent = sorted(orders, key=lambda o: (o.priority, o.ship_by or far, o.pk))
-    groups: list[tuple[int | None, list[_OrderRow], list[_Task]]] = []
+    groups: list[tuple[int | None, list[OrderRow], list[_Task]]] = []
     if method == PickMethod.DISCRETE:
         groups = [(None, [o], by_order[o.pk]) for o in urgent]
     elif method == PickMethod.CLUSTER:

@@ -121,13 +121,6 @@ def _check_key(user: User, key: str) -> None:
         raise DomainError("An idempotency key needs a signed-in user.", code="invalid")
 
 
-def _conflict(key: str, record: IdempotencyRecord) -> IdempotencyConflict:
-    return IdempotencyConflict(
-        f"Idempotency key “{key}” was already used for a different request "
-        f"({record.scope}). Use a new key for a new request."
-    )
-
-
 def run_once(
     *,
     user: User,
@@ -136,14 +129,32 @@ def run_once(
     payload: dict[str, Any],
     action: Callable[[], T],
     result: Codec[T],
+    holds_transaction: bool = True,
 ) -> T:
-    """Runs `action` once per (user, key) inside one transaction: stores its dumped result and,
-    for a repeat with the same scope and payload, returns the loaded result without running
-    anything. No key: just runs. Use `@idempotent` on the service instead of calling this."""
+    """Runs `action` once per (user, key): stores its dumped result and, for a repeat with the
+    same scope and payload, returns the loaded result without running anything; a repeat with
+    another payload is refused (IdempotencyConflict). No key: just runs. Use `@idempotent` on
+    the service instead of calling this.
+
+    Inside one transaction (the default) the key's row is inserted first, so a concurrent repeat
+    waits on its unique index. An action that calls out of the building must hold no transaction
+    over the call (`holds_transaction=False`): its result is recorded after it ran, and two
+    concurrent first requests both run, so its own state checks must refuse the second."""
     if not key:
         return action()
     _check_key(user, key)
     fingerprint = fingerprint_of(scope, payload)
+    if not holds_transaction:
+        record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
+        if record is not None:
+            return _replay(key, record, fingerprint, result)
+        value = action()
+        IdempotencyRecord.objects.get_or_create(
+            user_id=user.pk,
+            key=key,
+            defaults={"scope": scope, "fingerprint": fingerprint, "result": result.dump(value)},
+        )
+        return value
     with transaction.atomic():
         table = IdempotencyRecord._meta.db_table
         with connection.cursor() as cursor:
@@ -156,43 +167,20 @@ def run_once(
             inserted = cursor.fetchone()
         if inserted is None:
             record = IdempotencyRecord.objects.get(user_id=user.pk, key=key)
-            if record.fingerprint != fingerprint:
-                raise _conflict(key, record)
-            return result.load(record.result)
+            return _replay(key, record, fingerprint, result)
         value = action()
         IdempotencyRecord.objects.filter(pk=inserted[0]).update(result=result.dump(value))
         return value
 
 
-def run_once_outside(
-    *,
-    user: User,
-    key: str | None,
-    scope: str,
-    payload: dict[str, Any],
-    action: Callable[[], T],
-    result: Codec[T],
-) -> T:
-    """For an action that calls out of the building and so must hold no transaction over the
-    call: a stored result is replayed; otherwise the action runs and its result is recorded
-    afterwards. Two concurrent first requests both run: the action's own state checks (a label
-    voided twice, a day manifested twice) must refuse the second."""
-    if not key:
-        return action()
-    _check_key(user, key)
-    fingerprint = fingerprint_of(scope, payload)
-    record = IdempotencyRecord.objects.filter(user_id=user.pk, key=key).first()
-    if record is not None:
-        if record.fingerprint != fingerprint:
-            raise _conflict(key, record)
-        return result.load(record.result)
-    value = action()
-    IdempotencyRecord.objects.get_or_create(
-        user_id=user.pk,
-        key=key,
-        defaults={"scope": scope, "fingerprint": fingerprint, "result": result.dump(value)},
-    )
-    return value
+def _replay(key: str, record: IdempotencyRecord, fingerprint: str, result: Codec[T]) -> T:
+    """The first result for a repeat of the same request; a conflict for another request."""
+    if record.fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            f"Idempotency key “{key}” was already used for a different request "
+            f"({record.scope}). Use a new key for a new request."
+        )
+    return result.load(record.result)
 
 
 def idempotent(
@@ -207,7 +195,6 @@ def idempotent(
     arguments `user` (or the one `actor` names: who acts) and `idempotency_key`; the payload that
     a repeat must match is every other argument (rows by primary key), or `payload(**arguments)`
     when the service names it."""
-    runner = run_once if holds_transaction else run_once_outside
 
     def decorate(fn: Callable[P, T]) -> Callable[P, T]:
         signature = inspect.signature(fn)
@@ -226,13 +213,14 @@ def idempotent(
                 return fn(*args, **kwargs)
             others = {name: value for name, value in arguments.items() if name != actor}
             body = payload(**others) if payload else jsonable(others)
-            return runner(
+            return run_once(
                 user=user,
                 key=key,
                 scope=scope,
                 payload=body,
                 action=lambda: fn(*args, **kwargs),
                 result=result,
+                holds_transaction=holds_transaction,
             )
 
         wrapper.idempotency_scope = scope  # type: ignore[attr-defined]
