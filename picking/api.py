@@ -220,9 +220,7 @@ def create_wave_route(request: HttpRequest, payload: WaveIn) -> Any:
     user = user_of(request)
     require(user, "picking.manage_waves")
     refs = References(user)
-    warehouse = refs.warehouse(payload.warehouse)
-    refs.check()
-    assert warehouse is not None
+    warehouse = refs.only_warehouse(payload.warehouse)
     ids = _wave_orders(refs, user, warehouse, payload)
     refs.check()
     filters = selectors.clean_wave_filters(payload.filters.model_dump()) if payload.filters else {}

@@ -12,6 +12,7 @@ from pydantic import model_validator
 
 from inventory.models import InventoryStatus
 from receiving.models import AsnStatus, PutawayStatus
+from receiving.selectors import DiscrepancyRow
 from wms.schemas import Input
 from wms.validation import Code, Id, Quantity, Scan, Text
 
@@ -164,18 +165,6 @@ class ReceiptOut(Schema):
 # --- Close-out --------------------------------------------------------------------------------
 
 
-class DiscrepancyLineOut(Schema):
-    line_id: int | None
-    sku: str
-    lot_number: str
-    expected: int
-    received: int
-    damaged: int
-    short: int
-    over: int
-    unexpected: bool
-
-
 class DiscrepancyOut(Schema):
     """A closed ASN's report, read from the numbers stored on it at close-out."""
 
@@ -183,15 +172,15 @@ class DiscrepancyOut(Schema):
     reference: str
     status: AsnStatus
     closed_at: datetime.datetime | None
-    lines: list[DiscrepancyLineOut]
+    lines: list[DiscrepancyRow]
 
     @staticmethod
     def resolve_asn_id(obj: Any) -> int:
         return int(obj.pk)
 
     @staticmethod
-    def resolve_lines(obj: Any) -> list[Any]:
-        return list(obj.discrepancy)
+    def resolve_lines(obj: Any) -> list[DiscrepancyRow]:
+        return [DiscrepancyRow(**line) for line in obj.discrepancy]
 
 
 # --- Labels -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from inventory.gs1 import is_valid_sscc, sscc_element_string, sscc_text
+from picking.services.orders import ShipTo
 from wms.pdf import document_fonts
 
 DEFAULT_RETURNS_NOTE = (
@@ -34,23 +35,6 @@ CARTON_LABEL_SIZE = (4 * inch, 6 * inch)
 # GS1 logistic label: X-dimension about 0.495 mm, bars at least 31.75 mm tall.
 SSCC_BAR_WIDTH = 0.0195 * inch
 SSCC_BAR_HEIGHT = 32 * mm
-
-
-@dataclass(frozen=True)
-class ShipTo:
-    name: str
-    street1: str
-    city: str
-    postal_code: str
-    country: str
-    company: str = ""
-    street2: str = ""
-    state: str = ""
-
-    def lines(self) -> list[str]:
-        place = " ".join(part for part in (self.city, self.state, self.postal_code) if part)
-        lines = [self.name, self.company, self.street1, self.street2, place, self.country]
-        return [line for line in lines if line]
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,7 @@ def list_zones(request: HttpRequest, filters: Query[ZoneQuery]) -> Any:
 def create_zone(
     request: HttpRequest, payload: ZoneIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    refs = References(staff_user(request, CHANGE))
-    warehouse = refs.warehouse(payload.warehouse)
-    refs.check()
-    assert warehouse is not None
+    warehouse = References(staff_user(request, CHANGE)).only_warehouse(payload.warehouse)
     return create_once(
         request,
         key=idempotency_key,

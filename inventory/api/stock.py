@@ -135,10 +135,9 @@ def list_lpns(request: HttpRequest, filters: Query[LpnQuery]) -> Any:
 @router.post("/lpns", response={201: LpnOut}, summary="Create a license plate")
 def create_lpn(request: HttpRequest, payload: LpnIn, idempotency_key: IdempotencyKey = None) -> Any:
     """Creates an empty LPN at no location: the ledger places it when stock moves into it."""
-    refs = References(staff_user(request, "inventory.change_master_data"))
-    warehouse = refs.warehouse(payload.warehouse)
-    refs.check()
-    assert warehouse is not None
+    warehouse = References(staff_user(request, "inventory.change_master_data")).only_warehouse(
+        payload.warehouse
+    )
     return create_once(
         request,
         key=idempotency_key,

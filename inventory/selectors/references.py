@@ -40,6 +40,13 @@ class References:
         if self.errors:
             raise ValidationError(self.errors)
 
+    def only_warehouse(self, code: str) -> Warehouse:
+        """The warehouse a body names when it is the only reference: found, or 422 at once."""
+        warehouse = self.warehouse(code)
+        self.check()
+        assert warehouse is not None
+        return warehouse
+
     def warehouse(self, code: str, field: str = "warehouse") -> Warehouse | None:
         warehouse = find_warehouse_by_code(self.user, code)
         if warehouse is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import F
@@ -87,19 +87,8 @@ def reserve(
         reference_type=reference_type,
         reference_id=str(reference_id),
     )
-    emit(
-        "stock.reserved",
-        client_id=balance.client_id,
-        warehouse_id=balance.warehouse_id,
-        payload={
-            "reservation_id": reservation.pk,
-            "balance_id": balance.pk,
-            "product_id": balance.product_id,
-            "location": location.code,
-            "quantity": quantity,
-            "reference": {"type": reference_type, "id": str(reference_id)},
-        },
-        user=user,
+    _emit_reservation(
+        "stock.reserved", reservation, balance, quantity, user, location=location.code
     )
     return reservation
 
@@ -140,20 +129,33 @@ def release(
         allocated=F("allocated") - quantity, updated_at=timezone.now()
     )
     _reduce(reservation, quantity, ReservationStatus.RELEASED)
+    _emit_reservation("stock.released", reservation, balance, quantity, user)
+    return reservation
+
+
+def _emit_reservation(
+    event_type: str,
+    reservation: Reservation,
+    balance: Balance,
+    quantity: int,
+    user: User | None,
+    **extra: Any,
+) -> None:
+    """The event of a reservation made or given back: which balance, how many, for what."""
     emit(
-        "stock.released",
+        event_type,
         client_id=balance.client_id,
         warehouse_id=balance.warehouse_id,
         payload={
             "reservation_id": reservation.pk,
             "balance_id": balance.pk,
             "product_id": balance.product_id,
+            **extra,
             "quantity": quantity,
             "reference": {"type": reservation.reference_type, "id": reservation.reference_id},
         },
         user=user,
     )
-    return reservation
 
 
 @idempotent("stock.consume", result=MOVE)

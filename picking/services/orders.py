@@ -51,6 +51,12 @@ class ShipTo:
     phone: str = ""
     email: str = ""
 
+    def lines(self) -> list[str]:
+        """The address as it prints on a slip or label, blank parts left out."""
+        place = " ".join(part for part in (self.city, self.state, self.postal_code) if part)
+        lines = [self.name, self.company, self.street1, self.street2, place, self.country]
+        return [line for line in lines if line]
+
 
 @dataclass(frozen=True)
 class OrderLineSpec:

@@ -149,10 +149,7 @@ def create_manifest_route(
     """The EasyPost scan form of one carrier's shipments bought that day at one warehouse and
     not yet on a manifest. None waiting is 409 shipment_refused, nothing written."""
     user = staff_user(request, MANAGE)
-    refs = References(user)
-    warehouse = refs.warehouse(payload.warehouse)
-    refs.check()
-    assert warehouse is not None
+    warehouse = References(user).only_warehouse(payload.warehouse)
     manifest = dispatch.create_manifest(
         warehouse=warehouse,
         carrier_name=payload.carrier,

@@ -8,12 +8,12 @@ from collections import defaultdict
 from django.utils import timezone
 
 from picking.models import Order
+from picking.services.orders import ShipTo
 from shipping.documents import (
     DEFAULT_RETURNS_NOTE,
     CartonContent,
     CartonLabel,
     PackingSlip,
-    ShipTo,
     SlipLine,
     render_carton_label_pdf,
     render_packing_slip_pdf,

@@ -503,16 +503,22 @@ def void_label(*, shipment: Shipment, user: User, idempotency_key: str | None = 
         raise
     with transaction.atomic():
         locked = _lock(shipment.pk)
-        locked.refund_status = refund_status
-        locked.save(update_fields=["refund_status"])
-        transition(
-            locked,
-            ShipmentStatus.VOIDED,
-            user,
-            tracking_code=locked.tracking_code,
-            refund_status=refund_status,
-        )
+        _record_void(locked, user, refund_status)
     return locked
+
+
+def _record_void(locked: Shipment, user: User | None, refund_status: str, **payload: Any) -> None:
+    """The refund EasyPost accepted, on a locked shipment: voided (`shipment.voided`)."""
+    locked.refund_status = refund_status
+    locked.save(update_fields=["refund_status"])
+    transition(
+        locked,
+        ShipmentStatus.VOIDED,
+        user,
+        tracking_code=locked.tracking_code,
+        refund_status=refund_status,
+        **payload,
+    )
 
 
 # --- Reconciliation: what EasyPost has, for shipments left between two states ------------------
@@ -617,16 +623,7 @@ def _reconcile_refund(shipment_id: int, easypost_id: str, user: User | None) -> 
         if waiting_for(locked) != Waiting.REFUND:
             return _reconciled(shipment_id, "unchanged", "The void was settled meanwhile.")
         if at_easypost in REFUNDED:
-            locked.refund_status = at_easypost
-            locked.save(update_fields=["refund_status"])
-            transition(
-                locked,
-                ShipmentStatus.VOIDED,
-                user,
-                tracking_code=locked.tracking_code,
-                refund_status=at_easypost,
-                reconciled=True,
-            )
+            _record_void(locked, user, at_easypost, reconciled=True)
             return _reconciled(
                 shipment_id,
                 "voided",
