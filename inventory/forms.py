@@ -176,6 +176,7 @@ class LocationForm(forms.ModelForm):
             "code",
             "barcode",
             "kind",
+            "storage_type",
             "pick_sequence",
             "max_units",
             "max_volume_cm3",

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from inventory.models import LocationKind
+from inventory.models import LocationKind, StorageType
 from inventory.schemas.base import Input, Patch, StrictInt
 
 # --- Clients and warehouses -------------------------------------------------------------------
@@ -106,6 +106,7 @@ class LocationOut(Schema):
     code: str
     barcode: str
     kind: LocationKind
+    storage_type: StorageType
     is_virtual: bool
     is_pickable: bool
     is_blocked: bool
@@ -152,6 +153,9 @@ class LocationIn(Input):
     code: str = Field(min_length=1, max_length=32)
     barcode: str = Field("", max_length=64, description="Defaults to the code.")
     kind: LocationKind = LocationKind.STORAGE
+    storage_type: StorageType = Field(
+        StorageType.BIN, description="Storage space as rate cards price it per location-day."
+    )
     pick_sequence: StrictInt = Field(0, ge=0)
     max_units: StrictInt | None = Field(None, ge=1)
     max_volume_cm3: StrictInt | None = Field(None, ge=1)
@@ -177,6 +181,7 @@ class LocationPatch(Patch):
     code: str | None = Field(None, min_length=1, max_length=32)
     barcode: str | None = Field(None, min_length=1, max_length=64)
     kind: LocationKind | None = Field(None)
+    storage_type: StorageType | None = Field(None)
     pick_sequence: StrictInt | None = Field(None, ge=0)
     max_units: StrictInt | None = Field(None, ge=1)
     max_volume_cm3: StrictInt | None = Field(None, ge=1)
