@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from billing import documents
 from billing.models import (
     BillingPeriod,
     BillingSettings,
@@ -288,3 +290,80 @@ def credited_by_line(invoice: Invoice) -> dict[int, Decimal]:
         .annotate(credited=Sum("credits__amount"))
     )
     return {r["pk"]: r["credited"] for r in rows}
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def invoice_document(invoice: Invoice) -> documents.InvoiceDocument:
+    """The invoice as the PDF prints it: a finalised one with the seller and client frozen on it,
+    a draft with the settings as they are now."""
+    settings = billing_settings()
+    summary = invoice_summary(invoice)
+    labels = dict(RuleKind.choices)
+    sections = []
+    for kind, _ in RuleKind.choices:
+        rows = [r for r in summary if r.kind == kind]
+        if not rows:
+            continue
+        sections.append(
+            documents.KindSection(
+                title=str(labels[kind]),
+                lines=[
+                    documents.SummaryLine(
+                        description=r.description,
+                        quantity=r.quantity,
+                        unit=r.unit,
+                        unit_price=r.unit_price,
+                        amount=r.amount,
+                    )
+                    for r in rows
+                ],
+                subtotal=sum((r.amount for r in rows), ZERO),
+            )
+        )
+    final = invoice.is_final
+    return documents.InvoiceDocument(
+        number=invoice.number_text if final else "",
+        seller_name=invoice.seller_name if final else settings.company_name,
+        seller_address=invoice.seller_address if final else settings.company_address,
+        client_name=invoice.client_name or invoice.client.name,
+        period_start=invoice.period.start_date,
+        period_end=invoice.period.end_date,
+        currency=invoice.currency,
+        sections=sections,
+        subtotal=invoice.subtotal,
+        total=invoice.total,
+        tax_label=invoice.tax_label,
+        tax_rate_percent=invoice.tax_rate_percent,
+        tax_amount=invoice.tax_amount,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        line_count=sum(r.lines for r in summary),
+        credit_notes=[(c.number_text, c.total) for c in invoice.credit_notes.order_by("number")],
+    )
+
+
+def invoice_csv_lines(invoice: Invoice) -> Iterator[documents.CsvLine]:
+    """Every line of the invoice with its source, read in chunks (an invoice may have many)."""
+    rows = invoice_lines(invoice).values_list(
+        "pk",
+        "activity_date",
+        "kind",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "amount",
+        "event_id",
+        "event_type",
+        "order_reference",
+        "asn_reference",
+        "carton_sscc",
+        "tracking_code",
+        "sku",
+        "snapshot_id",
+        "note",
+    )
+    for row in rows.iterator(chunk_size=2000):
+        yield documents.CsvLine(*row)

@@ -60,6 +60,7 @@ urlpatterns = [
     # /shipping/shipments/… and /shipping/manifests/…
     path("shipping/", include("shipping.urls_shipments")),
     path("webhooks/", include("shipping.urls_webhooks")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

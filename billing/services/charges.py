@@ -154,7 +154,7 @@ def rerate_unrated(*, user: User, entries: Sequence[UnratedActivity]) -> RatingR
     an event still without a price comes back with today's reason. One transaction."""
     with transaction.atomic():
         locked = list(
-            UnratedActivity.objects.select_for_update()
+            UnratedActivity.objects.select_for_update(of=("self",))
             .select_related("period")
             .filter(pk__in=[e.pk for e in entries], status=UnratedStatus.OPEN)
             .order_by("pk")
