@@ -131,6 +131,7 @@ def _rate_next_batch(size: int) -> RatingResult:
 def _rate_batch(cursor: Any, period: BillingPeriod | None) -> RatingResult:
     """Rates what billing_batch holds: the context per (client, day), the card-rated events'
     facts, then the charging and the crediting statements."""
+    cursor.execute(sql.SKIP_RATED, {"billable": list(rules.BILLABLE_EVENTS)})
     cursor.execute(sql.PUTAWAY_CLIENTS, {"reference_type": rules.PUTAWAY_REFERENCE_TYPE})
     cursor.execute(sql.CLIENT_DAYS, {"billable": list(rules.BILLABLE_EVENTS)})
     pairs: list[tuple[int, dt.date]] = cursor.fetchall()
@@ -155,9 +156,24 @@ def _rate_batch(cursor: Any, period: BillingPeriod | None) -> RatingResult:
         },
     )
     lines, unrated = cursor.fetchone()
-    cursor.execute(sql.VOID, {"now": now})
-    credits, unrated_voids = cursor.fetchone()
+    credits, unrated_voids = _credit_voids(cursor, now)
     return RatingResult(lines=lines + credits, unrated=unrated + unrated_voids)
+
+
+def _credit_voids(cursor: Any, now: dt.datetime) -> tuple[int, int]:
+    """Credits the batch's voided labels, a round per void of one shipment (usually one)."""
+    cursor.execute(sql.FILL_VOIDS)
+    if not cursor.rowcount:
+        return 0, 0
+    credits = 0
+    while True:
+        cursor.execute(sql.VOID_ROUND, {"now": now})
+        credited, matched = cursor.fetchone()
+        credits += credited
+        if not matched:
+            break
+    cursor.execute(sql.VOID_UNRATED, {"now": now})
+    return credits, cursor.rowcount
 
 
 def _fill_context(

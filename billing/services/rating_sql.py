@@ -36,7 +36,12 @@ CREATE TEMP TABLE IF NOT EXISTS billing_ev (
     unmeasured text, order_reference text, asn_reference text, carton_sscc text,
     tracking_code text, sku text, shipment_id bigint, blocker text, blocker_text text
 ) ON COMMIT DROP;
-TRUNCATE billing_batch, billing_ctx, billing_rule, billing_ev;
+CREATE TEMP TABLE IF NOT EXISTS billing_void (
+    event_id bigint PRIMARY KEY, client_id bigint, day date NOT NULL, period_id bigint,
+    shipment_id bigint, done boolean NOT NULL DEFAULT FALSE,
+    credited boolean NOT NULL DEFAULT FALSE
+) ON COMMIT DROP;
+TRUNCATE billing_batch, billing_ctx, billing_rule, billing_ev, billing_void;
 -- A batch's statements join tens of thousands of rows once: JIT compiling costs more than it
 -- saves, and the intermediate results should stay in memory.
 SET LOCAL jit = off;
@@ -84,6 +89,17 @@ SELECT count(*), count(*) FILTER (WHERE type = ANY(%(billable)s)),
        (SELECT txid FROM billing_batch ORDER BY txid DESC, event_id DESC LIMIT 1),
        (SELECT event_id FROM billing_batch ORDER BY txid DESC, event_id DESC LIMIT 1)
   FROM billing_batch
+"""
+
+# Events that already have their outcome (lines, or an entry in the queue) are never rated
+# again, whatever the checkpoint says: exactly once rests on the data, not on the checkpoint.
+# (Re-rating removes an event's lines and open entry first.)
+SKIP_RATED = """
+DELETE FROM billing_batch b
+ WHERE b.type = ANY(%(billable)s)
+   AND (EXISTS (SELECT 1 FROM billing_chargeline c WHERE c.event_id = b.event_id)
+        OR EXISTS (SELECT 1 FROM billing_unratedactivity u
+                    WHERE u.event_id = b.event_id AND NOT (u.status = 'resolved')))
 """
 
 # A putaway of a whole LPN names no client on its event; its moves do. One client: that one.
@@ -336,7 +352,6 @@ bare AS MATERIALIZED (
         ON k.event_type = b.type
       LEFT JOIN billing_ctx x ON x.client_id = b.client_id AND x.day = b.day
       LEFT JOIN billing_ev v ON v.event_id = b.event_id
-     WHERE NOT EXISTS (SELECT 1 FROM billing_chargeline c WHERE c.event_id = b.event_id)
 ),
 applicable AS (
     SELECT u.event_id FROM bare u
@@ -386,29 +401,36 @@ SELECT (SELECT count(*) FROM charged), (SELECT count(*) FROM unrated)
 )
 
 # A voided label is credited: the latest charged and not yet credited label purchase of the
-# shipment before the void gets a negative copy of each of its lines (same rule, price and
-# references), dated and perioded by the void. No such charge: the void waits, unrated.
-VOID = (
+# shipment (same client) before the void gets a negative copy of each of its lines (same rule,
+# price and references), dated and perioded by the void. No such charge: the void waits,
+# unrated. Voids are matched in rounds, the earliest waiting void of each shipment per round,
+# so two voids of one shipment in a batch never credit the same label.
+FILL_VOIDS = """
+INSERT INTO billing_void (event_id, client_id, day, period_id, shipment_id)
+SELECT b.event_id, b.client_id, b.day, x.period_id, (e.payload->>'shipment_id')::bigint
+  FROM billing_batch b
+  JOIN inventory_event e ON e.id = b.event_id
+  LEFT JOIN billing_ctx x ON x.client_id = b.client_id AND x.day = b.day
+ WHERE b.type = 'shipment.voided'
+"""
+
+VOID_ROUND = (
     """
 WITH v AS (
-    SELECT b.event_id, b.client_id, b.day, x.period_id,
-           (e.payload->>'shipment_id')::bigint AS shipment_id
-      FROM billing_batch b
-      JOIN inventory_event e ON e.id = b.event_id
-      LEFT JOIN billing_ctx x ON x.client_id = b.client_id AND x.day = b.day
-     WHERE b.type = 'shipment.voided'
+    SELECT DISTINCT ON (shipment_id) * FROM billing_void
+     WHERE NOT done AND client_id IS NOT NULL AND shipment_id IS NOT NULL
+     ORDER BY shipment_id, event_id
 ),
 label AS (
     SELECT v.event_id AS void_id, l.event_id AS label_event_id
       FROM v
      CROSS JOIN LATERAL (
          SELECT l.event_id FROM billing_chargeline l
-          WHERE l.shipment_id = v.shipment_id AND l.event_type = 'shipment.label_purchased'
-            AND l.event_id < v.event_id
+          WHERE l.shipment_id = v.shipment_id AND l.client_id = v.client_id
+            AND l.event_type = 'shipment.label_purchased' AND l.event_id < v.event_id
             AND NOT EXISTS (SELECT 1 FROM billing_chargeline c
                              WHERE c.credits_event_id = l.event_id)
           ORDER BY l.event_id DESC LIMIT 1) l
-     WHERE v.client_id IS NOT NULL
 ),
 credited AS (
     INSERT INTO billing_chargeline ("""
@@ -425,20 +447,26 @@ credited AS (
     ON CONFLICT (event_id, rule_id, sub_key) WHERE event_id IS NOT NULL DO NOTHING
     RETURNING 1
 ),
-unrated AS (
-    INSERT INTO billing_unratedactivity (event_id, event_type, kind, client_id, period_id,
-        activity_date, reason_code, reason, status, resolution_note, created_at)
-    SELECT v.event_id, 'shipment.voided', 'shipping', v.client_id, v.period_id, v.day,
-           CASE WHEN v.client_id IS NULL THEN 'no_client' ELSE 'nothing_to_credit' END,
-           CASE WHEN v.client_id IS NULL THEN 'The void names no client.'
-                ELSE format('No charged label of shipment %%s to credit (is its purchase '
-                            'unrated or non-billable?).', v.shipment_id) END,
-           'open', '', %(now)s
-      FROM v
-     WHERE NOT EXISTS (SELECT 1 FROM label WHERE label.void_id = v.event_id)
-    ON CONFLICT (event_id) WHERE NOT (status = 'resolved') DO NOTHING
+marked AS (
+    UPDATE billing_void w SET done = TRUE,
+           credited = EXISTS (SELECT 1 FROM label WHERE label.void_id = w.event_id)
+     WHERE w.event_id IN (SELECT event_id FROM v)
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM credited), (SELECT count(*) FROM unrated)
+SELECT (SELECT count(*) FROM credited), (SELECT count(*) FROM marked)
 """
 )
+
+VOID_UNRATED = """
+INSERT INTO billing_unratedactivity (event_id, event_type, kind, client_id, period_id,
+    activity_date, reason_code, reason, status, resolution_note, created_at)
+SELECT w.event_id, 'shipment.voided', 'shipping', w.client_id, w.period_id, w.day,
+       CASE WHEN w.client_id IS NULL THEN 'no_client' ELSE 'nothing_to_credit' END,
+       CASE WHEN w.client_id IS NULL THEN 'The void names no client.'
+            ELSE format('No charged label of shipment %%s to credit (is its purchase unrated '
+                        'or non-billable?).', w.shipment_id) END,
+       'open', '', %(now)s
+  FROM billing_void w
+ WHERE NOT w.credited
+ON CONFLICT (event_id) WHERE NOT (status = 'resolved') DO NOTHING
+"""

@@ -433,3 +433,21 @@ def test_activity_the_card_charges_another_way_is_neither_charged_nor_waiting(
     assert result.events_read >= 2 and result.billable == 1
     assert lines_of(scan) == [] and unrated_of(scan) == []
     assert lines_of(adjusted) == [] and unrated_of(adjusted) == []
+
+
+def test_two_voids_of_one_label_in_one_batch_credit_it_once_the_first(
+    wh, acme_outdoor, card_for, write_event
+):
+    card_for(acme_outdoor, [rule("shipping", "label", markup_flat=D("1"))])
+    bought = write_event(
+        "shipment.label_purchased", label(9, "5.00"), client=acme_outdoor, at=local(DAY)
+    )
+    first = write_event("shipment.voided", {"shipment_id": 9}, client=acme_outdoor, at=local(DAY))
+    second = write_event("shipment.voided", {"shipment_id": 9}, client=acme_outdoor, at=local(DAY))
+
+    rate_pending()
+
+    assert [l.amount for l in lines_of(bought)] == [D("6.00")]
+    assert [(l.amount, l.credits_event_id) for l in lines_of(first)] == [(D("-6.00"), bought.pk)]
+    assert lines_of(second) == []
+    assert [u.reason_code for u in unrated_of(second)] == ["nothing_to_credit"]
