@@ -2,7 +2,7 @@
 
 Pure rendering from the plain dataclasses below (billing.selectors.invoice_document builds them
 from the database), never from ORM rows. Names print in DejaVu Sans when installed (Debian's
-fonts-dejavu-core), so a client called Ł, Ж or 中 comes out as letters; without it Helvetica
+fonts-dejavu-core), so a client called Łódź or Жук comes out in letters; without it Helvetica
 prints Latin-1 only."""
 
 from __future__ import annotations

@@ -82,9 +82,9 @@ def test_closing_makes_a_draft_of_every_line_with_tax(march, manager):
 
 
 def test_a_period_that_has_not_ended_everywhere_cannot_close(march, manager):
-    with mock.patch("billing.services.invoices.billing_today", return_value=dt.date(2026, 3, 31)):
-        with pytest.raises(PeriodRefused) as refused:
-            close_period(user=manager, period=march)
+    today = mock.patch("billing.services.invoices.billing_today", return_value=dt.date(2026, 3, 31))
+    with today, pytest.raises(PeriodRefused) as refused:
+        close_period(user=manager, period=march)
     assert refused.value.message == (
         "The period 2026-03-01 to 2026-03-31 has not ended everywhere yet; close it from "
         "2026-04-01 on."

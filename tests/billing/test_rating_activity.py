@@ -17,7 +17,7 @@ DAY = dt.date(2026, 3, 10)
 
 def amounts(event: Any) -> list[tuple[str, D, D, D]]:
     """(basis, quantity, unit price, amount) of the event's lines, in rule order."""
-    return [(l.basis, l.quantity, l.unit_price, l.amount) for l in lines_of(event)]
+    return [(line.basis, line.quantity, line.unit_price, line.amount) for line in lines_of(event)]
 
 
 def receipt(
@@ -75,7 +75,7 @@ def test_receiving_per_asn_line_unit_and_case(wh, acme_outdoor, card_for, write_
         ("per_unit_received", D("36"), D("0.035"), D("1.26")),
         ("per_case_received", D("3"), D("0.4"), D("1.20")),
     ]
-    assert [l.asn_reference for l in lines_of(closed)] == ["ASN-1", "ASN-1"]
+    assert [line.asn_reference for line in lines_of(closed)] == ["ASN-1", "ASN-1"]
     assert counts() == (6, 0)
 
 
@@ -114,7 +114,7 @@ def test_per_pallet_charges_the_first_receipt_onto_an_empty_pallet(
     rate_pending()
 
     received = list(Event.objects.filter(type="stock.received").order_by("pk"))
-    assert [[l.basis for l in lines_of(e)] for e in received] == [
+    assert [[line.basis for line in lines_of(e)] for e in received] == [
         ["per_pallet_received", "per_unit_received"],
         ["per_unit_received"],
         ["per_pallet_received", "per_unit_received"],
@@ -179,12 +179,12 @@ def test_picking_first_unit_additional_lines_and_ranges(wh, acme_outdoor, card_f
         ("pick_unit_range", D("9"), D("0.25"), D("2.25")),
         ("pick_unit_range", D("4"), D("0.15"), D("0.60")),
     ]
-    assert sum(l.amount for l in lines_of(fourteen)) == D("8.50")
+    assert sum(line.amount for line in lines_of(fourteen)) == D("8.50")
     # One unit: no additional unit, no unit in either range.
     assert [b for b, *_ in amounts(one)] == ["pick_per_order", "pick_per_line", "pick_first_unit"]
     # Ten units: 9 in the first range, none above 10.
     assert amounts(ten)[-1] == ("pick_unit_range", D("9"), D("0.25"), D("2.25"))
-    assert [l.order_reference for l in lines_of(one)] == ["ORD-1"] * 3
+    assert [line.order_reference for line in lines_of(one)] == ["ORD-1"] * 3
 
 
 def test_packing_orders_cartons_materials_and_boxes_at_cost_plus(
@@ -228,7 +228,7 @@ def test_packing_orders_cartons_materials_and_boxes_at_cost_plus(
             "box_cost": None,
             "box_currency": None,
             "materials": [],
-        },  # fmt: skip
+        },
         client=acme_outdoor,
         at=local(DAY),
     )
@@ -249,11 +249,11 @@ def test_packing_orders_cartons_materials_and_boxes_at_cost_plus(
         ("materials", D("1"), D("0.115"), D("0.12")),
         ("boxes", D("1"), D("0.985"), D("0.99")),
     ]
-    assert [l.description for l in lines_of(carton)][1:3] == [
+    assert [line.description for line in lines_of(carton)][1:3] == [
         "Packaging materials at cost plus markup: FILL",
         "Packaging materials at cost plus markup: TAPE",
     ]
-    assert {l.carton_sscc for l in lines_of(carton)} == {"006141410000000017"}
+    assert {line.carton_sscc for line in lines_of(carton)} == {"006141410000000017"}
     # Its own box and no materials: the carton fee only.
     assert amounts(own_box) == [("pack_per_carton", D("1"), D("0.5"), D("0.50"))]
     assert amounts(order) == [("pack_per_order", D("1"), D("0.75"), D("0.75"))]
@@ -361,8 +361,10 @@ def test_the_version_in_effect_on_the_day_prices_it_and_a_later_one_on_the_same_
         "asn.closed", {"reference": "B"}, client=acme_outdoor, at=local(dt.date(2026, 2, 1))
     )
     rate_pending()
-    assert [l.amount for l in lines_of(before)] == [D("10.00")]
-    assert [(l.amount, l.version_id) for l in lines_of(after)] == [(D("20.00"), february.pk)]
+    assert [line.amount for line in lines_of(before)] == [D("10.00")]
+    assert [(line.amount, line.version_id) for line in lines_of(after)] == [
+        (D("20.00"), february.pk)
+    ]
 
     fixed = card_for(
         acme_outdoor, [rule("receiving", "per_asn", "30")], effective_from=dt.date(2026, 2, 1)
@@ -371,9 +373,9 @@ def test_the_version_in_effect_on_the_day_prices_it_and_a_later_one_on_the_same_
         "asn.closed", {"reference": "C"}, client=acme_outdoor, at=local(dt.date(2026, 2, 2))
     )
     rate_pending()
-    assert [(l.amount, l.version_id) for l in lines_of(later)] == [(D("30.00"), fixed.pk)]
+    assert [(line.amount, line.version_id) for line in lines_of(later)] == [(D("30.00"), fixed.pk)]
     # Lines already written keep the price they were rated at.
-    assert [l.amount for l in lines_of(after)] == [D("20.00")]
+    assert [line.amount for line in lines_of(after)] == [D("20.00")]
 
 
 def test_every_unrated_reason(wh, acme_outdoor, other_client, card_for, write_event):
@@ -447,7 +449,9 @@ def test_two_voids_of_one_label_in_one_batch_credit_it_once_the_first(
 
     rate_pending()
 
-    assert [l.amount for l in lines_of(bought)] == [D("6.00")]
-    assert [(l.amount, l.credits_event_id) for l in lines_of(first)] == [(D("-6.00"), bought.pk)]
+    assert [line.amount for line in lines_of(bought)] == [D("6.00")]
+    assert [(line.amount, line.credits_event_id) for line in lines_of(first)] == [
+        (D("-6.00"), bought.pk)
+    ]
     assert lines_of(second) == []
     assert [u.reason_code for u in unrated_of(second)] == ["nothing_to_credit"]

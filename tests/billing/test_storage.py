@@ -156,7 +156,7 @@ def test_storage_rules_golden(wh, places, acme_outdoor, mug, tent, manager, card
     lines = ChargeLine.objects.filter(kind="storage").order_by("rule__position")
     # 42,000 cm³ = 1.4832 ft³ (42,000 / 28,316.846592) and 0.042 m³; no floor spot is used, so
     # the floor rule counts nothing and writes no line.
-    assert [(l.description, l.quantity, l.unit_price, l.amount) for l in lines] == [
+    assert [(line.description, line.quantity, line.unit_price, line.amount) for line in lines] == [
         ("Per bin-day", D("1"), D("0.5"), D("0.50")),
         ("Per pallet position-day", D("1"), D("1.2"), D("1.20")),
         ("Per pallet-day (LPNs of kind pallet)", D("1"), D("0.45"), D("0.45")),
@@ -164,8 +164,8 @@ def test_storage_rules_golden(wh, places, acme_outdoor, mug, tent, manager, card
         ("Per cubic metre-day", D("0.042"), D("0.7"), D("0.03")),
         ("Per unit-day", D("42"), D("0.002"), D("0.08")),
     ]
-    assert {l.activity_date for l in lines} == {day}
-    assert {l.snapshot_id for l in lines} == {snapshot(wh, acme_outdoor, day).pk}
+    assert {line.activity_date for line in lines} == {day}
+    assert {line.snapshot_id for line in lines} == {snapshot(wh, acme_outdoor, day).pk}
 
 
 def test_volume_rules_wait_for_dimensions_then_charge_them(
@@ -196,7 +196,8 @@ def test_volume_rules_wait_for_dimensions_then_charge_them(
 
     # 10 x 1,000 cm³ + 2 x 100,000 cm³ = 0.21 m³.
     assert [
-        (l.basis, l.quantity, l.amount) for l in ChargeLine.objects.order_by("rule__position")
+        (line.basis, line.quantity, line.amount)
+        for line in ChargeLine.objects.order_by("rule__position")
     ] == [
         ("cubic_metre_day", D("0.21"), D("0.21")),
         ("unit_day", D("12"), D("0.12")),
@@ -250,7 +251,7 @@ def test_half_month_storage_bills_the_1st_and_the_16th_only(
     rate_pending()
 
     lines = ChargeLine.objects.order_by("activity_date")
-    assert [(l.activity_date, l.quantity, l.amount) for l in lines] == [
+    assert [(line.activity_date, line.quantity, line.amount) for line in lines] == [
         (dt.date(2026, 2, 1), D("10"), D("1.50")),
         (dt.date(2026, 2, 16), D("10"), D("1.50")),
     ]
@@ -276,7 +277,9 @@ def test_snapshots_are_rated_again_from_the_snapshot_not_the_ledger_of_today(
 
     rate_events([event_id])
 
-    assert [(l.quantity, l.amount) for l in ChargeLine.objects.all()] == [(D("10"), D("1.00"))]
+    assert [(line.quantity, line.amount) for line in ChargeLine.objects.all()] == [
+        (D("10"), D("1.00"))
+    ]
 
 
 def test_each_client_gets_its_own_night(wh, places, acme_outdoor, other_client, mug, manager):
