@@ -25,6 +25,20 @@ operator_api = api_world.operator_api
 client_api = api_world.client_api
 
 MARCH = dt.date(2026, 3, 2)
+# The billing routes with their methods (the OpenAPI test imports this).
+BILLING_ROUTES = {
+    "/api/v1/rate-cards": {"get", "post"},
+    "/api/v1/rate-cards/{pk}": {"get"},
+    "/api/v1/rate-cards/{pk}/versions": {"post"},
+    "/api/v1/charges": {"get", "post"},
+    "/api/v1/unrated": {"get"},
+    "/api/v1/invoices": {"get"},
+    "/api/v1/invoices/{pk}": {"get"},
+    "/api/v1/invoices/{pk}/finalize": {"post"},
+    "/api/v1/invoices/{pk}/pdf": {"get"},
+    "/api/v1/invoices/{pk}/lines.csv": {"get"},
+    "/api/v1/credit-notes": {"post"},
+}
 
 
 @pytest.fixture
@@ -318,3 +332,11 @@ def test_pdf_and_csv_of_an_invoice(books, client_api):
     assert rows[0].startswith("line_id,date,kind,description,quantity")
     assert len(rows) == 3 and rows[1].split(",")[2:4] == ["receiving", "Per ASN closed"]
     assert D(rows[1].split(",")[7]) == D("25.00")
+
+
+def test_the_openapi_document_lists_the_billing_routes(acme):
+    from django.test import Client as HttpClient
+
+    paths = HttpClient(HTTP_HOST="acme.localhost").get("/api/v1/openapi.json").json()["paths"]
+    listed = {path: set(methods) for path, methods in paths.items() if path in BILLING_ROUTES}
+    assert listed == BILLING_ROUTES
