@@ -101,7 +101,8 @@ SELECT CASE WHEN k < 6 THEN 'stock.received'
             WHEN k < 17 THEN 'carton.packed'
             WHEN k < 19 THEN 'shipment.label_purchased'
             ELSE 'shipment.voided' END,
-       %(first_client)s + (n %% %(clients)s), %(warehouse)s,
+       -- A void is of the label two events before it: the same client's.
+       %(first_client)s + (CASE WHEN k = 19 THEN n - 2 ELSE n END %% %(clients)s), %(warehouse)s,
        CASE WHEN k < 6 THEN jsonb_build_object('sku', 'SKU-' || (n %% 997), 'quantity', 1 + n %% 40,
                 'reference', jsonb_build_object('type', 'asn_line', 'id', n::text),
                 'receipt', jsonb_build_object('uom', CASE WHEN n %% 3 = 0 THEN 'case' ELSE 'each' END,
