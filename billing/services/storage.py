@@ -75,6 +75,11 @@ RETURNING id, client_id, units, volume_cm3, pallets, locations, undimensioned
 """
 
 
+# A warehouse with no night recorded yet (billing switched on over an old ledger) starts at most
+# this many days back, not at its first stock move of years ago.
+FIRST_RUN_DAYS = 62
+
+
 @dataclass
 class StorageResult:
     nights: int = 0
@@ -91,8 +96,9 @@ def end_of_day(day: dt.date, time_zone: str) -> dt.datetime:
 
 def record_storage(*, now: dt.datetime | None = None) -> StorageResult:
     """Records, for every active warehouse, each night after its last recorded one up to its
-    last completed local day (from its first stock move when none is recorded yet). One
-    transaction per night. Safe to run twice at once: a night is recorded once."""
+    last completed local day (from its first stock move, at most FIRST_RUN_DAYS back, when none
+    is recorded yet). One transaction per night. Safe to run twice at once: a night is recorded
+    once."""
     now = now or timezone.now()
     result = StorageResult()
     for warehouse in Warehouse.objects.filter(is_active=True).order_by("pk"):
@@ -116,7 +122,9 @@ def nights_to_record(warehouse: Warehouse, now: dt.datetime) -> list[dt.date]:
         ]
         if started is None:
             return []
-        first = started.astimezone(zone).date()
+        first = max(
+            started.astimezone(zone).date(), last_complete - dt.timedelta(days=FIRST_RUN_DAYS)
+        )
     return [first + dt.timedelta(days=n) for n in range((last_complete - first).days + 1)]
 
 

@@ -292,3 +292,12 @@ def test_each_client_gets_its_own_night(wh, places, acme_outdoor, other_client, 
     # The bin holds both clients' goods: each is counted for it.
     assert rows == {acme_outdoor.pk: (3, {"bin": 1}), other_client.pk: (4, {"bin": 1})}
     assert zoneinfo.ZoneInfo(wh.time_zone).key == "America/New_York"
+
+
+def test_the_first_run_over_an_old_ledger_starts_two_months_back(wh, places, mug, manager):
+    receive(manager, mug, places["bin"], 1, local(dt.date(2024, 1, 10), 12))
+    record_storage(now=local(dt.date(2026, 3, 10), 6))
+    days = list(
+        StorageDay.objects.filter(warehouse=wh).order_by("date").values_list("date", flat=True)
+    )
+    assert (days[0], days[-1], len(days)) == (dt.date(2026, 1, 6), dt.date(2026, 3, 9), 63)
