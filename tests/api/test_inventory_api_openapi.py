@@ -8,8 +8,8 @@ from typing import Any
 from django.test import Client as HttpClient
 
 from tests.api.test_picking_api_orders import PICKING_ROUTES
-from tests.billing.test_billing_api import BILLING_ROUTES
 from tests.api.test_receiving_api_labels import RECEIVING_ROUTES
+from tests.billing.test_billing_api import BILLING_ROUTES
 from tests.shipping.test_box_catalog_api import SHIPPING_ROUTES
 from tests.shipping.test_pack_api import PACK_ROUTES
 from tests.shipping.test_shipments_api import SHIPMENT_ROUTES
