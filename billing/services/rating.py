@@ -50,11 +50,9 @@ def rate_pending(*, batch_size: int = BATCH_SIZE, max_batches: int | None = None
     total = RatingResult()
     while max_batches is None or total.batches < max_batches:
         with transaction.atomic():
-            batch = _rate_next_batch(batch_size)
-        if batch.events_read == 0:
-            break
+            batch, complete = _rate_next_batch(batch_size)
         total.add(batch)
-        if batch.events_read < batch_size:
+        if complete:
             break
     return total
 
@@ -68,7 +66,7 @@ def rate_events(event_ids: Iterable[int], *, period: BillingPeriod | None = None
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.PREPARE)
         cursor.execute(sql.GIVEN_EVENTS, {"ids": ids})
-        read, billable = _batch_size(cursor)[:2]
+        read, billable = _batch_size(cursor, None)[:2]
         result = _rate_batch(cursor, period)
         result.events_read, result.billable = read, billable
         return result
@@ -88,16 +86,21 @@ def _lock_checkpoint(cursor: Any) -> tuple[int, int]:
     return int(txid), int(event_id)
 
 
-def _batch_size(cursor: Any) -> tuple[int, int, int | None, int | None]:
-    cursor.execute(sql.BATCH_END, {"billable": list(rules.BILLABLE_EVENTS)})
-    read, billable, txid, event_id = cursor.fetchone()
-    return int(read), int(billable), txid, event_id
+def _batch_size(cursor: Any, horizon: int | None) -> tuple[int, int, int, int | None, int | None]:
+    """The batch's events, billable events, events below the horizon and the last of those."""
+    cursor.execute(
+        sql.BATCH_END,
+        {"billable": list(rules.BILLABLE_EVENTS), "horizon": horizon if horizon else 2**62},
+    )
+    read, billable, settled, txid, event_id = cursor.fetchone()
+    return int(read), int(billable), int(settled), txid, event_id
 
 
-def _rate_next_batch(size: int) -> RatingResult:
+def _rate_next_batch(size: int) -> tuple[RatingResult, bool]:
+    """Rates the next batch; returns what it did and whether the outbox is read to its end."""
     with connection.cursor() as cursor:
         # The horizon first: every transaction older than it has ended, so no event below it
-        # can still appear. This transaction's own events count too (it sees them).
+        # can still appear. This transaction's own events are read too (it sees them).
         cursor.execute(
             "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
             "pg_current_xact_id_if_assigned()::text"
@@ -115,17 +118,19 @@ def _rate_next_batch(size: int) -> RatingResult:
                 "size": size,
             },
         )
-        read, billable, txid, event_id = _batch_size(cursor)
+        read, billable, settled, txid, event_id = _batch_size(cursor, int(horizon))
         if read == 0:
-            return RatingResult()
+            return RatingResult(), True
         result = _rate_batch(cursor, None) if billable else RatingResult()
         result.events_read, result.billable, result.batches = read, billable, 1
-        cursor.execute(
-            f"UPDATE {RatingCheckpoint._meta.db_table} SET last_txid = %s, "  # noqa: S608
-            "last_event_id = %s, events_read = events_read + %s, updated_at = %s WHERE id = 1",
-            [txid, event_id, read, timezone.now()],
-        )
-        return result
+        if settled:
+            cursor.execute(
+                f"UPDATE {RatingCheckpoint._meta.db_table} SET last_txid = %s, "  # noqa: S608
+                "last_event_id = %s, events_read = events_read + %s, updated_at = %s "
+                "WHERE id = 1",
+                [txid, event_id, settled, timezone.now()],
+            )
+        return result, settled < size
 
 
 def _rate_batch(cursor: Any, period: BillingPeriod | None) -> RatingResult:

@@ -55,19 +55,24 @@ _DAY = """
             ELSE (e.created_at AT TIME ZONE COALESCE(w.time_zone, 'UTC'))::date END"""
 
 # The next batch after the checkpoint, in (transaction id, event id) order, of events whose
-# transactions have all ended (or are this one): no event can later appear behind the batch.
+# transactions have all ended: no event can later appear behind the batch. Plus every event of
+# this very transaction, if it wrote any (it sees them; they are final for it): these never move
+# the checkpoint, since events of transactions older than this one may still commit behind
+# them; read again later, they are skipped as rated (SKIP_RATED).
 NEXT_BATCH = (
     """
 INSERT INTO billing_batch (event_id, txid, type, client_id, day)
 SELECT e.id, e.txid::text::bigint, e.type, e.client_id, """
     + _DAY
     + """
-  FROM inventory_event e
+  FROM ((SELECT * FROM inventory_event
+          WHERE (txid, id) > (%(txid)s::text::xid8, %(event_id)s)
+            AND txid < %(horizon)s::xid8
+          ORDER BY txid, id
+          LIMIT %(size)s)
+        UNION ALL
+        (SELECT * FROM inventory_event WHERE txid = %(own)s::xid8)) e
   LEFT JOIN inventory_warehouse w ON w.id = e.warehouse_id
- WHERE (e.txid, e.id) > (%(txid)s::text::xid8, %(event_id)s)
-   AND (e.txid < %(horizon)s::xid8 OR e.txid = %(own)s::xid8)
- ORDER BY e.txid, e.id
- LIMIT %(size)s
 """
 )
 
@@ -84,10 +89,15 @@ SELECT e.id, e.txid::text::bigint, e.type, e.client_id, """
 """
 )
 
+# The batch's size, its billable events, how many lie below the horizon, and the last of those:
+# the new checkpoint.
 BATCH_END = """
 SELECT count(*), count(*) FILTER (WHERE type = ANY(%(billable)s)),
-       (SELECT txid FROM billing_batch ORDER BY txid DESC, event_id DESC LIMIT 1),
-       (SELECT event_id FROM billing_batch ORDER BY txid DESC, event_id DESC LIMIT 1)
+       count(*) FILTER (WHERE txid < %(horizon)s),
+       (SELECT txid FROM billing_batch WHERE txid < %(horizon)s
+         ORDER BY txid DESC, event_id DESC LIMIT 1),
+       (SELECT event_id FROM billing_batch WHERE txid < %(horizon)s
+         ORDER BY txid DESC, event_id DESC LIMIT 1)
   FROM billing_batch
 """
 

@@ -202,3 +202,43 @@ def test_a_run_from_scratch_writes_nothing_new(committed_tenant: Any) -> None:
 
     assert ChargeLine.objects.count() == lines == 60
     _charged_once()
+
+
+def test_rating_inside_a_transaction_that_wrote_events_never_passes_older_transactions(
+    committed_tenant: Any,
+) -> None:
+    """A transaction that writes events and rates them itself sees its own events; the
+    checkpoint still never moves past an older transaction that commits afterwards."""
+    world = _world()
+    written = threading.Event()
+    release = threading.Event()
+    errors: list[str] = []
+
+    def older_writer() -> None:
+        connection.set_tenant(committed_tenant)
+        try:
+            with transaction.atomic():
+                _closed_asns(world, 1, start=1000)
+                written.set()
+                release.wait(timeout=60)
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=older_writer)
+    writer.start()
+    assert written.wait(timeout=30)
+    with transaction.atomic():
+        _closed_asns(world, 1, start=2000)
+        rate_pending()
+        assert ChargeLine.objects.filter(event__payload__reference="ASN-2000").count() == 2
+    release.set()
+    writer.join(timeout=60)
+
+    _rate_everything()
+
+    assert errors == []
+    assert ChargeLine.objects.filter(event__payload__reference="ASN-1000").count() == 2
+    assert ChargeLine.objects.count() == 4
+    _charged_once()
