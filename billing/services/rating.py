@@ -143,10 +143,10 @@ def _rate_batch(cursor: Any, period: BillingPeriod | None) -> RatingResult:
     versions = _fill_context(cursor, pairs, period)
     _fill_rules(cursor, versions)
     currency = billing_settings().currency
-    cursor.execute(sql.FILL_EVENTS, {"rated_types": sorted(rules.RATED_BY_CARD)})
-    cursor.execute(sql.FILL_STORAGE)
-    cursor.execute(sql.FIRST_ON_PALLET)
-    cursor.execute(sql.BLOCKERS, {"currency": currency})
+    cursor.execute(
+        sql.FILL_EVENTS, {"rated_types": sorted(rules.RATED_BY_CARD), "currency": currency}
+    )
+    cursor.execute(sql.FILL_STORAGE, {})
     cursor.execute(sql.ANALYZE)
     now = timezone.now()
     cursor.execute(

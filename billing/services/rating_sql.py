@@ -151,115 +151,127 @@ SELECT ru.version_id, f.event_type, ru.id, ru.kind, ru.basis, ru.storage_type, r
 """
 
 # The batch's events that a card rates, with the facts the rules count read from the payload
-# once (typed), and the references every line carries (order, ASN, carton, tracking, SKU).
+# once (typed), the references every line carries (order, ASN, carton, tracking, SKU), and
+# what stops an event being charged at all: a cost in another currency than the invoices'.
+# Per pallet: the first receipt onto a pallet LPN that held nothing before it (by the ledger's
+# order), so a pallet scanned in several receipts is charged once; asked only for receipts of
+# cards that charge per pallet.
 FILL_EVENTS = """
 INSERT INTO billing_ev (event_id, type, client_id, day, period_id, version_id, storage_billed,
     quantity, uom, packs, receipt_asn, move_id, lpn, picked_units, picked_lines, lines_received,
     box_cost, box_currency, amount, currency, materials, snapshot_id, order_reference,
-    asn_reference, carton_sscc, tracking_code, sku, shipment_id)
-SELECT b.event_id, b.type, b.client_id, b.day, x.period_id, x.version_id,
-       -- Half-month storage bills what is there on the 1st and the 16th only.
-       x.storage_mode = 'daily' OR extract(day FROM b.day) IN (1, 16),
-       (p->>'quantity')::numeric, p->'receipt'->>'uom', (p->'receipt'->>'packs')::numeric,
-       p->'receipt'->>'asn', (p->>'move_id')::bigint, p->>'lpn', (p->>'picked_units')::numeric,
-       (p->>'picked_lines')::numeric,
-       CASE WHEN b.type = 'asn.closed'
-            THEN (SELECT count(*) FROM jsonb_array_elements(p->'lines') l
-                   WHERE (l->>'received')::int > 0) END,
-       (p->>'box_cost')::numeric, p->>'box_currency', (p->>'amount')::numeric, p->>'currency',
-       CASE WHEN b.type = 'carton.packed' THEN p->'materials' END,
-       CASE WHEN b.type = 'storage.snapshot' THEN (p->>'snapshot_id')::bigint END,
-       LEFT(COALESCE(CASE WHEN b.type IN ('order.picked', 'order.packed') THEN p->>'reference'
-                          WHEN b.type IN ('carton.packed', 'shipment.label_purchased')
-                          THEN p->>'order' END, ''), 64),
-       LEFT(COALESCE(CASE b.type WHEN 'asn.closed' THEN p->>'reference'
-                                 WHEN 'stock.received' THEN p->'receipt'->>'asn' END, ''), 64),
-       LEFT(COALESCE(CASE WHEN b.type = 'carton.packed' THEN p->>'sscc' END, ''), 32),
-       LEFT(COALESCE(CASE WHEN b.type = 'shipment.label_purchased'
-                          THEN p->>'tracking_code' END, ''), 64),
-       LEFT(COALESCE(CASE WHEN b.type = 'stock.received' THEN p->>'sku' END, ''), 64),
-       CASE WHEN b.type = 'shipment.label_purchased' THEN (p->>'shipment_id')::bigint END
-  FROM billing_batch b
-  JOIN billing_ctx x ON x.client_id = b.client_id AND x.day = b.day
-  JOIN LATERAL (SELECT e.payload AS p FROM inventory_event e WHERE e.id = b.event_id) e ON TRUE
- WHERE b.type = ANY(%(rated_types)s) AND x.version_id IS NOT NULL
+    asn_reference, carton_sscc, tracking_code, sku, shipment_id, first_on_pallet, blocker,
+    blocker_text)
+SELECT f.*,
+       CASE WHEN f.type = 'stock.received' AND f.move_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM billing_rule r
+                 WHERE r.version_id = f.version_id AND r.basis = 'per_pallet_received')
+            THEN COALESCE((
+                SELECT lp.kind = 'pallet'
+                       AND COALESCE((SELECT sum(i.quantity) FROM inventory_stockmove i
+                                      WHERE i.to_lpn_id = m.to_lpn_id AND i.id < m.id), 0)
+                         = COALESCE((SELECT sum(o.quantity) FROM inventory_stockmove o
+                                      WHERE o.from_lpn_id = m.to_lpn_id AND o.id < m.id), 0)
+                  FROM inventory_stockmove m JOIN inventory_lpn lp ON lp.id = m.to_lpn_id
+                 WHERE m.id = f.move_id), FALSE)
+            ELSE FALSE END,
+       CASE WHEN foreign_cost THEN 'currency' END,
+       CASE WHEN foreign_cost AND f.type = 'shipment.label_purchased'
+            THEN format('The label cost %%s %%s; invoices are in %%s.', f.amount, f.currency,
+                        %(currency)s)
+            WHEN foreign_cost
+            THEN format('The box or materials were bought in another currency than %%s.',
+                        %(currency)s) END
+  FROM (
+    SELECT b.event_id, b.type, b.client_id, b.day, x.period_id, x.version_id,
+           -- Half-month storage bills what is there on the 1st and the 16th only.
+           x.storage_mode = 'daily' OR extract(day FROM b.day) IN (1, 16) AS storage_billed,
+           (p->>'quantity')::numeric AS quantity, p->'receipt'->>'uom' AS uom,
+           (p->'receipt'->>'packs')::numeric AS packs, p->'receipt'->>'asn' AS receipt_asn,
+           (p->>'move_id')::bigint AS move_id, p->>'lpn' AS lpn,
+           (p->>'picked_units')::numeric AS picked_units,
+           (p->>'picked_lines')::numeric AS picked_lines,
+           CASE WHEN b.type = 'asn.closed'
+                THEN (SELECT count(*) FROM jsonb_array_elements(p->'lines') l
+                       WHERE (l->>'received')::int > 0) END AS lines_received,
+           (p->>'box_cost')::numeric AS box_cost, p->>'box_currency' AS box_currency,
+           (p->>'amount')::numeric AS amount, p->>'currency' AS currency,
+           CASE WHEN b.type = 'carton.packed' THEN p->'materials' END AS materials,
+           CASE WHEN b.type = 'storage.snapshot'
+                THEN (p->>'snapshot_id')::bigint END AS snapshot_id,
+           LEFT(COALESCE(CASE WHEN b.type IN ('order.picked', 'order.packed')
+                              THEN p->>'reference'
+                              WHEN b.type IN ('carton.packed', 'shipment.label_purchased')
+                              THEN p->>'order' END, ''), 64) AS order_reference,
+           LEFT(COALESCE(CASE b.type WHEN 'asn.closed' THEN p->>'reference'
+                                     WHEN 'stock.received' THEN p->'receipt'->>'asn' END, ''),
+                64) AS asn_reference,
+           LEFT(COALESCE(CASE WHEN b.type = 'carton.packed' THEN p->>'sscc' END, ''), 32)
+               AS carton_sscc,
+           LEFT(COALESCE(CASE WHEN b.type = 'shipment.label_purchased'
+                              THEN p->>'tracking_code' END, ''), 64) AS tracking_code,
+           LEFT(COALESCE(CASE WHEN b.type = 'stock.received' THEN p->>'sku' END, ''), 64)
+               AS sku,
+           CASE WHEN b.type = 'shipment.label_purchased'
+                THEN (p->>'shipment_id')::bigint END AS shipment_id
+      FROM billing_batch b
+      JOIN billing_ctx x ON x.client_id = b.client_id AND x.day = b.day
+      JOIN LATERAL (SELECT e.payload AS p FROM inventory_event e WHERE e.id = b.event_id) e
+        ON TRUE
+     WHERE b.type = ANY(%(rated_types)s) AND x.version_id IS NOT NULL
+  ) f
+  CROSS JOIN LATERAL (
+    SELECT (f.type = 'shipment.label_purchased' AND f.currency <> %(currency)s
+            AND EXISTS (SELECT 1 FROM billing_rule r WHERE r.version_id = f.version_id
+                           AND r.basis = 'label'))
+        OR (f.type = 'carton.packed'
+            AND ((COALESCE(f.box_currency, %(currency)s) <> %(currency)s
+                  AND EXISTS (SELECT 1 FROM billing_rule r WHERE r.version_id = f.version_id
+                                 AND r.basis = 'boxes'))
+                 OR (EXISTS (SELECT 1 FROM jsonb_array_elements(f.materials) m
+                              WHERE COALESCE(m->>'currency', %(currency)s) <> %(currency)s)
+                     AND EXISTS (SELECT 1 FROM billing_rule r
+                                  WHERE r.version_id = f.version_id
+                                    AND r.basis = 'materials')))) AS foreign_cost
+  ) c
 """
 
 # Storage: the snapshot's numbers, with the volume of products measured since the night it was
-# taken, and the SKUs still without dimensions.
+# taken; a volume rule on a billed night with products still without dimensions waits, whole.
 FILL_STORAGE = """
 UPDATE billing_ev v
-   SET units = s.units, pallets = s.pallets, locations = s.locations,
-       volume = s.volume_cm3 + COALESCE(u.measured, 0), unmeasured = u.unmeasured
-  FROM billing_storagesnapshot s
-  LEFT JOIN LATERAL (
-      SELECT sum(d.value::bigint * GREATEST(1, pr.length_mm::bigint * pr.width_mm
-                                                * pr.height_mm / 1000))
-                 FILTER (WHERE pr.length_mm > 0 AND pr.width_mm > 0 AND pr.height_mm > 0)
-                 AS measured,
-             string_agg(pr.sku, ', ' ORDER BY pr.sku)
-                 FILTER (WHERE (pr.length_mm > 0 AND pr.width_mm > 0
-                                AND pr.height_mm > 0) IS NOT TRUE) AS unmeasured
-        FROM jsonb_each_text(s.undimensioned) d
-        JOIN inventory_product pr ON pr.id = d.key::bigint
-  ) u ON TRUE
- WHERE v.type = 'storage.snapshot' AND s.id = v.snapshot_id
-"""
-
-# Per pallet: the first receipt onto a pallet LPN that held nothing before it (by the ledger's
-# order), so a pallet scanned in several receipts is charged once. Asked only for receipts of
-# cards that charge per pallet.
-FIRST_ON_PALLET = """
-UPDATE billing_ev v SET first_on_pallet = COALESCE((
-    SELECT lp.kind = 'pallet'
-           AND COALESCE((SELECT sum(i.quantity) FROM inventory_stockmove i
-                          WHERE i.to_lpn_id = m.to_lpn_id AND i.id < m.id), 0)
-             = COALESCE((SELECT sum(o.quantity) FROM inventory_stockmove o
-                          WHERE o.from_lpn_id = m.to_lpn_id AND o.id < m.id), 0)
-      FROM inventory_stockmove m JOIN inventory_lpn lp ON lp.id = m.to_lpn_id
-     WHERE m.id = v.move_id), FALSE)
- WHERE v.type = 'stock.received'
-   AND EXISTS (SELECT 1 FROM billing_rule r
-                WHERE r.version_id = v.version_id AND r.basis = 'per_pallet_received')
-"""
-
-# What stops an event being charged at all: a cost in another currency than the invoices', a
-# volume rule with products that have no dimensions. Such an event waits, whole, unrated.
-# Row counts and the join keys are what the plans need; sampling every column costs more.
-ANALYZE = "ANALYZE billing_ev (event_id, type, version_id, blocker)"
-
-BLOCKERS = """
-UPDATE billing_ev v SET blocker = w.blocker, blocker_text = w.text
+   SET units = w.units, pallets = w.pallets, locations = w.locations, volume = w.volume,
+       unmeasured = w.unmeasured,
+       blocker = CASE WHEN w.cubic THEN 'missing_dimensions' END,
+       blocker_text = CASE WHEN w.cubic
+                           THEN format('Storage by volume needs dimensions of %%s.', w.unmeasured)
+                      END
   FROM (
-    SELECT v2.event_id,
-           CASE WHEN v2.type = 'storage.snapshot' THEN 'missing_dimensions' ELSE 'currency' END
-               AS blocker,
-           CASE WHEN v2.type = 'storage.snapshot'
-                THEN format('Storage by volume needs dimensions of %%s.', v2.unmeasured)
-                WHEN v2.type = 'shipment.label_purchased'
-                THEN format('The label cost %%s %%s; invoices are in %%s.', v2.amount,
-                            v2.currency, %(currency)s)
-                ELSE format('The box or materials were bought in another currency than %%s.',
-                            %(currency)s) END AS text
+    SELECT v2.event_id, s.units, s.pallets, s.locations,
+           s.volume_cm3 + COALESCE(u.measured, 0) AS volume, u.unmeasured,
+           v2.storage_billed AND u.unmeasured IS NOT NULL AND EXISTS (
+               SELECT 1 FROM billing_rule r
+                WHERE r.version_id = v2.version_id
+                  AND r.basis IN ('cubic_foot_day', 'cubic_metre_day')) AS cubic
       FROM billing_ev v2
-     WHERE (v2.type = 'storage.snapshot' AND v2.storage_billed AND v2.unmeasured IS NOT NULL
-            AND EXISTS (SELECT 1 FROM billing_rule r WHERE r.version_id = v2.version_id
-                           AND r.basis IN ('cubic_foot_day', 'cubic_metre_day')))
-        OR (v2.type = 'shipment.label_purchased' AND v2.currency <> %(currency)s
-            AND EXISTS (SELECT 1 FROM billing_rule r WHERE r.version_id = v2.version_id
-                           AND r.basis = 'label'))
-        OR (v2.type = 'carton.packed'
-            AND ((COALESCE(v2.box_currency, %(currency)s) <> %(currency)s
-                  AND EXISTS (SELECT 1 FROM billing_rule r WHERE r.version_id = v2.version_id
-                                 AND r.basis = 'boxes'))
-                 OR (EXISTS (SELECT 1 FROM jsonb_array_elements(v2.materials) m
-                              WHERE COALESCE(m->>'currency', %(currency)s) <> %(currency)s)
-                     AND EXISTS (SELECT 1 FROM billing_rule r
-                                  WHERE r.version_id = v2.version_id
-                                    AND r.basis = 'materials'))))
+      JOIN billing_storagesnapshot s ON s.id = v2.snapshot_id
+      LEFT JOIN LATERAL (
+          SELECT sum(d.value::bigint * GREATEST(1, pr.length_mm::bigint * pr.width_mm
+                                                    * pr.height_mm / 1000))
+                     FILTER (WHERE pr.length_mm > 0 AND pr.width_mm > 0 AND pr.height_mm > 0)
+                     AS measured,
+                 string_agg(pr.sku, ', ' ORDER BY pr.sku)
+                     FILTER (WHERE (pr.length_mm > 0 AND pr.width_mm > 0
+                                    AND pr.height_mm > 0) IS NOT TRUE) AS unmeasured
+            FROM jsonb_each_text(s.undimensioned) d
+            JOIN inventory_product pr ON pr.id = d.key::bigint
+      ) u ON TRUE
+     WHERE v2.type = 'storage.snapshot'
   ) w
  WHERE v.event_id = w.event_id
 """
+
+ANALYZE = "ANALYZE billing_ev (event_id, type, version_id, blocker)"
 
 _LINE_COLUMNS = """client_id, period_id, version_id, rule_id, kind, basis, description,
         activity_date, quantity, unit, unit_price, amount, event_id, event_type, sub_key,

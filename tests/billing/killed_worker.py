@@ -5,6 +5,7 @@ Django is set up, so it imports nothing of the project at the top."""
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 
@@ -31,4 +32,9 @@ def run(database: str, schema: str, ready: Any) -> None:
         return result
 
     rating._rate_batch = write_then_hang  # type: ignore[assignment]
-    rating.rate_pending(batch_size=1000)
+    # The outbox's horizon is the oldest writing transaction of the whole PostgreSQL cluster:
+    # another session's open transaction can hold the batch back for a while.
+    deadline = time.monotonic() + 180
+    while not ready.is_set() and time.monotonic() < deadline:
+        rating.rate_pending(batch_size=1000)
+        time.sleep(0.2)

@@ -69,7 +69,7 @@ def _unread() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _rate_everything(timeout: float = 60) -> None:
+def _rate_everything(timeout: float = 180) -> None:
     """Rates until the outbox is read to its end. The horizon is the oldest writing transaction
     of the whole PostgreSQL cluster, so another session's open transaction (other test runs on a
     shared server) can hold it back for a while: wait for it."""
@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_and_the_next_run_completes_it(
     )
     worker.start()
     try:
-        assert ready.wait(timeout=60), f"the worker never wrote its batch ({worker.exitcode})"
+        assert ready.wait(timeout=200), f"the worker never wrote its batch ({worker.exitcode})"
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.join(timeout=30)
