@@ -11,15 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from billing.models import ChargeLine, RateCardVersion, UnratedActivity
 from billing.services.cards import RuleSpec, create_rate_card, create_version
 from inventory.models import Event, LocationKind, StorageType, Warehouse
 from inventory.services.master import ensure_virtual_locations
 from tests.factories import LocationFactory, ProductFactory
-
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def local(
@@ -142,13 +139,3 @@ def unrated_of(event: Event) -> list[UnratedActivity]:
 def counts() -> tuple[int, int]:
     """(charge lines, unrated entries) in the tenant: what "nothing written" compares."""
     return ChargeLine.objects.count(), UnratedActivity.objects.count()
-
-
-@pytest.fixture
-def xact_id() -> Callable[[], int]:
-    def current() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_current_xact_id()::text::bigint")
-            return int(cursor.fetchone()[0])
-
-    return current
