@@ -109,6 +109,16 @@ VIRTUAL_KINDS = frozenset(
 )
 
 
+class StorageType(models.TextChoices):
+    """What a location is as storage space, for billing by location-day (billing's rate cards
+    price a bin, a shelf, a pallet position and a floor spot differently)."""
+
+    BIN = "bin", "Bin"
+    SHELF = "shelf", "Shelf"
+    PALLET_POSITION = "pallet_position", "Pallet position"
+    FLOOR = "floor", "Floor"
+
+
 class Location(models.Model):
     """A place stock can be. Virtual locations (one of each kind per warehouse) hold no balance."""
 
@@ -124,6 +134,12 @@ class Location(models.Model):
         max_length=16, choices=LocationKind.choices, default=LocationKind.STORAGE
     )
     is_virtual = models.BooleanField(default=False, editable=False)
+    storage_type = models.CharField(
+        max_length=16,
+        choices=StorageType.choices,
+        default=StorageType.BIN,
+        help_text="The kind of storage space, as rate cards price it per location-day.",
+    )
     pick_sequence = models.PositiveIntegerField(default=0, help_text="Walking order for picking.")
     max_units = models.PositiveIntegerField(null=True, blank=True)
     max_volume_cm3 = models.PositiveBigIntegerField(null=True, blank=True)

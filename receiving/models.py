@@ -304,6 +304,7 @@ PUTAWAY_LIFECYCLE = Lifecycle(
     payload=lambda task: {
         "task": task.pk,
         "what": task.what,
+        "lpn": task.lpn.code if task.lpn_id else None,
         "proposed": task.proposed_location.code if task.proposed_location else None,
         "confirmed": task.confirmed_location.code if task.confirmed_location else None,
     },

@@ -70,6 +70,7 @@ TENANT_TABLE_PREFIXES = (
     "receiving_",
     "picking_",
     "shipping_",
+    "billing_",
     "accounts_",
     "idempotency_",
     "axes_",

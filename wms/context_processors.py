@@ -13,6 +13,7 @@ NAV = [
     ("Orders", "/outbound/orders/", "picking.view_orders"),
     ("Waves", "/outbound/waves/", "picking.manage_waves"),
     ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
+    ("Billing", "/billing/", "billing.view_billing"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

@@ -157,6 +157,12 @@ rules.add_perm("shipping.pack", floor_staff & in_scope)
 # cartons onto the truck at the ship dock of their warehouses.
 rules.add_perm("shipping.manage_shipments", staff)
 rules.add_perm("shipping.ship", floor_staff & in_scope)
+# Billing: managers and admins keep rate cards, work the unrated queue, add manual charges,
+# close, re-rate and finalise invoices and issue credit notes; a client user reads their own
+# client's charges and invoices (checked on the object, and scoped by billing.selectors).
+rules.add_perm("billing.view_billing", staff)
+rules.add_perm("billing.manage_billing", staff)
+rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("picking.urls")),
     path("", include("shipping.urls")),
     path("", include("inventory.urls")),
+    path("", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -14,6 +14,7 @@ from inventory.models import (
     Lpn,
     LpnKind,
     Product,
+    StorageType,
     Tracking,
     Warehouse,
     Zone,
@@ -132,6 +133,7 @@ class LocationForm(CleanModelForm):
             "code",
             "barcode",
             "kind",
+            "storage_type",
             "pick_sequence",
             "max_units",
             "max_volume_cm3",
@@ -155,6 +157,8 @@ class LocationForm(CleanModelForm):
             "warehouse__code", "code"
         )
         self.fields["barcode"].required = False
+        # Billing's storage type: a location saved without one stays (or becomes) a bin.
+        self.fields["storage_type"].required = False
         kind = self.fields["kind"]
         if not read_only:
             kind.choices = PHYSICAL_KINDS  # type: ignore[attr-defined]
@@ -172,6 +176,8 @@ class LocationForm(CleanModelForm):
             self.add_error("zone", f"Choose a zone of warehouse {warehouse.code}.")
         if data.get("code") and not data.get("barcode"):
             data["barcode"] = data["code"]
+        if not data.get("storage_type"):
+            data["storage_type"] = self.instance.storage_type or StorageType.BIN
         return data
 
 

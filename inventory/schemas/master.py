@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from inventory.models import LocationKind
+from inventory.models import LocationKind, StorageType
 from wms.schemas import Input, Patch
 from wms.validation import Code, IdParam, Int32, Int64, Text
 
@@ -103,6 +103,7 @@ class LocationOut(Schema):
     code: str
     barcode: str
     kind: LocationKind
+    storage_type: StorageType
     is_virtual: bool
     is_pickable: bool
     is_blocked: bool
@@ -141,6 +142,9 @@ class LocationIn(Input):
     code: Code = Field(min_length=1, max_length=32)
     barcode: Code = Field("", max_length=64, description="Defaults to the code.")
     kind: LocationKind = LocationKind.STORAGE
+    storage_type: StorageType = Field(
+        StorageType.BIN, description="Storage space as rate cards price it per location-day."
+    )
     pick_sequence: Int32 = Field(0, ge=0)
     max_units: Int32 | None = Field(None, ge=1)
     max_volume_cm3: Int64 | None = Field(None, ge=1)
@@ -166,6 +170,7 @@ class LocationPatch(Patch):
     code: Code | None = Field(None, min_length=1, max_length=32)
     barcode: Code | None = Field(None, min_length=1, max_length=64)
     kind: LocationKind | None = Field(None)
+    storage_type: StorageType | None = Field(None)
     pick_sequence: Int32 | None = Field(None, ge=0)
     max_units: Int32 | None = Field(None, ge=1)
     max_volume_cm3: Int64 | None = Field(None, ge=1)

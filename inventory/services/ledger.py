@@ -5,7 +5,7 @@ inventory.services.reservations and are re-exported here, so callers use one mod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
 from inventory.locks import Allocatable
@@ -75,9 +75,11 @@ def receive(
     status: str = InventoryStatus.AVAILABLE,
     reference_type: str = "",
     reference_id: str = "",
+    event_payload: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
 ) -> StockMove:
-    """Brings stock into a physical location from the warehouse's supplier location."""
+    """Brings stock into a physical location from the warehouse's supplier location. The
+    `stock.received` event carries `event_payload` too (the receipt's facts, for billing)."""
     if location.is_virtual:
         raise LocationRefused(f"Receive into a physical location, not {location.code}.")
     supplier = virtual_location(location.warehouse_id, LocationKind.SUPPLIER)
@@ -98,6 +100,7 @@ def receive(
         reason=Reason.RECEIPT,
         reference_type=reference_type,
         reference_id=reference_id,
+        event_payload=event_payload,
     )[0]
 
 

@@ -247,9 +247,12 @@ def post_legs(
     reference_id: str = "",
     note: str = "",
     under_lock: Callable[[], None] | None = None,
+    event_payload: dict[str, Any] | None = None,
 ) -> list[StockMove]:
-    """Applies the legs under locks, writes their moves and one `event_type` event per move.
-    Must run inside a transaction. `under_lock` runs once the balances are locked and before
+    """Applies the legs under locks, writes their moves and one `event_type` event per move
+    (each event's payload is the move's, plus `event_payload`: facts of the calling document,
+    such as a receipt's unit of measure, that readers of the outbox need). Must run inside a
+    transaction. `under_lock` runs once the balances are locked and before
     anything changes: the place for checks on rows later in the lock order (reservations).
 
     Each leg is posted by the database function inventory_post_leg (migration 0004): lock,
@@ -292,7 +295,7 @@ def post_legs(
             user_id=user_id,
             created_at=now,
         )
-        _post_leg(leg, move, event_type)
+        _post_leg(leg, move, event_type, event_payload)
         moves.append(move)
     for leg in legs:
         if leg.to_lpn is not None and leg.to_lpn.location_id != leg.to_location.pk:
@@ -320,7 +323,9 @@ POST_LEG_CALL = (
 )
 
 
-def _post_leg(leg: Leg, move: StockMove, event_type: str) -> None:
+def _post_leg(
+    leg: Leg, move: StockMove, event_type: str, event_payload: dict[str, Any] | None = None
+) -> None:
     """Posts one leg through inventory_post_leg and sets the new move's primary key. Raises
     InsufficientStock (nothing written) when the source has too little free stock."""
     arguments = {
@@ -346,7 +351,7 @@ def _post_leg(leg: Leg, move: StockMove, event_type: str) -> None:
         "p_user": move.user_id,
         "p_now": move.created_at,
         "p_event_type": event_type,
-        "p_payload": json.dumps(_move_payload(move)),
+        "p_payload": json.dumps(_move_payload(move) | (event_payload or {})),
     }
     with connection.cursor() as cursor:
         cursor.execute(POST_LEG_CALL, arguments)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from inventory import lifecycle, selectors
@@ -356,13 +356,18 @@ def _advance_order(user: User, order: Order) -> None:
         waiting=Sum(F("quantity") - F("picked_qty") - F("short_qty"), default=0),
         picked=Sum("picked_qty", default=0),
         short=Sum("short_qty", default=0),
+        picked_lines=Count("pk", filter=Q(picked_qty__gt=0)),
     )
     if totals["waiting"] == 0:
         transition(
             order,
             OrderStatus.PICKED,
             user,
-            payload={"picked_units": totals["picked"], "short_units": totals["short"]},
+            payload={
+                "picked_units": totals["picked"],
+                "short_units": totals["short"],
+                "picked_lines": totals["picked_lines"],
+            },
         )
     elif order.status == OrderStatus.RELEASED and totals["picked"] > 0:
         transition(order, OrderStatus.PICKING, user)

@@ -162,6 +162,7 @@ def receive_scan(
         status=status,
         reference_type="asn_line" if line else "asn",
         reference_id=str(line.pk if line else locked.pk),
+        event_payload={"receipt": item.receipt_facts() | {"asn": locked.reference}},
     )
     if line is not None:
         AsnLine.objects.filter(pk=line.pk).update(
@@ -242,6 +243,7 @@ def blind_receive(
         status=status,
         reference_type="receipt",
         reference_id=str(receipt.pk),
+        event_payload={"receipt": item.receipt_facts() | {"asn": None}},
     )
     Receipt.objects.filter(pk=receipt.pk).update(stock_move=move, created_at=move.created_at)
     receipt.stock_move, receipt.created_at = move, move.created_at

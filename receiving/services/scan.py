@@ -31,6 +31,24 @@ class ScannedItem:
     expiry: dt.date | None
     sscc: str
     code: str
+    pack_quantity: int = 1  # base units per scanned unit: 1 for an each, a case's quantity
+
+    def receipt_facts(self) -> dict[str, object]:
+        """The receipt's unit of measure for the `stock.received` event (billing charges per
+        case or per pallet from it): a pack of the product's pallet quantity is a pallet, any
+        other pack above one a case."""
+        pallet = self.product.pallet_qty
+        if pallet and self.pack_quantity >= pallet:
+            uom = "pallet"
+        elif self.pack_quantity > 1:
+            uom = "case"
+        else:
+            uom = "each"
+        return {
+            "uom": uom,
+            "packs": self.quantity // self.pack_quantity,
+            "pack_quantity": self.pack_quantity,
+        }
 
 
 def _check_typed_quantity(quantity: int | None) -> None:
@@ -98,6 +116,7 @@ def resolve_item(
             expiry or data.expiry,
             data.sscc or "",
             code,
+            match.pack_quantity,
         )
     match = find_product_by_code(client, code)
     if match is None:
@@ -106,7 +125,13 @@ def resolve_item(
             code="unknown_code",
         )
     return ScannedItem(
-        match.product, (quantity or 1) * match.pack_quantity, typed_lot, expiry, "", code
+        match.product,
+        (quantity or 1) * match.pack_quantity,
+        typed_lot,
+        expiry,
+        "",
+        code,
+        match.pack_quantity,
     )
 
 

@@ -598,6 +598,9 @@ def _close(
                 "number": locked.number,
                 "sscc": locked.lpn.code,
                 "box_type": locked.box_type.code if locked.box_type else None,
+                # What the box cost, for billing's boxes-at-cost-plus-markup (none: own box).
+                "box_cost": str(locked.box_type.cost) if locked.box_type else None,
+                "box_currency": locked.box_type.currency if locked.box_type else None,
                 "dimensions_mm": [locked.length_mm, locked.width_mm, locked.height_mm],
                 "tare_weight_g": locked.tare_weight_g,
                 "weight_g": weight_g,

@@ -335,6 +335,7 @@ def _record_purchase_row(shipment_id: int, label: carrier.PurchasedLabel) -> boo
     transition(
         shipment,
         ShipmentStatus.LABEL_PURCHASED,
+        order=shipment.order.reference,
         tracking_code=label.tracking_code,
         carrier=rate.carrier,
         service=rate.service,

@@ -166,6 +166,7 @@ def test_location_detail(admin_api: Any, floor: Any) -> None:
         "code": "E-01",
         "barcode": "E-01",
         "kind": "pick_face",
+        "storage_type": "bin",
         "is_virtual": False,
         "is_pickable": True,
         "is_blocked": False,

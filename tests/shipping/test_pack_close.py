@@ -93,6 +93,8 @@ def test_closing_writes_what_billing_needs(two_mugs: Any, operator: Any) -> None
         "order": "SO-1",
         "number": 1,
         "box_type": "BOX-M",
+        "box_cost": "0.55",
+        "box_currency": "USD",
         "dimensions_mm": [300, 200, 150],
         "tare_weight_g": 220,
         "weight_g": EXPECTED + 30,

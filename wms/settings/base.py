@@ -50,6 +50,7 @@ TENANT_APPS = [
     "receiving",
     "picking",
     "shipping",
+    "billing",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -259,6 +260,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "run-wave-rules": {
         "task": "picking.run_wave_rules",
         "schedule": 60.0,
+    },
+    "billing-rate-pending": {
+        "task": "billing.rate_pending",
+        "schedule": 300.0,
+    },
+    "billing-record-storage": {
+        "task": "billing.record_storage",
+        "schedule": crontab(minute=5),
     },
 }
 

@@ -1,0 +1,156 @@
+"""The billing overview (each client's accrued charges this period), a client's accrued
+charges, manual charges, the unrated queue and the on-demand rating run. Each POST calls one
+service; refusals become messages or form errors and change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from billing import forms, selectors
+from billing.exceptions import ChargeRefused
+from billing.models import UnratedStatus
+from billing.services.charges import add_manual_charge, mark_non_billable, rerate_unrated
+from billing.services.invoices import catch_up
+from billing.services.periods import billing_today
+from wms.http import AuthedRequest
+from wms.pages import page
+
+VIEW = "billing.view_billing"
+MANAGE = "billing.manage_billing"
+PAGE_SIZE = 50
+
+
+@page(VIEW)
+def home(request: AuthedRequest) -> HttpResponse:
+    """Every client's charges so far in its current period, and what waits unrated."""
+    today = billing_today()
+    rows = [
+        selectors.accrued_for_client(client, selectors.current_period(client, today))
+        for client in selectors.clients_for_user(request.user).filter(is_active=True)
+    ]
+    context = {
+        "rows": rows,
+        "today": today,
+        "unrated": selectors.unrated_for_user(request.user).count(),
+        "settings": selectors.billing_settings(),
+    }
+    return render(request, "billing/home.html", context)
+
+
+@page(MANAGE, "POST")
+def rate_now(request: AuthedRequest) -> HttpResponse:
+    """Records the nights that have ended and rates the outbox up to now, on demand."""
+    result = catch_up()
+    messages.success(
+        request,
+        f"Rated {result.events_read} new events: {result.lines} lines, {result.unrated} unrated.",
+    )
+    return redirect("billing_home")
+
+
+@page(VIEW)
+def client_accrued(request: AuthedRequest, pk: int) -> HttpResponse:
+    client = selectors.find_client_for_user(request.user, pk=pk)
+    if client is None:
+        raise Http404("No such client.")
+    period = selectors.current_period(client, billing_today())
+    lines = selectors.charges_for_user(
+        request.user,
+        selectors.ChargeFilters(client_id=client.pk, period_id=period.pk if period else 0),
+    )
+    context = {
+        "client": client,
+        "accrued": selectors.accrued_for_client(client, period),
+        "page": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        "periods": selectors.periods_for_user(request.user, client.pk)[:12],
+    }
+    return render(request, "billing/client.html", context)
+
+
+@page(MANAGE, "GET", "POST")
+def charge_create(request: AuthedRequest) -> HttpResponse:
+    form = forms.ManualChargeForm(
+        request.POST or None, initial={"client": request.GET.get("client")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            line = add_manual_charge(
+                user=request.user,
+                client=data["client"],
+                quantity=data["quantity"],
+                rule=data["rule"],
+                description=data["description"],
+                unit_price=data["unit_price"],
+                unit=data["unit"],
+                activity_date=data["activity_date"],
+                note=data["note"],
+            )
+        except ChargeRefused as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Charged {line.description}: {line.amount}.")
+            return redirect("billing_client", pk=line.client_id)
+    return render(request, "billing/charge_form.html", {"form": form})
+
+
+def _form_errors(form: Any, exc: ChargeRefused) -> None:
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@page(MANAGE)
+def unrated_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", UnratedStatus.OPEN)
+    rows = selectors.unrated_for_user(
+        request.user, status=status if status in UnratedStatus.values else ""
+    )
+    context = {
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "status": status,
+        "statuses": UnratedStatus.choices,
+    }
+    return render(request, "billing/unrated.html", context)
+
+
+@page(MANAGE, "POST")
+def unrated_rerate(request: AuthedRequest) -> HttpResponse:
+    """Rates the checked entries again (after the card was fixed)."""
+    ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+    entries = list(selectors.unrated_for_user(request.user).filter(pk__in=ids))
+    if not entries:
+        messages.error(request, "Check at least one waiting entry first.")
+        return redirect("billing_unrated")
+    result = rerate_unrated(user=request.user, entries=entries)
+    messages.success(
+        request,
+        f"Rated {len(entries)} again: {result.lines} lines written, "
+        f"{result.unrated} still unrated.",
+    )
+    return redirect("billing_unrated")
+
+
+@page(MANAGE, "GET", "POST")
+def unrated_non_billable(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks for the reason and changes nothing; POST marks the entry non-billable."""
+    entry = selectors.get_unrated_for_user(request.user, pk)
+    if entry is None:
+        raise Http404("No such entry.")
+    form = forms.NonBillableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mark_non_billable(user=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ChargeRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Event {entry.event_id} is marked non-billable.")
+        return redirect("billing_unrated")
+    return render(request, "billing/non_billable.html", {"entry": entry, "form": form})

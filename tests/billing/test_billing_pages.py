@@ -1,0 +1,192 @@
+"""The manager pages: who may open them, the version editor's errors on the rows, and the
+actions that ask first (GET changes nothing) and do on POST: close, finalise, mark non-billable;
+manual charges, re-rating the queue, credit notes, PDF and CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from types import SimpleNamespace
+
+import pytest
+
+from billing.models import (
+    BillingPeriod,
+    ChargeLine,
+    CreditNote,
+    Invoice,
+    RateCardVersion,
+    UnratedActivity,
+)
+from billing.services.invoices import close_period
+from billing.services.rating import rate_pending
+from tests.billing.conftest import local, rule
+
+MARCH = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def books(wh, acme_outdoor, manager, card_for, write_event) -> SimpleNamespace:
+    version = card_for(acme_outdoor, [rule("receiving", "per_asn", "25")])
+    write_event("asn.closed", {"reference": "A-1"}, client=acme_outdoor, at=local(MARCH))
+    picked = write_event(
+        "order.picked",
+        {"reference": "O-1", "picked_units": 2},
+        client=acme_outdoor,
+        at=local(MARCH),
+    )
+    rate_pending()
+    period = BillingPeriod.objects.get(client=acme_outdoor)
+    return SimpleNamespace(
+        card=version.card,
+        period=period,
+        waiting=UnratedActivity.objects.get(event=picked),
+    )
+
+
+PAGES = [
+    "/billing/",
+    "/billing/rate-cards/",
+    "/billing/rate-cards/new/",
+    "/billing/unrated/",
+    "/billing/charges/new/",
+    "/billing/periods/",
+    "/billing/invoices/",
+    "/billing/settings/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_managers_and_admins_open_the_pages_others_are_refused(
+    books, http_for, manager, admin_user, operator, client_user, path
+):
+    assert http_for(manager).get(path).status_code == 200
+    assert http_for(admin_user).get(path).status_code == 200
+    assert http_for(operator).get(path).status_code == 403
+    assert http_for(client_user).get(path).status_code == 403
+    assert http_for().get(path).status_code == 302
+
+
+def test_the_navigation_offers_billing_to_managers_only(books, http_for, manager, operator):
+    assert b'href="/billing/"' in http_for(manager).get("/dashboard/").content
+    assert b'href="/billing/"' not in http_for(operator).get("/floor/").content
+
+
+def test_the_overview_shows_each_clients_accrued_charges(books, http_for, manager):
+    page = http_for(manager).get("/billing/").content.decode()
+    assert "Acme Outdoor" in page and "1 billable activity unrated" in page
+
+
+def test_the_editor_starts_from_the_last_version_and_shows_overlaps_on_the_rows(
+    books, http_for, manager
+):
+    client = http_for(manager)
+    url = f"/billing/rate-cards/{books.card.pk}/versions/new/"
+    assert 'value="25.0000"' in client.get(url).content.decode()
+    rows = {
+        "rules-TOTAL_FORMS": "3",
+        "rules-INITIAL_FORMS": "0",
+        "rules-0-kind": "picking",
+        "rules-0-basis": "pick_per_unit",
+        "rules-0-unit_price": "0.10",
+        "rules-1-kind": "picking",
+        "rules-1-basis": "pick_per_unit",
+        "rules-1-unit_price": "0.12",
+        "rules-2-kind": "packing",
+        "rules-2-basis": "pack_per_order",
+        "rules-2-unit_price": "-0.75",
+    }
+    response = client.post(url, {"effective_from": "2026-04-01", "storage_mode": "daily", **rows})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Overlaps rule 1: both charge per unit picked." in page
+    assert "Must not be negative." in page
+    assert RateCardVersion.objects.filter(card=books.card).count() == 1
+
+    rows["rules-1-basis"], rows["rules-1-unit_price"] = "pick_per_order", "0.50"
+    rows["rules-2-unit_price"] = "0.75"
+    saved = client.post(url, {"effective_from": "2026-04-01", "storage_mode": "daily", **rows})
+    assert saved.status_code == 302
+    version = RateCardVersion.objects.get(card=books.card, number=2)
+    assert [(r.basis, r.unit_price) for r in version.rules.order_by("position")] == [
+        ("pick_per_unit", D("0.1000")),
+        ("pick_per_order", D("0.5000")),
+        ("pack_per_order", D("0.7500")),
+    ]
+
+
+def test_closing_asks_first_and_is_refused_while_activity_waits(books, http_for, manager):
+    client = http_for(manager)
+    url = f"/billing/periods/{books.period.pk}/close/"
+    assert "1 activity of this period is unrated" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "is unrated" in response.content.decode()
+    assert not Invoice.objects.exists()
+
+    mark = f"/billing/unrated/{books.waiting.pk}/non-billable/"
+    assert client.get(mark).status_code == 200
+    assert UnratedActivity.objects.get(pk=books.waiting.pk).status == "open"
+    client.post(mark, {"reason": "Sample order"})
+    assert UnratedActivity.objects.get(pk=books.waiting.pk).status == "non_billable"
+
+    closed = client.post(url)
+    invoice = Invoice.objects.get(period=books.period)
+    assert closed.status_code == 302 and closed["Location"] == f"/billing/invoices/{invoice.pk}/"
+
+
+def test_finalising_asks_first_then_numbers_the_invoice(books, http_for, manager):
+    UnratedActivity.objects.filter(pk=books.waiting.pk).update(status="non_billable")
+    invoice = close_period(user=manager, period=books.period)
+    client = http_for(manager)
+    url = f"/billing/invoices/{invoice.pk}/finalize/"
+    assert "never change again" in client.get(url).content.decode()
+    assert Invoice.objects.get(pk=invoice.pk).status == "draft"
+    client.post(url)
+    assert Invoice.objects.get(pk=invoice.pk).number_text == "INV-000001"
+    page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    assert "Invoice INV-000001" in page and "Per ASN closed" in page
+    again = client.post(url, follow=True)
+    assert "cannot become finalized" in again.content.decode()
+
+    credit = client.post(
+        f"/billing/invoices/{invoice.pk}/credit-note/",
+        {"line": invoice.lines.get().pk, "amount": "5.00", "reason": "Goodwill"},
+    )
+    assert credit.status_code == 302
+    assert CreditNote.objects.get().total == D("5.00")
+    pdf = client.get(f"/billing/invoices/{invoice.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    csv = client.get(f"/billing/invoices/{invoice.pk}/lines.csv")
+    assert b"A-1" in b"".join(csv.streaming_content)
+
+
+def test_rating_the_queue_again_after_the_card_is_fixed(
+    books, http_for, manager, acme_outdoor, card_for
+):
+    card_for(
+        acme_outdoor,
+        [rule("receiving", "per_asn", "25"), rule("picking", "pick_per_order", "1")],
+        effective_from=dt.date(2026, 3, 1),
+    )
+    client = http_for(manager)
+    response = client.post("/billing/unrated/rerate/", {"entry": [books.waiting.pk]})
+    assert response.status_code == 302
+    assert UnratedActivity.objects.get(pk=books.waiting.pk).status == "resolved"
+    assert ChargeLine.objects.filter(basis="pick_per_order").count() == 1
+
+
+def test_a_manual_charge_from_the_form(books, http_for, manager, acme_outdoor):
+    response = http_for(manager).post(
+        "/billing/charges/new/",
+        {
+            "client": acme_outdoor.pk,
+            "description": "Relabelling",
+            "quantity": "120",
+            "unit": "unit",
+            "unit_price": "0.15",
+            "activity_date": "2026-03-20",
+        },
+    )
+    assert response.status_code == 302
+    line = ChargeLine.objects.get(basis="manual")
+    assert (line.amount, line.unit, line.created_by) == (D("18.00"), "unit", manager)
