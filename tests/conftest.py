@@ -1,7 +1,7 @@
 """Session tenants (created once, kept by --reuse-db), per-test tenant activation, and personas.
 
 Tests roll back per test. Never use transactional_db or live_server here: their flush empties only
-the schema active at teardown and wipes the tenant registry (TECH-NOTES section 1). Tests that need
+the schema active at teardown and wipes the tenant registry (docs/architecture.md, "Tests"). Tests that need
 committed data across processes use the live stack (tests/live.py) on its own database."""
 
 from __future__ import annotations

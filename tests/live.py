@@ -2,7 +2,7 @@
 of its own, for tests that cross a process boundary (a browser, a worker).
 
 Why not pytest-django's live_server: it needs a transactional test database, whose flush wipes the
-tenant registry (TECH-NOTES sections 1 and 7). Here the stack gets `fve2e_<run>` on the tests'
+tenant registry (docs/architecture.md, "Tests"). Here the stack gets `fve2e_<run>` on the tests'
 PostgreSQL server, built by the same commands a developer runs (setup_platform, seed_demo), and
 Redis DB 12 with a queue of its own, so concurrent runs never take each other's tasks."""
 

@@ -58,7 +58,8 @@ from wms.quantities import is_count
 if TYPE_CHECKING:
     from wms.accounts.models import User
 
-# The pack station's reads live in shipping.selectors.packing; the brief's names are here too.
+# The pack station's reads live in shipping.selectors.packing; the names the pack pages and API use
+# are re-exported here with the services that use them.
 __all__ = [
     "BoxDims",
     "CloseResult",
