@@ -1,5 +1,5 @@
-"""Helpers every test module may use: proving a refused action wrote nothing, and running jobs in
-concurrent transactions."""
+"""Helpers every test module may use: proving a refused action wrote nothing, running jobs in
+concurrent transactions, and reading pages by id, role and label rather than literal HTML."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from bs4 import BeautifulSoup
 from django.db import connection
 
 T = TypeVar("T")
@@ -102,3 +103,33 @@ def run_concurrently(
 def failures(results: Sequence[Any]) -> list[str]:
     """The exceptions among run_concurrently's results, as "Type: message" lines."""
     return [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
+
+
+# --- Reading pages as a user would: by id, role and label, not by literal HTML --------------
+
+
+def page(html: str | bytes) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def text_by_id(html: str | bytes, element_id: str) -> str:
+    """The text an element shows (inner tags dropped, white space folded); fails the test when
+    no element has that id."""
+    element = page(html).find(id=element_id)
+    assert element is not None, f"no element with id {element_id!r}"
+    return " ".join(element.get_text(" ").split())
+
+
+def table_rows(html: str | bytes) -> list[list[str]]:
+    """Every table row's cell texts (header rows included), in page order."""
+    return [
+        [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        for row in page(html).find_all("tr")
+    ]
+
+
+def option_labels(html: str | bytes, name: str) -> dict[str, str]:
+    """The choices of the <select name=…>: value to label."""
+    select = page(html).find("select", attrs={"name": name})
+    assert select is not None, f"no select named {name!r}"
+    return {o.get("value", ""): o.get_text(strip=True) for o in select.find_all("option")}
