@@ -29,6 +29,7 @@ from billing.models import (
 )
 from inventory.models import Client
 from wms.accounts.models import Role
+from wms.permissions import client_id_of
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -44,14 +45,14 @@ def billing_settings() -> BillingSettings:
 
 def _client_scope(user: User, queryset: QuerySet[Any], field_name: str = "client") -> QuerySet[Any]:
     if user.role == Role.CLIENT:
-        return queryset.filter(**{f"{field_name}_id": user.client_id or 0})
+        return queryset.filter(**{f"{field_name}_id": client_id_of(user)})
     return queryset
 
 
 def clients_for_user(user: User) -> QuerySet[Client]:
     rows = Client.objects.all()
     if user.role == Role.CLIENT:
-        rows = rows.filter(pk=user.client_id or 0)
+        rows = rows.filter(pk=client_id_of(user))
     return rows.order_by("name")
 
 

@@ -1,6 +1,6 @@
 """A fake EasyPost API on loopback, for tests and `make run`: the subset FluxVantage uses, answered
-in EasyPost's documented shapes (docs/architecture.md, "Carriers") so that the official `easypost` client talks to it
-over real HTTP, errors included.
+in EasyPost's documented shapes (docs/architecture.md, "Carriers") so that the official
+`easypost` client talks to it over real HTTP, errors included.
 
     python -m devtools.easypost_fake --port 18733      # then api_base http://127.0.0.1:18733/v2
 

@@ -61,5 +61,6 @@ for model in (
     models.Lpn,
     models.Reservation,
     models.LedgerCheck,
+    models.UserScope,
 ):
     admin.site.register(model, ReadOnlyAdmin)

@@ -26,6 +26,7 @@ from inventory.models import (
 )
 from inventory.services import ledger
 from inventory.services.master import create_warehouse, ensure_virtual_locations
+from inventory.services.users import assign_scope
 from wms.accounts.models import Role, User
 
 WAREHOUSES = [
@@ -192,7 +193,7 @@ def _users(password: str, warehouses: list[Warehouse], clients: list[Client], st
         ("admin", Role.ADMIN, {"is_staff": True, "is_superuser": True}),
         ("manager", Role.MANAGER, {}),
         ("operator", Role.OPERATOR, {}),
-        ("client", Role.CLIENT, {"client": clients[0]}),
+        ("client", Role.CLIENT, {}),
     ]
     for name, role, extra in people:
         email = f"{name}@{domain}"
@@ -202,6 +203,8 @@ def _users(password: str, warehouses: list[Warehouse], clients: list[Client], st
                 email, password=password, role=role, first_name=name.title(), **extra
             )
         if role == Role.OPERATOR:
-            user.warehouses.set(warehouses[:1])
+            assign_scope(user=user, warehouses=warehouses[:1])
+        if role == Role.CLIENT:
+            assign_scope(user=user, client=clients[0])
     logins = ", ".join(f"{n}@{domain}" for n, _, _ in people)
     stdout.write(f"Demo logins (password {password!r}): {logins}")

@@ -43,7 +43,7 @@ class Client(models.Model):
 
 
 class Warehouse(models.Model):
-    """A building. Operators are assigned warehouses (accounts.User.warehouses)."""
+    """A building. Operators are assigned warehouses (UserScope.warehouses)."""
 
     code = models.CharField(
         max_length=16,
@@ -64,6 +64,38 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def warehouse_id(self) -> int:
+        """A warehouse is in its own scope (wms.permissions.in_scope reads warehouse_id)."""
+        return int(self.pk)
+
+
+class UserScope(models.Model):
+    """Where a user may work: an operator's warehouses, a client user's client (the role says
+    which applies). Kept here, beside what it names, so the user model (wms.accounts) points at
+    nothing of inventory's; wms reads it through wms.scope, which inventory.apps registers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="scope"
+    )
+    client = models.ForeignKey(
+        Client,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scopes",
+        help_text="Client users see only this client's data.",
+    )
+    warehouses = models.ManyToManyField(
+        Warehouse,
+        blank=True,
+        related_name="scopes",
+        help_text="Operators work only in these warehouses.",
+    )
+
+    def __str__(self) -> str:
+        return f"scope of user {self.user_id}"
 
 
 class Zone(models.Model):

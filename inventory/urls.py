@@ -1,9 +1,10 @@
 """Inventory's pages, every one of them here (wms.urls includes this at the root): the desk's
-stock and master data under /inventory/, the handheld's home, scan and lookup under /floor/."""
+stock and master data under /inventory/, users and their scope under /users/, the handheld's
+home, scan and lookup under /floor/."""
 
 from django.urls import include, path
 
-from inventory.views import floor, master, stock
+from inventory.views import floor, master, stock, users
 
 desk = [
     path("stock/", stock.on_hand, name="stock_on_hand"),
@@ -43,7 +44,15 @@ handheld = [
     path("lookup/", floor.floor_lookup, name="floor_lookup"),
 ]
 
+# People and where they work (/users/; deactivation and tokens are wms.accounts' pages there).
+people = [
+    path("", users.user_list, name="user_list"),
+    path("invite/", users.user_invite, name="user_invite"),
+    path("<int:pk>/", users.user_edit, name="user_edit"),
+]
+
 urlpatterns = [
+    path("users/", include(people)),
     path("inventory/", include(desk)),
     path("floor/", include(handheld)),
 ]

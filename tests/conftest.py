@@ -1,7 +1,8 @@
 """Session tenants (created once, kept by --reuse-db), per-test tenant activation, and personas.
 
 Tests roll back per test. Never use transactional_db or live_server here: their flush empties only
-the schema active at teardown and wipes the tenant registry (docs/architecture.md, "Tests"). Tests that need
+the schema active at teardown and wipes the tenant registry (docs/architecture.md, "Tests"). Tests
+that need
 committed data across processes use the live stack (tests/live.py) on its own database."""
 
 from __future__ import annotations
@@ -199,9 +200,7 @@ def manager(acme: Any) -> Any:
 
 @pytest.fixture
 def operator(acme: Any, east: Any) -> Any:
-    user = UserFactory(role="operator", email="operator@acme.test")
-    user.warehouses.set([east])
-    return user
+    return UserFactory(role="operator", email="operator@acme.test", warehouses=[east])
 
 
 @pytest.fixture

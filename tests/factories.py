@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -11,9 +13,11 @@ from inventory.models import (
     Lpn,
     Product,
     ProductBarcode,
+    UserScope,
     Warehouse,
     Zone,
 )
+from inventory.services.users import assign_scope
 from wms.accounts.models import User
 
 
@@ -49,6 +53,28 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
+
+    @factory.post_generation
+    def client(obj, create: bool, extracted: Client | None, **kwargs: object) -> None:
+        if create and extracted is not None:
+            give_scope(obj, client=extracted)
+
+    @factory.post_generation
+    def warehouses(obj, create: bool, extracted: Iterable[Warehouse] | None, **kw: object) -> None:
+        if create and extracted is not None:
+            give_scope(obj, warehouses=extracted)
+
+
+def give_scope(
+    user: User, *, client: Client | None = None, warehouses: Iterable[Warehouse] | None = None
+) -> None:
+    """Sets a test user's client or warehouses, keeping whichever of the two is not given."""
+    row = UserScope.objects.filter(user=user).first()
+    if client is None and row is not None:
+        client = row.client
+    if warehouses is None:
+        warehouses = list(row.warehouses.all()) if row is not None else []
+    assign_scope(user=user, client=client, warehouses=warehouses)
 
 
 class ZoneFactory(DjangoModelFactory):

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
@@ -192,28 +192,6 @@ def on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
     response._has_been_logged = True  # type: ignore[attr-defined]  # by us, with the traceback
     return response
-
-
-class MeOut(Schema):
-    email: str
-    name: str
-    role: str
-    tenant: str
-    warehouses: list[str]
-    client: str | None
-
-
-@api.get("/me", response=MeOut, tags=["account"], summary="Who this token acts as")
-def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
-    return {
-        "email": user.email,
-        "name": user.get_full_name(),
-        "role": user.role,
-        "tenant": connection.tenant.slug,  # type: ignore[attr-defined]
-        "warehouses": sorted(user.warehouses.values_list("code", flat=True)),
-        "client": user.client.code if user.client_id else None,
-    }
 
 
 api.add_router("/", "wms.accounts.api.router")

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from wms.accounts.models import Role
+from wms.scope import scope_of
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -40,12 +41,11 @@ def is_client_user(user: User) -> bool:
 
 @rules.predicate
 def in_scope(user: User, obj: Any) -> bool:
-    """True when the object lies inside the user's warehouses and client."""
+    """True when the object lies inside the user's warehouses and client. An object says where
+    it is by `warehouse_id` (a warehouse is its own) and whose it is by `client_id`."""
     if obj is None:
         return True
     warehouse_id = getattr(obj, "warehouse_id", None)
-    if isinstance(obj, _warehouse_model()):
-        warehouse_id = getattr(obj, "pk", None)
     if (
         user.role == Role.OPERATOR
         and warehouse_id is not None
@@ -55,31 +55,22 @@ def in_scope(user: User, obj: Any) -> bool:
     client_id = getattr(obj, "client_id", None)
     if user.role == Role.CLIENT:
         # A client user sees only objects that name their client.
-        return client_id is not None and client_id == user.client_id
+        return client_id is not None and client_id == scope_of(user).client_id
     return True
 
 
-def _warehouse_model() -> type:
-    from django.apps import apps
-
-    return apps.get_model("inventory", "Warehouse")
-
-
-def warehouse_ids_for(user: User) -> set[int]:
-    """The warehouses an operator may work in (cached on the user object for the request)."""
-    cached: set[int] | None = getattr(user, "_warehouse_ids", None)
-    if cached is None:
-        cached = set(user.warehouses.values_list("pk", flat=True))
-        setattr(user, "_warehouse_ids", cached)  # noqa: B010 (a per-request cache, not a field)
-    return cached
+def warehouse_ids_for(user: User) -> frozenset[int]:
+    """The warehouses an operator may work in."""
+    return scope_of(user).warehouse_ids
 
 
 def client_id_of(user: User) -> int:
-    """The client a client user is confined to: their role guarantees one (a check constraint
-    on the user table), so scoping never falls back to every client."""
-    if user.client_id is None:
+    """The client a client user is confined to: assigning the role requires one, so scoping
+    never falls back to every client."""
+    client_id = scope_of(user).client_id
+    if client_id is None:
         raise PermissionDenied("This client user belongs to no client.")
-    return user.client_id
+    return client_id
 
 
 @rules.predicate

@@ -19,9 +19,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("users/", account_views.user_list, name="user_list"),
-    path("users/invite/", account_views.user_invite, name="user_invite"),
-    path("users/<int:pk>/", account_views.user_edit, name="user_edit"),
     path(
         "users/<int:pk>/deactivate/",
         account_views.user_set_active,

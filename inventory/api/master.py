@@ -4,8 +4,9 @@ managers create and change (inventory.change_master_data)."""
 # No `from __future__ import annotations`: ninja reads Query[...] parameters at import time.
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from inventory import selectors
@@ -37,6 +38,29 @@ CHANGE = "inventory.change_master_data"
 
 
 # Warehouses and clients are few per tenant and were published as plain lists; they stay lists.
+class MeOut(Schema):
+    email: str
+    name: str
+    role: str
+    tenant: str
+    warehouses: list[str]
+    client: str | None
+
+
+@router.get("/me", response=MeOut, tags=["account"], summary="Who this token acts as")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = user_of(request)
+    client = selectors.client_of(user)
+    return {
+        "email": user.email,
+        "name": user.get_full_name(),
+        "role": user.role,
+        "tenant": connection.tenant.slug,  # type: ignore[attr-defined]
+        "warehouses": [w.code for w in selectors.assigned_warehouses(user)],
+        "client": client.code if client else None,
+    }
+
+
 @router.get("/warehouses", response=list[WarehouseOut], summary="Warehouses you work in")
 def list_warehouses(request: HttpRequest) -> Any:
     return selectors.warehouses_for_user(user_of(request))

@@ -41,6 +41,7 @@ from inventory.selectors.master import (
     with_on_hand,
 )
 from inventory.selectors.references import References
+from inventory.selectors.scope import assigned_warehouses, client_of, users_with_scope
 from inventory.selectors.stock import (
     BalanceFilters,
     MoveFilters,
@@ -79,10 +80,12 @@ __all__ = [
     "active_reservations_in_zone",
     "active_warehouse",
     "allocatable_free_stock",
+    "assigned_warehouses",
     "available_to_promise",
     "balance_at",
     "balances",
     "balances_by_pk",
+    "client_of",
     "clients_for_user",
     "find_client_by_code",
     "find_location_for_user",
@@ -123,6 +126,7 @@ __all__ = [
     "stock_moves_for_user",
     "stock_summary",
     "totals",
+    "users_with_scope",
     "virtual_positions",
     "warehouses_for_user",
     "with_on_hand",

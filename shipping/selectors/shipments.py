@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from inventory.models import Location, LocationKind
 from shipping.models import Manifest, ManifestStatus, Shipment, ShipmentStatus
 from wms.accounts.models import Role
-from wms.permissions import warehouse_ids_for
+from wms.permissions import client_id_of, warehouse_ids_for
 from wms.validation import id_from
 
 if TYPE_CHECKING:
@@ -22,7 +22,9 @@ def _scoped(user: User, rows: QuerySet[Any]) -> QuerySet[Any]:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     if user.role == Role.CLIENT:
         rows = (
-            rows.filter(client_id=user.client_id) if hasattr(rows.model, "client") else rows.none()
+            rows.filter(client_id=client_id_of(user))
+            if hasattr(rows.model, "client")
+            else rows.none()
         )
     return rows
 

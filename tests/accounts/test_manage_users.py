@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from inventory.selectors import assigned_warehouses, client_of
 from wms.accounts.models import Role, User
+from wms.permissions import client_id_of, warehouse_ids_for
 
 
 def test_admin_invites_an_operator_who_sets_a_password_from_the_mail(
@@ -24,7 +26,7 @@ def test_admin_invites_an_operator_who_sets_a_password_from_the_mail(
         )
     assert response.status_code == 302
     user = User.objects.get(email="new.picker@acme.test")
-    assert (user.role, list(user.warehouses.all()), user.has_usable_password()) == (
+    assert (user.role, list(assigned_warehouses(user)), user.has_usable_password()) == (
         Role.OPERATOR,
         [east],
         False,
@@ -64,12 +66,15 @@ def test_admin_changes_role_and_scope(
         {"role": "client", "client": acme_outdoor.pk, "first_name": "Cleo"},
     )
     assert response.status_code == 302
-    operator.refresh_from_db()
-    assert (operator.role, operator.client, operator.first_name) == (
+    operator = User.objects.get(pk=operator.pk)
+    assert (operator.role, client_of(operator), list(assigned_warehouses(operator))) == (
         Role.CLIENT,
         acme_outdoor,
-        "Cleo",
+        [],
     )
+    assert operator.first_name == "Cleo"
+    # The new scope is what the permission checks read: only the client's own orders now.
+    assert (client_id_of(operator), warehouse_ids_for(operator)) == (acme_outdoor.pk, frozenset())
 
 
 def test_admin_cannot_demote_themselves(http_for: Any, admin_user: Any) -> None:
@@ -134,7 +139,8 @@ def test_user_list_query_count_does_not_grow_with_rows(
             assert http.get("/users/").status_code == 200
         return len(ctx.captured_queries)
 
+    UserFactory(email="first@acme.test", role="operator", warehouses=[east])
     few = queries_for_page()
     for n in range(20):
-        UserFactory(email=f"m{n}@acme.test", role="operator").warehouses.set([east])
+        UserFactory(email=f"m{n}@acme.test", role="operator", warehouses=[east])
     assert queries_for_page() == few

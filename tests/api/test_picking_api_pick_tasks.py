@@ -15,7 +15,7 @@ from picking.services.allocation import allocate_orders
 from picking.services.picks import next_pick_list
 from picking.services.waves import create_wave, release_wave
 from tests.api.conftest import error_of
-from tests.factories import LpnFactory, UserFactory
+from tests.factories import LpnFactory, UserFactory, give_scope
 from tests.picking import conftest as world
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_other_warehouses_and_client_users_see_no_pick_tasks(
     api_as: Any, client_api: Any, pick_list: Any, west: Any
 ) -> None:
     elsewhere = UserFactory(role="operator", email="west@acme.test")
-    elsewhere.warehouses.set([west])
+    give_scope(elsewhere, warehouses=[west])
     west_api = api_as(elsewhere)
     line = lines_of(pick_list)[0]
     assert west_api.get("/pick-tasks").json()["count"] == 0
@@ -116,7 +116,7 @@ def test_a_list_assigned_to_someone_else_is_refused(
 ) -> None:
     next_pick_list(operator, [wh.pk])
     colleague = UserFactory(role="operator", email="colleague@acme.test")
-    colleague.warehouses.set([wh])
+    give_scope(colleague, warehouses=[wh])
     line = lines_of(pick_list)[0]
     before = moves()
     response = api_as(colleague).post(
@@ -212,7 +212,7 @@ def test_an_api_picker_takes_the_next_list_and_two_never_share_one(
     # Asking again resumes the same list; a colleague finds nothing waiting.
     assert operator_api.post("/pick-tasks/next", {}).json()["pick_list"] == pick_list.number
     colleague = UserFactory(role="operator", email="colleague@acme.test")
-    colleague.warehouses.set([east])
+    give_scope(colleague, warehouses=[east])
     assert api_as(colleague).post("/pick-tasks/next", {}).json() == {
         "pick_list": None,
         "method": None,

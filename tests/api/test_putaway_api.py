@@ -17,7 +17,7 @@ from receiving import services
 from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_tasks
 from tests.api.conftest import error_of
-from tests.factories import LocationFactory, UserFactory
+from tests.factories import LocationFactory, UserFactory, give_scope
 
 
 def on_hand_at(location: Any) -> int:
@@ -162,7 +162,7 @@ def test_a_task_someone_else_holds_is_refused(
 ) -> None:
     putaway_tasks.start_task(user=operator, task=putaway.task)
     colleague = UserFactory(role="operator", email="colleague@acme.test")
-    colleague.warehouses.set([east])
+    give_scope(colleague, warehouses=[east])
 
     response = api_as(colleague).post(url(putaway.task, "complete"), {"location": "E-01"})
 

@@ -38,6 +38,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.bench.ledger import _pgbench_tps
+from tests.factories import give_scope
 
 connection: Any = _connection
 
@@ -213,7 +214,7 @@ def _seed() -> dict[str, Any]:
     operators = []
     for n in range(WORKERS):
         operator = User.objects.create_user(f"picker{n}@pick.bench", role="operator")
-        operator.warehouses.set([warehouse])
+        give_scope(operator, warehouses=[warehouse])
         operators.append(operator.pk)
     # Statistics now, not when autovacuum wakes up: see the module docstring.
     with connection.cursor() as cursor:

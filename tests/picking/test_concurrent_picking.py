@@ -29,6 +29,7 @@ from picking.models import Order, OrderLine, OrderStatus, PickLine, PickLineStat
 from picking.services.orders import OrderLineSpec, ShipTo, create_order
 from picking.services.picks import confirm_pick, next_pick_list
 from picking.services.waves import create_wave, release_wave
+from tests.factories import give_scope
 from tests.helpers import failures, run_concurrently
 from wms.accounts.models import User
 
@@ -57,7 +58,7 @@ def _setup(stock: dict[str, int]) -> dict[str, Any]:
     operators = []
     for n in range(OPERATORS):
         operator = User.objects.create_user(f"picker{n}@ledgerlab.test", role="operator")
-        operator.warehouses.set([warehouse])
+        give_scope(operator, warehouses=[warehouse])
         operators.append(operator)
     return {
         "warehouse": warehouse,

@@ -15,7 +15,7 @@ import pytest
 from inventory.models import CountRequest, StockMove
 from picking.models import OrderStatus, PickLine, PickLineStatus, PickList, PickListStatus
 from picking.services.waves import create_wave, release_wave
-from tests.factories import LotFactory, UserFactory
+from tests.factories import LotFactory, UserFactory, give_scope
 from tests.helpers import option_labels, text_by_id
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +349,7 @@ def test_two_operators_get_different_lists_and_cannot_act_on_each_others(
     wave = create_wave(warehouse=wh, order_ids=[o.pk for o in orders], user=manager).wave
     release_wave(wave=wave, user=manager)  # discrete: one list per order
     colleague = UserFactory(role="operator", email="colleague@acme.test")
-    colleague.warehouses.set([east])
+    give_scope(colleague, warehouses=[east])
     mine, theirs = http_for(operator), http_for(colleague)
 
     my_list = get_work(mine)["Location"]
@@ -379,7 +379,7 @@ def test_client_users_and_operators_of_other_warehouses_are_kept_out(
     assert client.get(f"/floor/pick/{cluster.pk}/").status_code == 403
 
     outsider = UserFactory(role="operator", email="west@acme.test")
-    outsider.warehouses.set([west])
+    give_scope(outsider, warehouses=[west])
     http = http_for(outsider)
     assert get_work(http)["Location"] == "/floor/pick/"
     assert http.get(f"/floor/pick/{cluster.pk}/").status_code == 404

@@ -13,6 +13,7 @@ from picking.models import PickLine
 from picking.selectors import monitor_lists, operator_rates
 from picking.services.picks import confirm_pick, next_pick_list
 from picking.services.waves import create_wave, release_wave
+from tests.factories import give_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,6 @@ def test_an_operator_of_another_warehouse_sees_none_of_it(
     from tests.factories import UserFactory
 
     elsewhere = UserFactory(role="operator", email="west@acme.test")
-    elsewhere.warehouses.set([west])
+    give_scope(elsewhere, warehouses=[west])
     assert list(monitor_lists(elsewhere)) == []
     assert operator_rates(elsewhere) == []

@@ -14,7 +14,7 @@ from inventory.models import Lpn
 from inventory.services import ledger
 from receiving import services
 from receiving.models import Asn, AsnLine, ReceivingPolicy
-from tests.factories import LpnFactory, ProductBarcodeFactory, UserFactory
+from tests.factories import LpnFactory, ProductBarcodeFactory, UserFactory, give_scope
 from tests.helpers import assert_unchanged_since, snapshot
 from tests.inventory import conftest as ledger_world
 
@@ -98,5 +98,5 @@ def received_pallet(wh: Any, dock: Any, bin_a: Any, bin_b: Any, widget: Any, man
 @pytest.fixture
 def second_operator(acme: Any, east: Any) -> Any:
     user = UserFactory(role="operator", email="operator2@acme.test")
-    user.warehouses.set([east])
+    give_scope(user, warehouses=[east])
     return user

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from inventory.models import Location, Lpn
-from tests.factories import LocationFactory, UserFactory, ZoneFactory
+from tests.factories import LocationFactory, UserFactory, ZoneFactory, give_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_operator_of_another_warehouse_gets_404(
     http_for: Any, west: Any, received_pallet: Lpn, bin_a: Location
 ) -> None:
     outsider = UserFactory(role="operator", email="west@acme.test")
-    outsider.warehouses.set([west])
+    give_scope(outsider, warehouses=[west])
     client = http_for(outsider)
     assert client.get(f"/labels/lpn/{received_pallet.pk}.pdf").status_code == 404
     assert client.get(f"/labels/lpn/{received_pallet.pk}.zpl").status_code == 404

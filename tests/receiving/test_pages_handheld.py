@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from receiving.models import Asn, Receipt
+from tests.factories import give_scope
 from tests.receiving.conftest import WIDGET_CASE_GTIN, WIDGET_UPC, line_of
 
 pytestmark = pytest.mark.django_db
@@ -138,5 +139,5 @@ def test_client_user_may_not_use_the_handheld(http_for: Any, client_user: Any, a
 def test_operator_of_another_warehouse_does_not_find_the_asn(
     http_for: Any, operator: Any, asn: Asn, west: Any
 ) -> None:
-    operator.warehouses.set([west])
+    give_scope(operator, warehouses=[west])
     assert http_for(operator).get(f"/floor/receive/{asn.pk}/").status_code == 404

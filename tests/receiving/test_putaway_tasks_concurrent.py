@@ -13,6 +13,7 @@ from inventory.services.master import create_warehouse
 from receiving.exceptions import TaskTaken
 from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_tasks
+from tests.factories import give_scope
 from tests.helpers import failures, run_concurrently
 from wms.accounts.models import User
 
@@ -31,7 +32,7 @@ def _setup() -> dict[str, Any]:
     operators = []
     for n in range(THREADS):
         user = User.objects.create_user(f"op{n}@ledgerlab.test", role="operator")
-        user.warehouses.set([warehouse])
+        give_scope(user, warehouses=[warehouse])
         operators.append(user.pk)
     pallet = Lpn.objects.create(code="PAL-HOT", warehouse=warehouse)
     ledger.receive(user=manager, product=product, quantity=5, location=dock, lpn=pallet)

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from inventory.models import Balance
 from receiving.models import PutawayStatus, PutawayTask
 from receiving.services import putaway_tasks
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_scope
 from tests.helpers import text_by_id
 
 
@@ -122,7 +122,7 @@ def test_operator_of_another_warehouse_gets_404(
 ) -> None:
     task = putaway_tasks.create_task_for_lpn(user=operator, lpn=received_pallet)
     outsider = UserFactory(role="operator", email="west@acme.test")
-    outsider.warehouses.set([west])
+    give_scope(outsider, warehouses=[west])
 
     assert http_for(outsider).get(f"/floor/putaway/{task.pk}/").status_code == 404
 

@@ -14,7 +14,7 @@ from inventory.services import ledger
 from receiving import services
 from receiving.exceptions import NotPermitted, ReceiptRefused
 from receiving.models import Asn, AsnStatus, Receipt
-from tests.factories import LocationFactory, LpnFactory, UserFactory
+from tests.factories import LocationFactory, LpnFactory, UserFactory, give_scope
 from tests.receiving.conftest import WIDGET_CASE_GTIN, WIDGET_UPC, line_of
 
 pytestmark = pytest.mark.usefixtures("barcodes")
@@ -183,7 +183,7 @@ def test_an_operator_of_another_warehouse_may_not_receive(
     asn: Asn, west: Any, unchanged: Callable[..., Any]
 ) -> None:
     outsider = UserFactory(role="operator")
-    outsider.warehouses.set([west])
+    give_scope(outsider, warehouses=[west])
     check = unchanged(asn)
 
     with pytest.raises(NotPermitted) as refused:

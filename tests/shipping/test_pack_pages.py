@@ -12,7 +12,7 @@ import pytest
 from inventory.models import Reason, StockMove
 from picking.models import OrderStatus
 from shipping.models import Carton, CartonStatus, Shipment
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_scope
 from tests.shipping.pack_world import LAMP_BARCODE, MUG_BARCODE
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_an_operator_of_another_warehouse_finds_no_order(
     http_for: Any, picked_order: Any, west: Any
 ) -> None:
     stranger = UserFactory(role="operator", email="west@acme.test")
-    stranger.warehouses.set([west])
+    give_scope(stranger, warehouses=[west])
     http = http_for(stranger)
     assert http.get(f"/shipping/pack/orders/{picked_order.pk}/").status_code == 404
     scan = http.post("/floor/pack/scan/", {"code": "TOTE-001"}, HTTP_HX_REQUEST="true")

@@ -14,7 +14,7 @@ from picking.models import Order, OrderStatus
 from shipping.models import Carton, CartonStatus, ShipmentStatus
 from shipping.tasks import rate_shipment
 from tests.api.conftest import error_of
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_scope
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import dress_warehouse, fresh
 
@@ -98,7 +98,7 @@ def test_client_users_and_other_warehouses_may_not_load(
     client_api: Any, api_as: Any, loaded: Any, west: Any
 ) -> None:
     elsewhere = UserFactory(role="operator", email="west@acme.test")
-    elsewhere.warehouses.set([west])
+    give_scope(elsewhere, warehouses=[west])
     before = written()
     carton = loaded.cartons[0]
     assert (

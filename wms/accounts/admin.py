@@ -13,13 +13,12 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name")}),
-        ("Role and scope", {"fields": ("role", "warehouses", "client", "is_active")}),
+        ("Role", {"fields": ("role", "is_active")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
     )
-    filter_horizontal = ["warehouses"]
 
 
 @admin.register(ApiToken)

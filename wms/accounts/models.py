@@ -47,26 +47,12 @@ class EmailUserManager(UserManager["User"]):
 
 class User(AbstractUser):
     """A person who signs in to one tenant. The role decides what they may do (wms.permissions);
-    operators are scoped to their warehouses, client users to their one client."""
+    operators are scoped to their warehouses, client users to their one client: that scope lives
+    in inventory (UserScope), beside what it names, and is read through wms.scope."""
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OPERATOR)
-    # Referenced by label, not imported: inventory depends on wms, never the reverse.
-    warehouses = models.ManyToManyField(
-        "inventory.Warehouse",
-        blank=True,
-        related_name="users",
-        help_text="Operators work only in these warehouses.",
-    )
-    client = models.ForeignKey(
-        "inventory.Client",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-        help_text="Client users see only this client's data.",
-    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -75,12 +61,6 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(role="client") | models.Q(client__isnull=False),
-                name="client_user_has_client",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -18,17 +18,6 @@ def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     return str(raw).strip().lower()
 
 
-def search_users(query: str = "") -> QuerySet[User]:
-    users = User.objects.select_related("client").prefetch_related("warehouses")
-    if query:
-        users = users.filter(
-            Q(email__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-        )
-    return users.order_by("email")
-
-
 def get_user(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -20,13 +17,6 @@ from wms.accounts.models import ApiToken, Role, User
 from wms.idempotency.services import Codec, idempotent
 
 
-def _check_role_fields(role: str, client: Any) -> None:
-    if role == Role.CLIENT and client is None:
-        raise AccountError("A client user must belong to a client.")
-    if role != Role.CLIENT and client is not None:
-        raise AccountError("Only client users belong to a client.")
-
-
 @transaction.atomic
 def invite_user(
     *,
@@ -35,27 +25,23 @@ def invite_user(
     role: str,
     first_name: str = "",
     last_name: str = "",
-    warehouses: Iterable[Any] = (),
-    client: Any = None,
     base_url: str,
 ) -> User:
-    """Creates a user with no usable password and e-mails a link to set one (after commit)."""
+    """Creates a user with no usable password and e-mails a link to set one (after commit). Where
+    they may work is inventory's to set (inventory.services.users, in the same transaction)."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(f"A user with e-mail {email} already exists.")
-    _check_role_fields(role, client)
     user = User.objects.create_user(
         email,
         password=None,
         role=role,
         first_name=first_name,
         last_name=last_name,
-        client=client,
         # Admins may do everything, the Django admin included.
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    user.warehouses.set(list(warehouses))
     link = base_url + reverse(
         "password_reset_confirm",
         kwargs={
@@ -78,22 +64,17 @@ def update_user(
     role: str,
     first_name: str,
     last_name: str,
-    warehouses: Iterable[Any],
-    client: Any,
 ) -> User:
-    """Changes a user's name, role and scope. An admin cannot demote themselves, so a tenant
-    always keeps an admin who can undo a mistake."""
+    """Changes a user's name and role. An admin cannot demote themselves, so a tenant always
+    keeps an admin who can undo a mistake."""
     if user.pk == by.pk and role != Role.ADMIN:
         raise AccountError("You cannot take the admin role from yourself.")
-    _check_role_fields(role, client)
     user.role = role
     user.first_name = first_name
     user.last_name = last_name
-    user.client = client
     user.is_staff = role == Role.ADMIN
     user.is_superuser = role == Role.ADMIN
     user.save()
-    user.warehouses.set(list(warehouses))
     return user
 
 

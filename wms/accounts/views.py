@@ -2,20 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
 from wms.accounts import selectors, services
 from wms.accounts.exceptions import AccountError
-from wms.accounts.forms import ApiTokenForm, InviteUserForm, UserScopeForm
+from wms.accounts.forms import ApiTokenForm
 from wms.accounts.models import ApiToken, Role, User
 from wms.http import AuthedRequest
 from wms.pages import page
-from wms.validation import filter_text
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -46,66 +42,11 @@ def account(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
 
 
-@login_required
-@permission_required("wms.manage_users", raise_exception=True)
-def user_list(request: AuthedRequest) -> HttpResponse:
-    query = filter_text(request.GET, "q")
-    page = Paginator(selectors.search_users(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "accounts/users.html#table" if request.htmx else "accounts/users.html"
-    return render(request, template, {"page": page, "q": query})
-
-
-@page("wms.manage_users", "GET", "POST")
-def user_invite(request: AuthedRequest) -> HttpResponse:
-    form = InviteUserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invite_user(
-                by=request.user,
-                base_url=request.build_absolute_uri("/").rstrip("/"),
-                **form.cleaned_data,
-            )
-        except AccountError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"Invited {user.email}; they get an e-mail to set a password."
-            )
-            return redirect("user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "title": "Invite a user"})
-
-
 def _get_user_or_404(pk: int) -> User:
     user = selectors.get_user(pk)
     if user is None:
         raise Http404("No such user.")
     return user
-
-
-@page("wms.manage_users", "GET", "POST")
-def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _get_user_or_404(pk)
-    initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "role": user.role,
-        "warehouses": user.warehouses.all(),
-        "client": user.client,
-    }
-    form = UserScopeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_user(by=request.user, user=user, **form.cleaned_data)
-        except AccountError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Saved {user.email}.")
-            return redirect("user_list")
-    return render(
-        request,
-        "accounts/user_form.html",
-        {"form": form, "title": f"Edit {user.email}", "subject": user},
-    )
 
 
 @page("wms.manage_users", "GET", "POST")
