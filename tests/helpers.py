@@ -133,3 +133,51 @@ def option_labels(html: str | bytes, name: str) -> dict[str, str]:
     select = page(html).find("select", attrs={"name": name})
     assert select is not None, f"no select named {name!r}"
     return {o.get("value", ""): o.get_text(strip=True) for o in select.find_all("option")}
+
+
+def scan_results(html: str | bytes) -> list[tuple[str, str]]:
+    """Each scan result line a handheld page shows: ("ok" or "error", its message)."""
+    return [
+        (
+            "ok" if item.get("data-ok") == "1" else "error",
+            " ".join((item.find(class_="scan-message") or item).get_text(" ").split()),
+        )
+        for item in page(html).select("li.scan-result")
+    ]
+
+
+def scan_outcome(html: str | bytes) -> str:
+    """ "ok" or "error": the outcome of the (one) scan a response answers."""
+    results = scan_results(html)
+    assert results, f"no scan result in {html!r:.300}"
+    return results[0][0]
+
+
+def table_records(html: str | bytes, *, with_column: str) -> list[dict[str, str]]:
+    """The body rows of the (first) table that has a column headed `with_column`, each as
+    header text to cell text."""
+    for table in page(html).find_all("table"):
+        headers = [" ".join(th.get_text(" ").split()) for th in table.select("thead th")]
+        if with_column in headers:
+            rows = [
+                [" ".join(td.get_text(" ").split()) for td in row.find_all("td")]
+                for row in table.select("tbody tr")
+            ]
+            # A row spanning the table ("None yet.") is no record.
+            return [dict(zip(headers, cells, strict=True)) for cells in rows if len(cells) > 1]
+    raise AssertionError(f"no table with a column {with_column!r}")
+
+
+def visible_text(html: str | bytes) -> str:
+    """The page's text as a reader sees it: tags dropped, white space folded."""
+    return " ".join(page(html).get_text(" ").split())
+
+
+def element(html: str | bytes, css: str) -> Any:
+    """The first element the CSS selector finds, or None."""
+    return page(html).select_one(css)
+
+
+def link_targets(html: str | bytes) -> dict[str, str]:
+    """Each link's text to where it goes."""
+    return {" ".join(a.get_text(" ").split()): a.get("href", "") for a in page(html).find_all("a")}

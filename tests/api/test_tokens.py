@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.test import Client as HttpClient
 
+from tests.helpers import text_by_id
 from wms.accounts.models import ApiToken
 
 
@@ -18,7 +18,7 @@ def test_admin_creates_a_token_shown_once_and_stored_as_a_digest(
 ) -> None:
     http = http_for(admin_user)
     response = http.post(f"/users/{operator.pk}/tokens/", {"name": "Scanner gun 7"})
-    secret = re.search(r'<code id="new-token">([^<]+)</code>', response.content.decode()).group(1)
+    secret = text_by_id(response.content, "new-token")
     token = ApiToken.objects.get(user=operator)
     assert secret.startswith(f"fv_{token.key_prefix}_")
     assert token.key_digest == ApiToken.digest(secret)

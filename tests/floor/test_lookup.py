@@ -8,7 +8,7 @@ from inventory.models import ProductBarcode
 from inventory.services import ledger
 from inventory.services.master import ensure_virtual_locations
 from tests.factories import LocationFactory, LpnFactory, ProductFactory
-from tests.helpers import table_rows
+from tests.helpers import element, scan_outcome, table_rows
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def scan(http: Any, code: str) -> str:
 
 def test_scanning_a_bin_shows_its_contents(http_for: Any, operator: Any, floor: Any) -> None:
     body = scan(http_for(operator), "LOC-A0101")
-    assert 'class="scan-result ok"' in body
+    assert scan_outcome(body) == "ok"
     assert "Bin A-01-01" in body
     assert body.count("TENT-2P") == 2  # loose and on the pallet
     quantities = {row[-1] for row in table_rows(body)}
@@ -63,7 +63,7 @@ def test_scanning_a_case_barcode_names_the_pack_and_where_the_product_is_in_this
 
 def test_unknown_code_says_what_was_expected(http_for: Any, operator: Any, floor: Any) -> None:
     body = scan(http_for(operator), "XYZ-404")
-    assert 'class="scan-result error"' in body
+    assert scan_outcome(body) == "error"
     assert "Unknown code “XYZ-404”: expected a bin, LPN, product barcode or SKU in EAST." in body
 
 
@@ -73,4 +73,7 @@ def test_a_bin_of_another_warehouse_is_not_found(http_for: Any, operator: Any, f
 
 def test_lookup_page_has_the_scan_box(http_for: Any, operator: Any, floor: Any) -> None:
     body = http_for(operator).get("/floor/lookup/").content.decode()
-    assert 'data-scan-mode="lookup"' in body and 'id="scan-input"' in body
+    assert (
+        element(body, '[data-scan-mode="lookup"]') is not None
+        and element(body, "#scan-input") is not None
+    )

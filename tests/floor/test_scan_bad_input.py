@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import assert_nothing_written
+from tests.helpers import assert_nothing_written, scan_outcome, scan_results
 
 SCANS = ["/floor/scan/", "/floor/receive/find/", "/floor/putaway/scan/", "/floor/ship/scan/"]
 
@@ -18,8 +18,8 @@ SCANS = ["/floor/scan/", "/floor/receive/find/", "/floor/putaway/scan/", "/floor
 def error_line(response: Any) -> str:
     body = response.content.decode()
     assert response.status_code == 200, body
-    assert 'class="scan-result error"' in body
-    assert 'class="scan-result ok"' not in body
+    assert scan_outcome(body) == "error"
+    assert "ok" not in [outcome for outcome, _ in scan_results(body)]
     return body
 
 
@@ -48,7 +48,7 @@ def test_the_scanners_own_enter_and_spaces_are_not_a_refusal(
     http_for: Any, manager: Any, east: Any
 ) -> None:
     response = http_for(manager).post("/floor/scan/", {"code": " EAST\r\n"})
-    assert 'class="scan-result ok"' in response.content.decode()
+    assert scan_outcome(response.content.decode()) == "ok"
 
 
 def test_a_scan_longer_than_any_code_is_an_error_line(

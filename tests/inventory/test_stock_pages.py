@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from inventory.models import Balance, StockMove
 from inventory.services import ledger
 from tests.factories import LocationFactory, ProductFactory
+from tests.helpers import table_records, text_by_id
 
 
 @pytest.fixture
@@ -29,14 +29,14 @@ def test_on_hand_lists_balances_with_totals_and_filters(
 ) -> None:
     http = http_for(manager)
     page = http.get("/inventory/stock/").content.decode()
-    assert re.search(r'id="total-on-hand">18<', page)
+    assert text_by_id(page, "total-on-hand") == "18"
     filtered = http.get(
         "/inventory/stock/", {"location": "a-01-01"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert filtered.lstrip().startswith('<p class="totals">')
-    assert re.search(r'id="total-on-hand">10<', filtered)
+    assert text_by_id(filtered, "total-on-hand") == "10"
     by_lot = http.get("/inventory/stock/", {"lot": "S-2027-01"}).content.decode()
-    assert re.search(r'id="total-on-hand">6<', by_lot)
+    assert text_by_id(by_lot, "total-on-hand") == "6"
     by_sku = http.get("/inventory/stock/", {"sku": "nothing"}).content.decode()
     assert "No stock matches these filters." in by_sku
 
@@ -73,14 +73,12 @@ def test_product_page_explains_the_number(
     http_for: Any, manager: Any, stocked: Any, widget: Any
 ) -> None:
     body = http_for(manager).get(f"/inventory/stock/products/{widget.pk}/").content.decode()
-    assert re.search(r'id="on-hand">10<', body)
+    assert text_by_id(body, "on-hand") == "10"
     assert "Why the number is what it is" in body
     assert "EAST/~SUPPLIER -10" in body
     # newest first: the move (effect 0, running 10) above the receipt (+10, running 10)
-    rows = re.findall(
-        r'<td class="num">([+-]?\d+)</td><td class="num"><strong>(\d+)</strong>', body
-    )
-    assert rows == [("0", "10"), ("+10", "10")]
+    rows = table_records(body, with_column="Running on hand")
+    assert [(r["Effect"], r["Running on hand"]) for r in rows] == [("0", "10"), ("+10", "10")]
 
 
 def test_location_page_shows_contents_and_moves(

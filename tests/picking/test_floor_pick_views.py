@@ -7,7 +7,6 @@ them: it posts each scan with the fields of the last response."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -16,11 +15,17 @@ from inventory.models import CountRequest, StockMove
 from picking.models import OrderStatus, PickLine, PickLineStatus, PickList, PickListStatus
 from picking.services.waves import create_wave, release_wave
 from tests.factories import LotFactory, UserFactory, give_scope
-from tests.helpers import option_labels, text_by_id
+from tests.helpers import element, link_targets, option_labels, page, scan_results, text_by_id
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = re.compile(r'<input type="hidden" form="pick-scan" name="(\w+)" value="([^"]*)">')
+
+def hidden_fields(body: str) -> dict[str, str]:
+    """The step fields the pick page carries for its scan form."""
+    return {
+        field["name"]: field.get("value", "")
+        for field in page(body).select('input[type="hidden"][form="pick-scan"]')
+    }
 
 
 class Handheld:
@@ -31,7 +36,7 @@ class Handheld:
         self.url = f"/floor/pick/{pick_list.pk}/scan/"
         self.response = http.get(f"/floor/pick/{pick_list.pk}/")
         assert self.response.status_code == 200
-        self.fields = dict(HIDDEN.findall(self.body))
+        self.fields = hidden_fields(self.body)
 
     @property
     def body(self) -> str:
@@ -40,8 +45,8 @@ class Handheld:
     def post(self, **data: str) -> Any:
         self.response = self.http.post(self.url, {**self.fields, **data}, HTTP_HX_REQUEST="true")
         assert self.response.status_code == 200
-        if HIDDEN.search(self.body):
-            self.fields = dict(HIDDEN.findall(self.body))
+        if hidden_fields(self.body):
+            self.fields = hidden_fields(self.body)
         return self.response
 
     def scan(self, *codes: str) -> str:
@@ -52,11 +57,9 @@ class Handheld:
 
 def result_of(body: str) -> tuple[str, str]:
     """The result line of a scan response: ("ok" or "error", its message)."""
-    match = re.search(
-        r'<li class="scan-result (ok|error)".*?<span class="scan-message">(.*?)</span>', body, re.S
-    )
-    assert match, body
-    return match.group(1), match.group(2)
+    results = scan_results(body)
+    assert results, body
+    return results[0]
 
 
 @pytest.fixture
@@ -109,9 +112,9 @@ def test_get_work_assigns_a_list_and_shows_its_first_pick_in_walking_order(
     assert text_by_id(body, "pick-sku") == "LAMP"
     assert text_by_id(body, "pick-qty") == "1 to pick"
     assert "SO-1" in body
-    assert 'Slot <span class="pick-slot">A</span> · scan an empty tote' in body
+    assert text_by_id(body, "pick-slot") == "Slot A · scan an empty tote"
     assert text_by_id(body, "pick-prompt") == "Go to A-01 and scan the bin"
-    assert 'id="scan-input"' in body
+    assert element(body, "#scan-input") is not None
     # The home resumes the list instead of handing out another.
     assert f"Resume {cluster.number}" in http.get("/floor/pick/").content.decode()
     assert get_work(http)["Location"] == f"/floor/pick/{cluster.pk}/"
@@ -127,7 +130,7 @@ def test_no_waiting_work_is_said_on_the_home(http_for: Any, operator: Any, east:
 
 
 def test_floor_home_links_to_picking(http_for: Any, operator: Any) -> None:
-    assert 'href="/floor/pick/">Pick</a>' in http_for(operator).get("/floor/").content.decode()
+    assert link_targets(http_for(operator).get("/floor/").content)["Pick"] == "/floor/pick/"
 
 
 def test_wrong_bin_is_refused_with_the_expected_bin_and_writes_nothing(
@@ -167,7 +170,7 @@ def test_the_step_sequence_picks_into_the_orders_tote_and_moves_to_the_next_line
     assert (move.quantity, move.to_lpn.code, move.to_location.code) == (1, "TOTE-001", "STAGE-1")
     # The next pick: same bin, the second order's slot, its tote still to choose.
     assert text_by_id(body, "pick-position") == "Line 2 of 3"
-    assert 'Slot <span class="pick-slot">B</span> · scan an empty tote' in body
+    assert text_by_id(body, "pick-slot") == "Slot B · scan an empty tote"
     assert handheld.fields["bin"] == ""
 
 
@@ -262,7 +265,7 @@ def test_short_pick_reallocates_from_another_bin_and_the_new_line_joins_the_list
     assert "5 units picked; 1 bin reported short, a count is requested." in done
     assert "Picked 1 x MUG into TOTE-001" in done
     assert "Get more work" in done
-    assert 'id="scan-input"' not in done
+    assert element(done, "#scan-input") is None
     assert set(cluster.slots.values_list("order__status", flat=True)) == {OrderStatus.PICKED}
 
 
@@ -426,7 +429,4 @@ def test_asking_for_work_in_a_zone_hands_out_that_zones_list(
 
     response = http.post("/floor/pick/work/", {"zone": str(zone_b.pk)})
     assert response["Location"] == f"/floor/pick/{in_b.pk}/"
-    assert (
-        '<p class="pick-bin" id="pick-bin">B-01</p>'
-        in http.get(response["Location"]).content.decode()
-    )
+    assert text_by_id(http.get(response["Location"]).content, "pick-bin") == "B-01"

@@ -12,6 +12,7 @@ import pytest
 
 from inventory.models import Balance
 from receiving.models import PutawayTask, Receipt
+from tests.helpers import scan_outcome
 from tests.receiving.conftest import WIDGET_UPC
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("barcodes")]
@@ -103,7 +104,7 @@ def test_an_unknown_barcode_is_an_error_line(
     check = unchanged()
     response = _scan(http_for(manager), acme_outdoor, "NOPE-123", "u1")
     assert response.status_code == 200
-    assert 'class="scan-result error"' in response.text
+    assert scan_outcome(response.text) == "error"
     assert "is not a barcode or SKU of any product of acme-outdoor" in response.text
     check()
 
@@ -119,6 +120,6 @@ def test_a_lot_tracked_product_needs_its_lot(
 ) -> None:
     check = unchanged()
     response = _scan(http_for(manager), acme_outdoor, "SERUM", "l1")
-    assert 'class="scan-result error"' in response.text
+    assert scan_outcome(response.text) == "error"
     assert "SERUM is lot-tracked: scan or type the lot number." in response.text
     check()

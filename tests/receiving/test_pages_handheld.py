@@ -9,6 +9,7 @@ import pytest
 
 from receiving.models import Asn, Receipt
 from tests.factories import give_scope
+from tests.helpers import scan_outcome
 from tests.receiving.conftest import WIDGET_CASE_GTIN, WIDGET_UPC, line_of
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_product_scan_answers_with_progress(
     client = http_for(operator)
     response = _scan(client, asn, WIDGET_UPC, "k1", quantity="6")
     assert response.status_code == 200
-    assert 'class="scan-result ok"' in response.text
+    assert scan_outcome(response.text) == "ok"
     assert "Received 6 x WIDGET" in response.text
     assert "WIDGET 6/10" in response.text
     lpn = Receipt.objects.get().lpn
@@ -84,7 +85,7 @@ def test_unknown_barcode_is_an_error_line(
 ) -> None:
     response = _scan(http_for(operator), asn, "999999", "u1")
     assert response.status_code == 200
-    assert 'class="scan-result error"' in response.text
+    assert scan_outcome(response.text) == "error"
     assert Receipt.objects.count() == 0
 
 
@@ -93,7 +94,7 @@ def test_over_tolerance_is_an_error_line_with_the_numbers(
 ) -> None:
     response = _scan(http_for(operator), asn, WIDGET_UPC, "o1", quantity="11")
     assert response.status_code == 200
-    assert 'class="scan-result error"' in response.text
+    assert scan_outcome(response.text) == "error"
     assert "Over-receipt of WIDGET on ASN PO-1000: expected 10, received 0" in response.text
     assert line_of(asn, widget).received_qty == 0
 
@@ -115,7 +116,7 @@ def test_lot_tracked_product_without_lot_asks_for_it(
 ) -> None:
     client = http_for(operator)
     refused = _scan(client, asn, "SERUM", "l1")
-    assert 'class="scan-result error"' in refused.text
+    assert scan_outcome(refused.text) == "error"
     assert "SERUM is lot-tracked: scan or type the lot number." in refused.text
     accepted = _scan(client, asn, "SERUM", "l2", lot="S-77", expiry="2031-01-31")
     assert "Received 1 x SERUM lot S-77" in accepted.text
@@ -127,7 +128,7 @@ def test_bad_typed_quantity_is_an_error_line(
 ) -> None:
     response = _scan(http_for(operator), asn, WIDGET_UPC, "q1", quantity="0")
     assert response.status_code == 200
-    assert 'class="scan-result error"' in response.text
+    assert scan_outcome(response.text) == "error"
     assert Receipt.objects.count() == 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from receiving.models import Asn, PutawayStatus, PutawayTask, Receipt
-from tests.helpers import assert_nothing_written
+from tests.helpers import assert_nothing_written, scan_outcome
 from tests.receiving.conftest import WIDGET_UPC
 
 
@@ -18,7 +18,7 @@ def scan(client: Any, asn: Asn, **data: str) -> str:
     response = client.post(f"/floor/receive/{asn.pk}/scan/", {"mode": "receive", **data})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'class="scan-result error"' in body, body
+    assert scan_outcome(body) == "error", body
     return body
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shipping.models import Carton, CartonStatus
-from tests.helpers import assert_nothing_written
+from tests.helpers import assert_nothing_written, scan_outcome
 from tests.shipping.pack_world import MUG_BARCODE
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_a_bad_item_scan_is_a_red_line_and_packs_nothing(
         response = http.post(f"{url}scan/", data, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "scan-result error" in body
+    assert scan_outcome(body) == "error"
     assert says in body
     assert "HX-Trigger" not in response
 

@@ -19,6 +19,7 @@ from shipping.models import Shipment, ShipmentStatus
 from shipping.services import dispatch, rating
 from shipping.tasks import rate_shipment, reconcile_stuck
 from tests.api.conftest import error_of
+from tests.helpers import element
 from tests.shipping import shipments_fixtures
 from tests.shipping.shipments_fixtures import fresh
 
@@ -253,12 +254,12 @@ def test_the_shipment_page_offers_reconcile_and_shows_the_result(
     bought_label = bought_but_not_recorded(packed.shipment)
     http = http_for(manager)
     page = http.get(f"/shipping/shipments/{packed.shipment.pk}/").content.decode()
-    assert 'id="reconcile"' in page
+    assert element(page, "#reconcile") is not None
     response = http.post(f"/shipping/shipments/{packed.shipment.pk}/reconcile/", follow=True)
     assert response.status_code == 200
     text = response.content.decode()
     assert f"tracking {bought_label.tracking_code}): it is recorded, nothing was bought" in text
-    assert 'id="reconcile"' not in text
+    assert element(text, "#reconcile") is None
     assert fresh(packed.shipment).status == ShipmentStatus.LABEL_PURCHASED
 
 

@@ -3,21 +3,21 @@ it once and masked afterwards; a bad secret, an operator or a client user writes
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from inventory.models import Event
 from shipping.models import CarrierSettings
+from tests.helpers import element
 
 URL = "/shipping/webhook/"
 pytestmark = pytest.mark.django_db
 
 
 def shown_secret(page: str) -> str | None:
-    match = re.search(r'<code id="new-secret">([^<]+)</code>', page)
-    return match[1] if match else None
+    shown = element(page, "code#new-secret")
+    return shown.get_text() if shown is not None else None
 
 
 def test_a_manager_generates_a_secret_and_sees_it_once(http_for: Any, manager: Any) -> None:
