@@ -511,6 +511,37 @@ class Event(models.Model):
         return f"{self.type} #{self.pk}"
 
 
+class OutboxCursor(models.Model):
+    """Where one consumer of the outbox has read to (inventory.outbox): the last event's
+    transaction id and event id. One row per consumer name."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_txid = models.BigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(default=0)
+    events_read = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} at event {self.last_event_id}"
+
+
+class OutboxEarly(models.Model):
+    """An event handed to a consumer inside the transaction that wrote it, before its cursor
+    may pass it (inventory.outbox): remembered so that it is not handed out again once it
+    commits. Removed when the cursor passes it."""
+
+    consumer = models.CharField(max_length=64)
+    event_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "event_id"], name="outbox_early_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} handed to {self.consumer}"
+
+
 class CountRequestStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
     COUNTING = "counting", "Counting"

@@ -24,6 +24,7 @@ from billing.models import BillingPeriod, RateRule, RatingCheckpoint
 from billing.selectors import billing_settings
 from billing.services import rating_sql as sql
 from billing.services.periods import PeriodResolver
+from inventory import outbox
 
 BATCH_SIZE = 50_000
 
@@ -101,11 +102,9 @@ def _rate_next_batch(size: int) -> tuple[RatingResult, bool]:
     with connection.cursor() as cursor:
         # The horizon first: every transaction older than it has ended, so no event below it
         # can still appear. This transaction's own events are read too (it sees them).
-        cursor.execute(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
-            "pg_current_xact_id_if_assigned()::text"
-        )
-        horizon, own = cursor.fetchone()
+        horizon = str(outbox.horizon(cursor))
+        cursor.execute("SELECT pg_current_xact_id_if_assigned()::text")
+        (own,) = cursor.fetchone()
         last_txid, last_event_id = _lock_checkpoint(cursor)
         cursor.execute(sql.PREPARE)
         cursor.execute(
