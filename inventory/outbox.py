@@ -113,7 +113,7 @@ def take_next(
     event_table = Event._meta.db_table
     early_table = OutboxEarly._meta.db_table
     type_filter = "AND type = ANY(%(types)s)" if types is not None else ""
-    params = {"consumer": consumer, "types": list(types or ()), "limit": limit}
+    params: dict[str, Any] = {"consumer": consumer, "types": list(types or ()), "limit": limit}
     with connection.cursor() as cursor:
         last_txid, last_event_id = _lock_cursor(cursor, consumer, from_now=from_now)
         below = horizon(cursor)
