@@ -528,7 +528,7 @@ class TrytonAdapter(ErpAdapter):
             for r in self.rpc.search_read(
                 "product.product",
                 [["code", "in", sorted({c for c in codes.values() if c})]],
-                ["code", "default_uom", "account_revenue_used"],
+                ["code", "default_uom", "template.account_category.account_revenue"],
             )
         }
         missing = sorted({c for c in codes.values() if c and c not in products})
@@ -543,8 +543,13 @@ class TrytonAdapter(ErpAdapter):
         lines = []
         for line in invoice.lines:
             product = products[str(codes[line.kind])]
-            if not product.get("account_revenue_used"):
-                raise ErpRefused(f"ERP product {product['code']} has no revenue account.")
+            category = (product.get("template.") or {}).get("account_category.") or {}
+            revenue = category.get("account_revenue")
+            if not revenue:
+                raise ErpRefused(
+                    f"ERP product {product['code']} has no accounting category with a revenue "
+                    "account."
+                )
             quantity, unit_price, description = line.quantity, line.unit_price, line.description
             if (quantity * unit_price).quantize(CENT, ROUND_HALF_UP) != line.amount:
                 # Our amount is a sum of lines each rounded to the cent: book it as one amount.
@@ -558,7 +563,7 @@ class TrytonAdapter(ErpAdapter):
                     "quantity": quantity,
                     "unit": product["default_uom"],
                     "unit_price": unit_price,
-                    "account": product["account_revenue_used"],
+                    "account": revenue,
                 }
             )
         [pk] = self.rpc.create(
@@ -581,7 +586,7 @@ class TrytonAdapter(ErpAdapter):
         return pk
 
     def _party(self, code: str, name: str) -> dict[str, Any]:
-        fields = ["addresses", "account_receivable_used", "customer_payment_term"]
+        fields = ["addresses", "account_receivable", "customer_payment_term"]
         rows = self.rpc.search_read("party.party", [["code", "=", code]], fields, limit=1)
         if not rows:
             self.rpc.create(
@@ -589,7 +594,9 @@ class TrytonAdapter(ErpAdapter):
             )
             rows = self.rpc.search_read("party.party", [["code", "=", code]], fields, limit=1)
         row = rows[0]
-        receivable = row.get("account_receivable_used")
+        # Tryton's own fallback (account_receivable_used is a property, not readable): the
+        # party's account, else the accounting configuration's default.
+        receivable = row.get("account_receivable") or self._default_receivable()
         if not receivable:
             raise ErpRefused(f"ERP party {code} has no receivable account (set a default).")
         terms = row.get("customer_payment_term")
@@ -602,6 +609,10 @@ class TrytonAdapter(ErpAdapter):
             "receivable": receivable,
             "payment_term": terms,
         }
+
+    def _default_receivable(self) -> int | None:
+        rows = self.rpc.read("account.configuration", [1], ["default_account_receivable"])
+        return rows[0].get("default_account_receivable") if rows else None
 
     # --- stock ----------------------------------------------------------------------------------
 

@@ -76,11 +76,12 @@ def _rows_for(event: OutboxEvent) -> list[SyncRecord]:
             )
         ]
     if event.type == "asn.closed":
-        document_type, kind = DocumentType.ASN, SyncKind.RECEIPT
-        document_id = int(event.payload["asn"])
+        document_type, kind, key = DocumentType.ASN, SyncKind.RECEIPT, "asn"
     else:
-        document_type, kind = DocumentType.ORDER, SyncKind.SHIPMENT
-        document_id = int(event.payload["order_id"])
+        document_type, kind, key = DocumentType.ORDER, SyncKind.SHIPMENT, "order_id"
+    if not isinstance(event.payload.get(key), int):
+        return []  # not a document of ours (an event written by hand, a test's)
+    document_id = int(event.payload[key])
     links = ErpLink.objects.filter(document_type=document_type, document_id=document_id)
     return [
         SyncRecord(

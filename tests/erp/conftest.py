@@ -34,6 +34,8 @@ staging = pack_world.staging
 station = pack_world.station
 mug = pack_world.mug
 lamp = pack_world.lamp
+balm = pack_world.balm
+balm_lots = pack_world.balm_lots
 boxes = pack_world.boxes
 stocked = pack_world.stocked
 
