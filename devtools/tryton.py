@@ -236,6 +236,7 @@ class TrytonServer:
     process: subprocess.Popen[bytes] | None = None
     timings: Timings = field(default_factory=Timings)
     spares: list[str] = field(default_factory=list)
+    active: str = ""
 
     @property
     def url(self) -> str:
@@ -284,7 +285,7 @@ class TrytonServer:
         except urllib.error.HTTPError as exc:
             if exc.code != 401:
                 raise TrytonError(f"warming database {name} answered {exc.code}") from exc
-        self.databases = (*self.databases, name)  # a restart preloads it with -d
+        self.active = name  # a restart preloads it with -d (the others are never used again)
         return name
 
     def start(self) -> None:
@@ -303,6 +304,7 @@ class TrytonServer:
                 str(conf),
                 "-d",
                 *self.databases,
+                *([self.active] if self.active else []),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -48,7 +48,12 @@ class ConnectionForm(forms.Form):
         queryset=Client.objects.filter(is_active=True),
         help_text="For a client's ERP; empty for our own books.",
     )
-    url = forms.URLField(max_length=300, label="URL", help_text="e.g. http://erp.example:8000/")
+    url = forms.URLField(
+        max_length=300,
+        label="URL",
+        assume_scheme="https",
+        help_text="e.g. http://erp.example:8000/",
+    )
     database = CodeField(max_length=100)
     username = TextField(max_length=100)
     password = forms.CharField(
