@@ -22,6 +22,17 @@ from tests.helpers import assert_nothing_written, element, table_records, text_b
 
 pytestmark = pytest.mark.django_db
 
+ERP_ROUTES = {
+    "/api/v1/erp-connections": {"get", "post"},
+    "/api/v1/erp-connections/{pk}": {"get", "put"},
+    "/api/v1/erp-connections/{pk}/test": {"post"},
+    "/api/v1/erp-connections/{pk}/sync": {"post"},
+    "/api/v1/erp-connections/{pk}/reconcile": {"post"},
+    "/api/v1/erp-sync-log": {"get"},
+    "/api/v1/erp-sync-log/{pk}/retry": {"post"},
+    "/api/v1/erp-sync-log/{pk}/skip": {"post"},
+}
+
 
 @pytest.fixture
 def connection(manager: Any, acme_outdoor: Any, east: Any) -> ErpConnection:
@@ -208,3 +219,9 @@ def test_the_api_choices_are_the_models() -> None:
     assert set(schemas.RecordQuery.model_fields["kind"].annotation.__args__[0].__args__) == set(
         schemas.CHOICES["kind"]
     )
+
+
+def test_the_openapi_document_lists_the_erp_routes(http_for: Any, manager: Any) -> None:
+    paths = http_for(manager).get("/api/v1/openapi.json").json()["paths"]
+    listed = {path: set(methods) for path, methods in paths.items() if path in ERP_ROUTES}
+    assert listed == ERP_ROUTES
