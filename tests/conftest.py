@@ -72,6 +72,7 @@ TENANT_TABLE_PREFIXES = (
     "picking_",
     "shipping_",
     "billing_",
+    "erp_",
     "accounts_",
     "idempotency_",
     "axes_",

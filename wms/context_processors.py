@@ -14,6 +14,7 @@ NAV = [
     ("Waves", "/outbound/waves/", "picking.manage_waves"),
     ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Billing", "/billing/", "billing.view_billing"),
+    ("ERP", "/erp/", "erp.manage_erp"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

@@ -154,6 +154,9 @@ rules.add_perm("shipping.ship", floor_staff & in_scope)
 rules.add_perm("billing.view_billing", staff)
 rules.add_perm("billing.manage_billing", staff)
 rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
+# ERP sync: managers and admins keep the connections, read the sync log, retry and skip, and run
+# reconciliations; nobody else sees any of it (a connection holds a client's ERP password).
+rules.add_perm("erp.manage_erp", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("shipping.urls")),
     path("", include("inventory.urls")),
     path("", include("billing.urls")),
+    path("", include("erp.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from inventory import lifecycle
 from inventory import selectors as inventory_selectors
@@ -287,7 +288,7 @@ def _insert(
 
 @transaction.atomic
 @idempotent("order.cancel", result=model_codec(Order))
-def cancel_order(*, order: Order, user: User, idempotency_key: str | None = None) -> Order:
+def cancel_order(*, order: Order, user: User | None, idempotency_key: str | None = None) -> Order:
     """Cancels an order and gives back everything reserved for it. Refused once packed: the
     goods are in a box. Units already picked stay where they were put (a tote or staging) for a
     manager to put back; the event lists them."""
@@ -312,3 +313,62 @@ def cancel_order(*, order: Order, user: User, idempotency_key: str | None = None
         user,
         payload={"released_units": released, "picked_units_to_put_back": picked},
     )
+
+
+# Statuses in which an order may still be revised: nothing reserved, picked or packed for it.
+REVISABLE = frozenset({OrderStatus.NEW, OrderStatus.BACKORDERED})
+
+
+@transaction.atomic
+def revise_order(
+    *,
+    order: Order,
+    ship_to: ShipTo,
+    lines: Sequence[OrderLineSpec],
+    user: User | None,
+    service_level: str = ServiceLevel.STANDARD,
+) -> Order:
+    """Replaces the ship-to, service level and lines of an order nothing is reserved for yet
+    (new or backordered), as when its sales order changed upstream, and writes
+    `order.revised`. Refused, with nothing written, once any of it is allocated."""
+    locked = lock_order(order)
+    current = list(locked.lines.select_for_update().order_by("pk"))
+    if locked.status not in REVISABLE or any(
+        line.allocated_qty or line.picked_qty for line in current
+    ):
+        raise OrderRefused(
+            f"Order {locked.reference} is {locked.get_status_display().lower()}: it can only "
+            "change before stock is allocated to it.",
+            code="order_not_revisable",
+        )
+    _check(locked.client, locked.warehouse, lines)
+    OrderLine.objects.filter(order=locked).delete()
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=locked, line_number=n, product=line.product, quantity=line.quantity)
+            for n, line in enumerate(lines, start=1)
+        ]
+    )
+    for name, value in asdict(ship_to).items():
+        setattr(locked, f"ship_to_{name}", value)
+    locked.service_level = service_level
+    locked.content_digest = _digest(lines)
+    locked.total_units = sum(line.quantity for line in lines)
+    locked.line_count = len(lines)
+    locked.updated_at = timezone.now()
+    locked.save()
+    emit(
+        "order.revised",
+        client_id=locked.client_id,
+        warehouse_id=locked.warehouse_id,
+        payload={
+            "order_id": locked.pk,
+            "reference": locked.reference,
+            "lines": [
+                {"line": n, "sku": line.product.sku, "quantity": line.quantity}
+                for n, line in enumerate(lines, start=1)
+            ],
+        },
+        user=user,
+    )
+    return locked

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from inventory import lifecycle
 from inventory.events import emit
@@ -216,14 +217,14 @@ def _insert(
 
 @transaction.atomic
 @idempotent("asn.mark_expected", result=model_codec(Asn))
-def mark_expected(*, asn: Asn, user: User, idempotency_key: str | None = None) -> Asn:
+def mark_expected(*, asn: Asn, user: User | None, idempotency_key: str | None = None) -> Asn:
     """Confirms a draft ASN: from now on the dock may receive against it."""
     return transition(lock_asn(asn), AsnStatus.EXPECTED, user)
 
 
 @transaction.atomic
 @idempotent("asn.cancel", result=model_codec(Asn))
-def cancel_asn(*, asn: Asn, user: User, idempotency_key: str | None = None) -> Asn:
+def cancel_asn(*, asn: Asn, user: User | None, idempotency_key: str | None = None) -> Asn:
     """Cancels an ASN before anything was received against it (draft or expected). Once the first
     receipt moved it to receiving, stock from it is in the building and it can only be closed."""
     return transition(lock_asn(asn), AsnStatus.CANCELLED, user)
@@ -245,3 +246,56 @@ def close_asn(*, asn: Asn, user: User, idempotency_key: str | None = None) -> li
     transition(locked, AsnStatus.RECEIVED, user, payload={"lines": numbers})
     asn.status, asn.closed_at, asn.discrepancy = locked.status, locked.closed_at, numbers
     return rows
+
+
+# Statuses in which an ASN's lines may still be replaced: nothing has been received against it.
+REVISABLE = frozenset({AsnStatus.DRAFT, AsnStatus.EXPECTED})
+
+
+@transaction.atomic
+def revise_asn(
+    *,
+    asn: Asn,
+    lines: Sequence[AsnLineSpec],
+    user: User | None,
+    expected_date: dt.date | None = None,
+) -> Asn:
+    """Replaces the lines (and expected date) of an ASN nothing was received against yet (draft
+    or expected), as when its purchase order changed upstream, and writes `asn.revised`.
+    Refused, with nothing written, once receiving started: the dock's count is the fact then."""
+    locked = lock_asn(asn)
+    if locked.status not in REVISABLE:
+        raise AsnRefused(
+            f"ASN {locked.reference} is {locked.get_status_display().lower()}: its lines can only "
+            "change before the first receipt.",
+            code="asn_not_revisable",
+        )
+    _check_lines(locked.client, lines)
+    AsnLine.objects.filter(asn=locked).delete()
+    AsnLine.objects.bulk_create(
+        [
+            AsnLine(
+                asn=locked,
+                product=spec.product,
+                expected_qty=spec.expected_qty,
+                lot_number=spec.lot_number.strip(),
+                expiry_date=spec.expiry_date,
+            )
+            for spec in lines
+        ]
+    )
+    locked.expected_date = expected_date
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["expected_date", "updated_at"])
+    emit(
+        "asn.revised",
+        client_id=locked.client_id,
+        warehouse_id=locked.warehouse_id,
+        payload={
+            "asn": locked.pk,
+            "reference": locked.reference,
+            "lines": [{"sku": s.product.sku, "expected": s.expected_qty} for s in lines],
+        },
+        user=user,
+    )
+    return locked

@@ -37,3 +37,31 @@ def test_the_sweep_is_scheduled_for_every_tenant() -> None:
         "task": "shipping.reconcile_stuck",
         "schedule": settings.SHIPPING_RECONCILE_SECONDS,
     }
+
+
+def test_the_erp_tasks_call_out_like_the_carrier_tasks() -> None:
+    from erp import tasks as erp_tasks
+
+    calling_out = (
+        erp_tasks.sync_outbound,
+        erp_tasks.pull,
+        erp_tasks.pull_all,
+        erp_tasks.retry_record,
+        erp_tasks.reconcile_connection,
+        erp_tasks.reconcile_all,
+    )
+    for task in calling_out:
+        assert task.acks_late is True
+        assert task.reject_on_worker_lost is True
+        assert task.soft_time_limit == settings.ERP_TASK_SOFT_TIME_LIMIT
+        assert task.time_limit == settings.ERP_TASK_TIME_LIMIT
+    # A run of 20 ERP calls timing out fits in the soft limit; the broker waits for the longest.
+    assert settings.ERP_TASK_SOFT_TIME_LIMIT >= 20 * settings.ERP_TIMEOUT
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility > settings.SHIPPING_RATE_RETRY_MAX_SECONDS + 2 * erp_tasks.pull.time_limit
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert {schedule[name]["task"] for name in ("erp-push", "erp-pull", "erp-reconcile")} == {
+        "erp.sync_outbound",
+        "erp.pull_all",
+        "erp.reconcile_all",
+    }

@@ -51,6 +51,7 @@ TENANT_APPS = [
     "picking",
     "shipping",
     "billing",
+    "erp",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -329,6 +330,40 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
 CELERY_BEAT_SCHEDULE["reconcile-shipments"] = {
     "task": "shipping.reconcile_stuck",
     "schedule": SHIPPING_RECONCILE_SECONDS,
+}
+
+# --- ERP sync (erp/) ------------------------------------------------------------------------------
+# Connection passwords are encrypted with Fernet under this key (a urlsafe-base64 32-byte key,
+# `Fernet.generate_key()`), or, when unset, under one derived from SECRET_KEY. During a rotation
+# the previous keys, comma-separated, still decrypt.
+ERP_CREDENTIALS_KEY = os.environ.get("ERP_CREDENTIALS_KEY", "")
+ERP_CREDENTIALS_OLD_KEYS = [
+    key for key in os.environ.get("ERP_CREDENTIALS_OLD_KEYS", "").split(",") if key
+]
+# A push the ERP could not take (down, timed out, busy) is tried again after
+# base * 2**(attempts-1) seconds, capped, until ERP_PUSH_MAX_ATTEMPTS; then it is failed.
+ERP_PUSH_MAX_ATTEMPTS = int(os.environ.get("ERP_PUSH_MAX_ATTEMPTS", "8"))
+ERP_RETRY_SECONDS = float(os.environ.get("ERP_RETRY_SECONDS", "30"))
+ERP_RETRY_MAX_SECONDS = float(os.environ.get("ERP_RETRY_MAX_SECONDS", "1800"))
+# A push claimed by a worker that then died is free again after this many seconds.
+ERP_PUSH_LEASE_SECONDS = float(os.environ.get("ERP_PUSH_LEASE_SECONDS", "300"))
+ERP_PULL_SECONDS = float(os.environ.get("ERP_PULL_SECONDS", "300"))
+ERP_PUSH_SECONDS = float(os.environ.get("ERP_PUSH_SECONDS", "60"))
+# The ERP tasks call out of the building, like the carrier tasks: acked late, rejected back to the
+# queue when their process dies, limited in time. A run is a few tens of calls of at most
+# ERP_TIMEOUT (20 s) each; the soft limit leaves what was not pushed pending for the next run.
+ERP_TIMEOUT = float(os.environ.get("ERP_TIMEOUT", "20"))
+ERP_TASK_SOFT_TIME_LIMIT = int(os.environ.get("ERP_TASK_SOFT_TIME_LIMIT", "540"))
+ERP_TASK_TIME_LIMIT = ERP_TASK_SOFT_TIME_LIMIT + 30
+LONGEST_TASK_SECONDS = max(LONGEST_TASK_SECONDS, ERP_TASK_TIME_LIMIT)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(
+    SHIPPING_RATE_RETRY_MAX_SECONDS + 2 * LONGEST_TASK_SECONDS + 60
+)
+CELERY_BEAT_SCHEDULE["erp-push"] = {"task": "erp.sync_outbound", "schedule": ERP_PUSH_SECONDS}
+CELERY_BEAT_SCHEDULE["erp-pull"] = {"task": "erp.pull_all", "schedule": ERP_PULL_SECONDS}
+CELERY_BEAT_SCHEDULE["erp-reconcile"] = {
+    "task": "erp.reconcile_all",
+    "schedule": crontab(hour=3, minute=15),
 }
 
 LOGGING = {
