@@ -21,9 +21,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m devtools.devstack test $(ARGS)
 
-# The edit loop: everything but the browser and real-worker tests (make test stays the whole suite).
+# The edit loop: everything but the browser, real-worker and real-Tryton tests (make test stays the whole suite).
 test-fast: $(STAMP)
-	$(PY) -m devtools.devstack test -m "not browser and not worker" $(ARGS)
+	$(PY) -m devtools.devstack test -m "not browser and not worker and not erp" $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m devtools.devstack bench

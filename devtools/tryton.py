@@ -14,7 +14,8 @@ requirements-erp.txt and devtools/tryton_bootstrap.py:
     what it made in the .json beside it (about 25 s, once a year per key);
   - each server gets copies of the golden file (one per database name, 0.1 s) in a temporary
     directory, and `trytond -d <every database>` on a free loopback port: databases not named in
-    -d fail their first login on 8.2.1 (see shared notes), so all are preloaded.
+    -d fail their first login on 8.2.1 (KeyError 'res.user': the login finds an empty pool entry
+    and never initialises it, and the database stays broken in that process), so all are preloaded.
 A file lock serialises two test runs building the same key; a half-built venv (no marker) is
 rebuilt."""
 
