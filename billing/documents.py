@@ -10,40 +10,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-
-
-@cache
-def fonts() -> Fonts:
-    """DejaVu Sans (registered once) if installed, else Helvetica (Latin-1 only)."""
-    regular, bold = (os.path.join(DEJAVU_DIR, f) for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
-    if not (os.path.exists(regular) and os.path.exists(bold)):
-        return Fonts("Helvetica", "Helvetica-Bold")
-    pdfmetrics.registerFont(TTFont("InvoiceSans", regular))
-    pdfmetrics.registerFont(TTFont("InvoiceSans-Bold", bold))
-    return Fonts("InvoiceSans", "InvoiceSans-Bold")
+from wms.pdf import document_fonts
 
 
 @dataclass(frozen=True)
@@ -101,7 +80,7 @@ def _quantity(value: Decimal) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    f = fonts()
+    f = document_fonts()
     return {
         "seller": ParagraphStyle("seller", fontName=f.bold, fontSize=16, leading=20),
         "title": ParagraphStyle("title", fontName=f.bold, fontSize=13, leading=16),
@@ -202,12 +181,12 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
         story.append(_p(f"Credit note {number}: {_money(amount, doc.currency)}", s["body"]))
 
     def page_footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.setFont(fonts().regular, 8)
+        canvas.setFont(document_fonts().regular, 8)
         canvas.drawRightString(
             letter[0] - 0.6 * inch, 0.4 * inch, f"{doc.title} · page {document.page}"
         )
         if not doc.number:
-            canvas.setFont(fonts().bold, 10)
+            canvas.setFont(document_fonts().bold, 10)
             canvas.drawString(0.6 * inch, 0.4 * inch, "DRAFT: not an invoice yet")
 
     pdf.build(story, onFirstPage=page_footer, onLaterPages=page_footer)

@@ -9,8 +9,9 @@ import time
 from typing import Any
 
 
-def run(database: str, schema: str, ready: Any) -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+def run(database_url: str, schema: str, ready: Any) -> None:
+    # The test's own server, wherever devstack found it (a private cluster may use another port).
+    os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "wms.settings.test"
     import django
 

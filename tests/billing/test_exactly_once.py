@@ -13,6 +13,7 @@ import signal
 import threading
 import time
 from typing import Any
+from urllib.parse import quote
 
 from django.db import connection, transaction
 
@@ -27,6 +28,15 @@ from tests.billing.conftest import rule
 from wms.accounts.models import User
 
 EVENTS = 120
+
+
+def _database_url() -> str:
+    """The URL of the test database this process uses, for a spawned process to reach it."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory is percent-encoded
+    port = db.get("PORT") or "5432"
+    return f"postgres://{quote(db['USER'])}{password}@{host}:{port}/{db['NAME']}"
 
 
 def _world() -> dict[str, Any]:
@@ -96,7 +106,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_and_the_next_run_completes_it(
     ready = spawn.Event()
     worker = spawn.Process(
         target=killed_worker.run,
-        args=(connection.settings_dict["NAME"], committed_tenant.schema_name, ready),
+        args=(_database_url(), committed_tenant.schema_name, ready),
     )
     worker.start()
     try:
