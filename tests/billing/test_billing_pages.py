@@ -5,10 +5,12 @@ manual charges, re-rating the queue, credit notes, PDF and CSV."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from billing.models import (
     BillingPeriod,
@@ -21,6 +23,7 @@ from billing.models import (
 from billing.services.invoices import close_period
 from billing.services.rating import rate_pending
 from tests.billing.conftest import local, rule
+from tests.helpers import table_records, visible_text
 
 MARCH = dt.date(2026, 3, 2)
 
@@ -190,3 +193,57 @@ def test_a_manual_charge_from_the_form(books, http_for, manager, acme_outdoor):
     assert response.status_code == 302
     line = ChargeLine.objects.get(basis="manual")
     assert (line.amount, line.unit, line.created_by) == (D("18.00"), "unit", manager)
+
+
+def test_rate_now_rates_what_the_floor_wrote_since_the_last_run(
+    wh, acme_outdoor, http_for, manager, card_for, write_event
+):
+    card_for(acme_outdoor, [rule("receiving", "per_asn", "25")])
+    write_event("asn.closed", {"reference": "A-9"}, client=acme_outdoor, at=local(MARCH))
+    client = http_for(manager)
+    assert client.get("/billing/rate/").status_code == 405  # a GET changes nothing
+
+    response = client.post("/billing/rate/", follow=True)
+
+    # The set-up's own events (the card) are read too; one is billable.
+    assert re.search(r"Rated \d+ new events: 1 lines, 0 unrated\.", visible_text(response.content))
+    assert ChargeLine.objects.get().asn_reference == "A-9"
+
+
+def test_a_clients_page_lists_this_periods_charges_with_their_source(
+    wh, acme_outdoor, http_for, manager, card_for, write_event
+):
+    card_for(acme_outdoor, [rule("receiving", "per_asn", "25")], effective_from=dt.date(2020, 1, 1))
+    event = write_event(
+        "asn.closed", {"reference": "A-TODAY"}, client=acme_outdoor, at=timezone.now()
+    )
+    rate_pending()
+
+    html = http_for(manager).get(f"/billing/clients/{acme_outdoor.pk}/").content.decode()
+
+    [line] = table_records(html, with_column="Source")
+    assert (line["Kind"], line["Amount"]) == ("receiving", "25.00")
+    assert line["Source"] == f"asn.closed #{event.pk} A-TODAY"
+    assert "25.00" in visible_text(html)
+    assert http_for(manager).get("/billing/clients/999999/").status_code == 404
+
+
+def test_rerating_a_period_charges_what_the_fixed_card_now_covers(
+    books, http_for, manager, acme_outdoor, card_for
+):
+    card_for(
+        acme_outdoor,
+        [rule("receiving", "per_asn", "25"), rule("picking", "pick_per_order", "1")],
+        effective_from=dt.date(2026, 3, 1),
+    )
+    client = http_for(manager)
+    url = f"/billing/periods/{books.period.pk}/rerate/"
+    assert client.get(url).status_code == 405
+
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/billing/clients/{acme_outdoor.pk}/"
+    assert ChargeLine.objects.filter(basis="pick_per_order", order_reference="O-1").count() == 1
+    # The period's open queue entries were replaced by what the card now says: none waits.
+    assert not UnratedActivity.objects.filter(status="open").exists()
