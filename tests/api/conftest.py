@@ -44,6 +44,9 @@ class Api:
     def patch(self, path: str, body: Any) -> Any:
         return self.http.patch(f"/api/v1{path}", body, content_type="application/json")
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.http.put(f"/api/v1{path}", body, content_type="application/json")
+
     def queries(self, path: str, **params: Any) -> int:
         """How many queries one GET runs (after a first request has warmed the token)."""
         with CaptureQueriesContext(connection) as captured:

@@ -14,6 +14,7 @@ from erp.models import (
     ConnectionScope,
     Direction,
     ErpConnection,
+    ReconciliationRun,
     SyncKind,
     SyncRecord,
     SyncState,
@@ -225,3 +226,42 @@ def test_the_openapi_document_lists_the_erp_routes(http_for: Any, manager: Any) 
     paths = http_for(manager).get("/api/v1/openapi.json").json()["paths"]
     listed = {path: set(methods) for path, methods in paths.items() if path in ERP_ROUTES}
     assert listed == ERP_ROUTES
+
+
+def test_the_api_changes_a_connection_and_keeps_the_password_when_omitted(
+    manager_api: Any, connection: ErpConnection
+) -> None:
+    body = {
+        "name": "Outdoor Tryton (new host)",
+        "client": "acme-outdoor",
+        "url": "http://127.0.0.1:10/",
+        "database": "outdoor2",
+        "username": "wms2",
+        "warehouse_map": {"WH": "EAST"},
+        "is_enabled": False,
+    }
+    response = manager_api.put(f"/erp-connections/{connection.pk}", body)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "Outdoor Tryton (new host)"
+    stored = ErpConnection.objects.get(pk=connection.pk)
+    assert (stored.url, stored.database, stored.username, stored.is_enabled) == (
+        "http://127.0.0.1:10/",
+        "outdoor2",
+        "wms2",
+        False,
+    )
+    assert decrypt(stored.password_encrypted) == "s3cret-pass"
+    assert manager_api.put("/erp-connections/999999", body).status_code == 404
+
+
+def test_reconcile_now_through_the_api_records_why_the_erp_could_not_answer(
+    manager_api: Any, connection: ErpConnection
+) -> None:
+    answer = manager_api.post(f"/erp-connections/{connection.pk}/reconcile", {})
+
+    assert answer.status_code == 202
+    assert answer.json() == {"queued": True, "task": "erp.reconcile"}
+    run = ReconciliationRun.objects.get(connection=connection)
+    assert run.error.startswith("The ERP cannot be reached at http://127.0.0.1:9")
+    assert run.differences == 0

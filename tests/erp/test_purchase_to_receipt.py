@@ -122,3 +122,18 @@ def test_an_over_receipt_is_posted_as_received(client_erp: Any, dock: Any, manag
     [shipment] = side.incoming_shipments(f"WMS-ASN-{asn.pk}")
     assert side.move_quantities(shipment["incoming_moves"]) == {"OVER-A": 12}
     assert [m for m in side.moves_of_purchase(purchase) if m["state"] == "draft"] == []
+
+
+def test_pull_now_through_the_api_brings_the_purchase_in(client_erp: Any, manager_api: Any) -> None:
+    """The API's "pull now" (the desk's button sends the same task): a worker pulls at once
+    instead of waiting for the beat. The test settings run tasks eagerly, here and now."""
+    ProductFactory(client=client_erp.client, sku="NOW-A")
+    purchase = client_erp.side.purchase({"NOW-A": 3})
+
+    answer = manager_api.post(f"/erp-connections/{client_erp.connection.pk}/sync", {})
+
+    assert answer.status_code == 202
+    assert answer.json() == {"queued": True, "task": "erp.pull"}
+    asn = pulled_asn(client_erp, purchase)
+    assert list(AsnLine.objects.filter(asn=asn).values_list("expected_qty", flat=True)) == [3]
+    assert ErpLink.objects.get(connection=client_erp.connection).document_id == asn.pk
