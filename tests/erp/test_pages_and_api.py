@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from erp import schemas
+from erp import tasks as erp_tasks
 from erp.crypto import decrypt
 from erp.models import (
     ConnectionScope,
@@ -258,6 +259,7 @@ def test_the_api_changes_a_connection_and_keeps_the_password_when_omitted(
 def test_reconcile_now_through_the_api_records_why_the_erp_could_not_answer(
     manager_api: Any, connection: ErpConnection
 ) -> None:
+    assert erp_tasks.reconcile_connection.name == "erp.reconcile"  # sent by name: registered
     answer = manager_api.post(f"/erp-connections/{connection.pk}/reconcile", {})
 
     assert answer.status_code == 202
