@@ -15,6 +15,7 @@ from tests.erp.test_pages_and_api import ERP_ROUTES
 from tests.shipping.test_box_catalog_api import SHIPPING_ROUTES
 from tests.shipping.test_pack_api import PACK_ROUTES
 from tests.shipping.test_shipments_api import SHIPMENT_ROUTES
+from tests.webhooks.test_endpoints_api import WEBHOOK_ROUTES
 
 ROUTES = {
     "/api/v1/clients": {"get", "post"},
@@ -57,6 +58,7 @@ def test_openapi_lists_every_inventory_route_and_method(acme: Any) -> None:
         *TOKEN_ROUTES,
         *BILLING_ROUTES,
         *ERP_ROUTES,
+        *WEBHOOK_ROUTES,
     }
     listed = {path: set(methods) for path, methods in paths.items() if path not in others}
     assert listed == ROUTES
