@@ -46,7 +46,7 @@ from webhooks.models import (
     Endpoint,
     Outcome,
 )
-from webhooks.services.endpoints import DISPATCH_TASK, live_secrets
+from webhooks.services.endpoints import CONSUMER, DISPATCH_TASK, live_secrets
 from webhooks.signing import headers as signed_headers
 from webhooks.topics import (
     ASN_RECEIVED,
@@ -58,7 +58,6 @@ from webhooks.topics import (
 
 logger = logging.getLogger(__name__)
 
-CONSUMER = "webhooks"
 EXCERPT_BYTES = 1024
 
 

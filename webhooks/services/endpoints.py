@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import Client
+from inventory.outbox import take_next
 from shipping.services.shipments import send_after_commit
 from webhooks import signing
 from webhooks.addresses import url_problem
 from webhooks.exceptions import EndpointRefused
 from webhooks.models import Delivery, Endpoint
-from webhooks.topics import TEST, TOPICS, unknown_topics
+from webhooks.topics import EVENT_TYPES, TEST, TOPICS, unknown_topics
 from wms.accounts.models import Role
 from wms.crypto import decrypt, encrypt
 from wms.permissions import client_id_of
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from wms.accounts.models import User
 
 DISPATCH_TASK = "webhooks.dispatch"
+# The outbox consumer's name (inventory.outbox): its cursor is where deliveries are read from.
+CONSUMER = "webhooks"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def create_endpoint(*, user: User, spec: EndpointSpec) -> tuple[Endpoint, str]:
     """A new endpoint and its signing secret (shown to the caller this once)."""
     client = _check(user, spec)
     secret = signing.new_secret()
+    # The outbox is read for webhooks from the first endpoint on (not from the tenant's first
+    # event, nor from the first dispatch after it, which would skip what happened in between).
+    take_next(CONSUMER, types=EVENT_TYPES, limit=0, from_now=True)
     endpoint = Endpoint.objects.create(
         client=client,
         url=spec.url.strip(),
