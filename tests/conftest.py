@@ -74,6 +74,7 @@ TENANT_TABLE_PREFIXES = (
     "billing_",
     "erp_",
     "webhooks_",
+    "saleschannels_",
     "accounts_",
     "idempotency_",
     "axes_",

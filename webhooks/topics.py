@@ -91,7 +91,7 @@ TOPICS: dict[str, Topic] = {
             AVAILABLE_CHANGED,
             "A SKU's available-to-sell count in a warehouse changed (coalesced: one message per "
             "SKU and warehouse for a burst of changes, carrying the count as it is now; held, "
-            "damaged and allocated units never count).",
+            "damaged, allocated and already picked units never count).",
             {"sku": "TENT-2P", "product_id": 11, "warehouse": "EAST", "available": 37},
         ),
         Topic(
@@ -127,7 +127,10 @@ AVAILABILITY_EVENTS = (
     "stock.reserved",
     "stock.released",
 )
-EVENT_TYPES = tuple(sorted({*DIRECT, *AVAILABILITY_EVENTS}))
+# Order events that change what is allocated without a stock event (allocation is set-based):
+# their products are the order's lines.
+ORDER_AVAILABILITY_EVENTS = ("order.allocated", "order.backordered", "order.cancelled")
+EVENT_TYPES = tuple(sorted({*DIRECT, *AVAILABILITY_EVENTS, *ORDER_AVAILABILITY_EVENTS}))
 
 
 def unknown_topics(names: list[str]) -> list[str]:

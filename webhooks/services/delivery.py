@@ -29,12 +29,13 @@ import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, IntegerField, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
-from inventory.models import Balance, InventoryStatus, Product, Warehouse
+from inventory.models import Product, Warehouse
 from inventory.outbox import OutboxEvent, take_next
+from inventory.selectors import sellable_units
+from picking.selectors import products_of_orders
 from shipping.services.shipments import send_after_commit
 from webhooks.addresses import url_problem
 from webhooks.exceptions import ReplayRefused
@@ -54,6 +55,7 @@ from webhooks.topics import (
     AVAILABLE_CHANGED,
     DIRECT,
     EVENT_TYPES,
+    ORDER_AVAILABILITY_EVENTS,
 )
 
 logger = logging.getLogger(__name__)
@@ -123,10 +125,27 @@ def record_from_outbox(*, limit: int = 1000) -> int:
             and event.warehouse_id is not None
         ):
             marks[(event.client_id, event.warehouse_id, product_id)] = event
+    if any(AVAILABLE_CHANGED in e.topics for e in endpoints):
+        _mark_orders(events, marks)
     if marks and any(AVAILABLE_CHANGED in e.topics for e in endpoints):
         rows.extend(_available_changes(marks, endpoints))
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
+
+
+def _mark_orders(events: list[OutboxEvent], marks: dict[tuple[int, int, int], OutboxEvent]) -> None:
+    """Marks the products of orders whose allocation changed (those events name no product)."""
+    orders = [e for e in events if e.type in ORDER_AVAILABILITY_EVENTS]
+    lines = products_of_orders(
+        int(e.payload["order_id"]) for e in orders if isinstance(e.payload.get("order_id"), int)
+    )
+    for event in orders:
+        if event.client_id is None or event.warehouse_id is None:
+            continue
+        for product_id in lines.get(event.payload.get("order_id") or 0, ()):
+            key = (event.client_id, event.warehouse_id, product_id)
+            if key not in marks or marks[key].pk < event.pk:
+                marks[key] = event
 
 
 def _available_changes(
@@ -136,18 +155,8 @@ def _available_changes(
     last one announced: the count as it is now, so a burst of changes is announced once."""
     product_ids = {product_id for (_c, _w, product_id) in marks}
     warehouse_ids = {warehouse_id for (_c, warehouse_id, _p) in marks}
-    counts = {
-        (row["client_id"], row["warehouse_id"], row["product_id"]): int(row["units"])
-        for row in Balance.objects.filter(
-            product_id__in=product_ids,
-            warehouse_id__in=warehouse_ids,
-            status=InventoryStatus.AVAILABLE,
-        )
-        .values("client_id", "warehouse_id", "product_id")
-        .annotate(
-            units=Coalesce(Sum(F("on_hand") - F("allocated")), 0, output_field=IntegerField())
-        )
-    }
+    units = sellable_units(warehouse_ids, product_ids)
+    counts = {key: units.get((key[1], key[2]), 0) for key in marks}
     known = {
         (level.client_id, level.warehouse_id, level.product_id): level
         for level in AvailableLevel.objects.select_for_update().filter(

@@ -53,6 +53,7 @@ TENANT_APPS = [
     "billing",
     "erp",
     "webhooks",
+    "channels",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -390,6 +391,19 @@ WEBHOOK_DISPATCH_SECONDS = float(os.environ.get("WEBHOOK_DISPATCH_SECONDS", "2")
 CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
     "task": "webhooks.dispatch",
     "schedule": WEBHOOK_DISPATCH_SECONDS,
+}
+
+# --- Sales channels (channels/) -------------------------------------------------------------------
+# At most one push per SKU per channel this often (the latest count wins); a store that is down is
+# tried again after CHANNEL_RETRY_SECONDS; a 429 waits for the store's Retry-After.
+CHANNEL_DEBOUNCE_SECONDS = float(os.environ.get("CHANNEL_DEBOUNCE_SECONDS", "3"))
+CHANNEL_RETRY_SECONDS = float(os.environ.get("CHANNEL_RETRY_SECONDS", "30"))
+CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
+CHANNEL_SYNC_SECONDS = float(os.environ.get("CHANNEL_SYNC_SECONDS", "1"))
+CELERY_BEAT_SCHEDULE["channels-sync"] = {"task": "channels.sync", "schedule": CHANNEL_SYNC_SECONDS}
+CELERY_BEAT_SCHEDULE["channels-drift"] = {
+    "task": "channels.drift_all",
+    "schedule": crontab(hour=3, minute=45),
 }
 
 LOGGING = {
