@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from channels.models import Channel
 from channels.schemas import ChannelIn, ChannelOut, DriftOut, SyncOut
+from channels.services import orders as channel_orders
 from channels.services import sync as channel_sync
 from channels.services.connections import ChannelSpec, create_channel
 from inventory.selectors import References
@@ -66,15 +67,25 @@ def create(request: HttpRequest, payload: ChannelIn) -> Any:
     return Status(201, _channel(made.pk))
 
 
-@router.post("/channels/{pk}/sync", response=SyncOut, summary="Push every SKU now")
+@router.post("/channels/{pk}/sync", response=SyncOut, summary="Sync now")
 def sync_now(request: HttpRequest, pk: IdParam) -> Any:
-    """Marks every mapped SKU and pushes the due ones at once (answers what happened)."""
+    """Pushes every mapped SKU's count and pulls the store's changed orders now (the beat does
+    both on its own every few seconds and every minute); answers what happened."""
     _user(request)
     channel = _channel(pk)
     marked = channel_sync.mark_all(channel_id=channel.pk)
     summary = channel_sync.push_due()
+    pulled = channel_orders.pull(channel_id=channel.pk)
     return SyncOut(
-        marked=marked, pushed=summary.pushed, unchanged=summary.unchanged, waiting=summary.waiting
+        marked=marked,
+        pushed=summary.pushed,
+        unchanged=summary.unchanged,
+        waiting=summary.waiting,
+        orders_created=pulled.created,
+        orders_revised=pulled.revised,
+        orders_cancelled=pulled.cancelled,
+        orders_flagged=pulled.flagged,
+        message=pulled.error,
     )
 
 

@@ -32,6 +32,9 @@ class Channel(models.Model):
     buffer_percent = models.PositiveSmallIntegerField(default=0)
     is_enabled = models.BooleanField(default=True)
     last_push_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where the order pull resumes: the store's update time of the newest order read (ISO).
+    orders_since = models.CharField(max_length=40, blank=True, editable=False)
+    last_pull_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -70,6 +73,37 @@ class ChannelStock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}:{self.product_id}"
+
+
+class ChannelOrder(models.Model):
+    """A store's order and ours, one each way: pulling the same order again finds this row (the
+    store's id is unique per channel). `content` is the order as last applied; `flag` says why a
+    change in the store could not be applied (the warehouse already allocated it)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="orders")
+    channel_order_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=64)
+    order_id = models.BigIntegerField()
+    fulfillment_order_id = models.CharField(max_length=100, blank=True)
+    content = models.JSONField(default=dict)
+    flag = models.TextField(blank=True)
+    fulfillment_pending = models.BooleanField(default=False)
+    fulfillment_id = models.CharField(max_length=100, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfillment_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "channel_order_id"], name="channel_order_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DriftReport(models.Model):

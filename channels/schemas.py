@@ -40,6 +40,11 @@ class SyncOut(Schema):
     pushed: int
     unchanged: int
     waiting: int
+    orders_created: int
+    orders_revised: int
+    orders_cancelled: int
+    orders_flagged: int
+    message: str
 
 
 class DriftLine(Schema):

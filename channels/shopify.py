@@ -28,6 +28,28 @@ query Available($id: ID!, $locationId: ID!) {
 }"""
 
 
+ORDERS = """
+query Orders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id name updatedAt cancelledAt
+      shippingAddress { name company address1 address2 city provinceCode zip countryCodeV2 phone }
+      lineItems(first: 250) { nodes { sku quantity } }
+      fulfillmentOrders(first: 5) { nodes { id } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+FULFILLMENT_CREATE = """
+mutation Fulfil($fulfillment: FulfillmentInput!) {
+  fulfillmentCreate(fulfillment: $fulfillment) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}"""
+
+
 class ChannelError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -115,3 +137,32 @@ class ShopifyClient:
             raise StaleQuantity(errors[0]["message"])
         if errors:
             raise Refused("; ".join(str(e.get("message")) for e in errors))
+
+    def orders_since(self, since: str, *, page_size: int = 50) -> list[dict[str, Any]]:
+        """Every order changed at or after `since` (ISO time), oldest change first."""
+        found: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            data = self._call(
+                ORDERS, {"first": page_size, "after": after, "query": f"updated_at:>='{since}'"}
+            )["orders"]
+            found.extend(data.get("nodes") or [])
+            if not data["pageInfo"]["hasNextPage"]:
+                return found
+            after = data["pageInfo"]["endCursor"]
+
+    def create_fulfillment(
+        self, fulfillment_order_id: str, *, company: str, numbers: list[str]
+    ) -> str:
+        """Posts a fulfilment with its tracking; returns the store's fulfilment id."""
+        variables = {
+            "fulfillment": {
+                "lineItemsByFulfillmentOrder": [{"fulfillmentOrderId": fulfillment_order_id}],
+                "trackingInfo": {"company": company, "numbers": numbers},
+                "notifyCustomer": True,
+            }
+        }
+        result = self._call(FULFILLMENT_CREATE, variables)["fulfillmentCreate"]
+        if result.get("userErrors"):
+            raise Refused("; ".join(str(e.get("message")) for e in result["userErrors"]))
+        return str(result["fulfillment"]["id"])

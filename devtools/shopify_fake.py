@@ -12,6 +12,12 @@ POST /admin/api/2025-01/graphql.json with `X-Shopify-Access-Token` (401 without 
   locationId, quantity, compareQuantity}]})`: sets each quantity when `compareQuantity` matches
   the stored one, else answers userErrors COMPARE_QUANTITY_STALE and changes nothing.
 - `inventoryItem(id) { inventoryLevel(locationId) { quantities(names: ["available"]) } }`.
+- `orders(first, after, query: "updated_at:>='<ISO time>'", sortKey: UPDATED_AT)`: orders with
+  `id name updatedAt cancelledAt shippingAddress lineItems{sku quantity}
+  fulfillmentOrders{id}`, oldest change first, paged by `pageInfo`.
+- `fulfillmentCreate(fulfillment: {lineItemsByFulfillmentOrder: [{fulfillmentOrderId}],
+  trackingInfo: {company, numbers}})`: records the fulfilment (`shop.fulfillments`).
+Orders are made and changed with `shop.add_order(...)`, `shop.change_order(...)`.
 Faults on request: a status (429 with Retry-After, 5xx), a delay (client timeouts), or a change
 made in the store meanwhile (`shop.stock(...)`, which a compare-and-set then finds stale)."""
 
@@ -36,6 +42,9 @@ class FakeShopify:
         self.sets: list[dict[str, Any]] = []  # every accepted set, in order
         self.requests = 0
         self._faults: list[dict[str, Any]] = []
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.fulfillments: list[dict[str, Any]] = []
+        self._clock = 0
         shop = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -77,8 +86,49 @@ class FakeShopify:
                 {"status": status, "delay": delay, "retry_after": retry_after} for _ in range(times)
             )
 
+    def _stamp(self) -> str:
+        # Strictly increasing update times, a second apart from a fixed start (no sleeping).
+        self._clock += 1
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_800_000_000 + self._clock))
+
+    def add_order(self, number: int, lines: list[tuple[str, int]], **address: str) -> str:
+        gid = f"gid://shopify/Order/{number}"
+        with self._lock:
+            self.orders[gid] = {
+                "id": gid,
+                "name": f"#{number}",
+                "updatedAt": self._stamp(),
+                "cancelledAt": None,
+                "shippingAddress": {
+                    "name": "Ada Lovelace",
+                    "address1": "1 Main St",
+                    "city": "Springfield",
+                    "zip": "12345",
+                    "countryCodeV2": "US",
+                    **address,
+                },
+                "lineItems": {"nodes": [{"sku": sku, "quantity": q} for sku, q in lines]},
+                "fulfillmentOrders": {
+                    "nodes": [{"id": f"gid://shopify/FulfillmentOrder/{number}"}]
+                },
+            }
+        return gid
+
+    def change_order(
+        self, gid: str, *, lines: list[tuple[str, int]] | None = None, cancel: bool = False
+    ) -> None:
+        with self._lock:
+            order = self.orders[gid]
+            if lines is not None:
+                order["lineItems"] = {"nodes": [{"sku": sku, "quantity": q} for sku, q in lines]}
+            if cancel:
+                order["cancelledAt"] = self._stamp()
+            order["updatedAt"] = self._stamp()
+
     def reset(self) -> None:
         with self._lock:
+            self.orders.clear()
+            self.fulfillments.clear()
             self.levels.clear()
             self.sets.clear()
             self._faults.clear()
@@ -113,6 +163,10 @@ class FakeShopify:
             return 200, self._set_quantities(variables["input"]), {}
         if "inventoryItem" in query:
             return 200, self._read_level(variables), {}
+        if "fulfillmentCreate" in query:
+            return 200, self._fulfil(variables["fulfillment"]), {}
+        if "orders(" in query:
+            return 200, self._orders(variables), {}
         return 200, {"errors": [{"message": f"Unsupported operation: {query[:60]}"}]}, {}
 
     def _set_quantities(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +204,41 @@ class FakeShopify:
             else {"quantities": [{"name": "available", "quantity": quantity}]}
         )
         return {"data": {"inventoryItem": {"id": item, "inventoryLevel": level}}}
+
+    def _orders(self, variables: dict[str, Any]) -> dict[str, Any]:
+        since = str(variables.get("query") or "").partition(">=")[2].strip("'\" ")
+        first = int(variables.get("first") or 50)
+        after = variables.get("after")
+        with self._lock:
+            rows = sorted(
+                (o for o in self.orders.values() if o["updatedAt"] >= since),
+                key=lambda o: (o["updatedAt"], o["id"]),
+            )
+            start = int(after) if after else 0
+            page = [json.loads(json.dumps(o)) for o in rows[start : start + first]]
+        more = start + first < len(rows)
+        return {
+            "data": {
+                "orders": {
+                    "nodes": page,
+                    "pageInfo": {"hasNextPage": more, "endCursor": str(start + len(page))},
+                }
+            }
+        }
+
+    def _fulfil(self, data: dict[str, Any]) -> dict[str, Any]:
+        ids = [g["fulfillmentOrderId"] for g in data.get("lineItemsByFulfillmentOrder") or []]
+        known = {fo["id"] for o in self.orders.values() for fo in o["fulfillmentOrders"]["nodes"]}
+        if not ids or not set(ids) <= known:
+            errors = [{"field": ["fulfillment"], "message": "Fulfillment order does not exist."}]
+            return {"data": {"fulfillmentCreate": {"fulfillment": None, "userErrors": errors}}}
+        with self._lock:
+            self.fulfillments.append(
+                {"fulfillment_orders": ids, "tracking": data.get("trackingInfo") or {}}
+            )
+            number = len(self.fulfillments)
+        made = {"id": f"gid://shopify/Fulfillment/{number}", "status": "SUCCESS"}
+        return {"data": {"fulfillmentCreate": {"fulfillment": made, "userErrors": []}}}
 
     def __enter__(self) -> FakeShopify:
         self._thread.start()

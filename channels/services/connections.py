@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from wms.accounts.models import User
 
 CONSUMER = "channels"
+FULFILMENT_CONSUMER = "channels-fulfilment"
 SYNC_TASK = "channels.sync"
 
 
@@ -67,6 +68,7 @@ def create_channel(*, user: User, spec: ChannelSpec) -> Channel:
     products = _check(spec)
     # Channel sync reads the outbox from the first channel on.
     take_next(CONSUMER, limit=0, from_now=True)
+    take_next(FULFILMENT_CONSUMER, limit=0, from_now=True)
     channel = Channel.objects.create(
         client=spec.client,
         warehouse=spec.warehouse,

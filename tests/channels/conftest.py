@@ -14,6 +14,8 @@ from channels.services.connections import ChannelSpec, create_channel
 from devtools.shopify_fake import FakeShopify
 from tests.api import conftest as api_world
 from tests.picking import conftest as picking_world
+from tests.shipping import conftest as shipping_world
+from tests.shipping import shipments_fixtures
 
 TOKEN = "shpat_channel_tests"
 
@@ -31,6 +33,10 @@ totes = picking_world.totes
 mug = picking_world.mug
 put = picking_world.put
 order_for = picking_world.order_for
+easypost_server = shipping_world.easypost_server
+easypost_fake = shipping_world.easypost_fake
+carrier_settings = shipping_world.carrier_settings
+packed = shipments_fixtures.packed
 
 
 @pytest.fixture(scope="session")

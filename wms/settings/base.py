@@ -400,7 +400,12 @@ CHANNEL_DEBOUNCE_SECONDS = float(os.environ.get("CHANNEL_DEBOUNCE_SECONDS", "3")
 CHANNEL_RETRY_SECONDS = float(os.environ.get("CHANNEL_RETRY_SECONDS", "30"))
 CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
 CHANNEL_SYNC_SECONDS = float(os.environ.get("CHANNEL_SYNC_SECONDS", "1"))
+CHANNEL_PULL_SECONDS = float(os.environ.get("CHANNEL_PULL_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE["channels-sync"] = {"task": "channels.sync", "schedule": CHANNEL_SYNC_SECONDS}
+CELERY_BEAT_SCHEDULE["channels-pull-orders"] = {
+    "task": "channels.pull_orders",
+    "schedule": CHANNEL_PULL_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["channels-drift"] = {
     "task": "channels.drift_all",
     "schedule": crontab(hour=3, minute=45),
