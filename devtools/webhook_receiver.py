@@ -41,9 +41,11 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
-                status, payload, extra = receiver._answer()
+                status, payload, extra, delay = receiver._answer()
+                # Logged on arrival: a slow answer must not land in a later test's log.
                 with receiver._lock:
                     receiver._log.append(Received(dict(self.headers.items()), body, status))
+                time.sleep(delay)
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)
@@ -60,20 +62,19 @@ class WebhookReceiver:
         self.url = f"http://127.0.0.1:{self.port}/hook"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def _answer(self) -> tuple[int, bytes, dict[str, str]]:
+    def _answer(self) -> tuple[int, bytes, dict[str, str], float]:
         with self._lock:
             if self._failures > 0:
                 self._failures -= 1
-                return 503, b"receiver down", {}
+                return 503, b"receiver down", {}, 0.0
             mode, delay = self.mode, self.delay
         if mode == "redirect":
-            return 302, b"", {"location": "/elsewhere"}
+            return 302, b"", {"location": "/elsewhere"}, 0.0
         if mode == "big":
-            return 200, b"x" * 1_000_000, {}
+            return 200, b"x" * 1_000_000, {}, 0.0
         if mode == "slow":
-            time.sleep(delay)
-            return 200, b"late", {}
-        return 204, b"", {}
+            return 200, b"late", {}, delay
+        return 204, b"", {}, 0.0
 
     def fail_next(self, count: int) -> None:
         with self._lock:

@@ -273,3 +273,28 @@ def test_topics_map_from_the_floors_events(
     run_dispatch()
     assert [json.loads(r.body)["type"] for r in receiver.received()] == ["stock.adjusted"]
     assert Delivery.objects.filter(endpoint=endpoint, topic="stock.adjusted").count() == 1
+
+
+def test_an_allocation_announces_the_lower_available_count(
+    floor: Any, manager: Any, make_endpoint: Any, receiver: Any, acme_outdoor: Any, east: Any
+) -> None:
+    from picking.services.allocation import allocate_orders
+    from picking.services.orders import OrderLineSpec, ShipTo, create_order
+
+    make_endpoint(["inventory.available_changed"], client=acme_outdoor)
+    run_dispatch()
+    receiver.reset()
+    order, _ = create_order(
+        client=acme_outdoor,
+        warehouse=east,
+        reference="SO-AV-1",
+        ship_to=ShipTo(name="Ada", street1="1 Main St", city="Austin", postal_code="78701"),
+        lines=[OrderLineSpec(floor.widget, 4)],
+        user=manager,
+    )
+    allocate_orders(order_ids=[order.pk], user=manager)
+    run_dispatch()
+
+    assert [(b["data"]["sku"], b["data"]["available"]) for b in bodies(receiver.received())] == [
+        ("WIDGET", 6)
+    ]

@@ -155,3 +155,15 @@ def test_the_desk_refuses_a_private_address_on_the_form(http_for: Any, manager: 
 def test_operators_and_anonymous_visitors_are_kept_out(http_for: Any, operator: Any) -> None:
     assert http_for(operator).get("/webhooks/").status_code == 403
     assert http_for().get("/webhooks/").status_code == 302
+
+
+def test_a_client_user_keeps_their_endpoints_on_the_desk_pages(
+    http_for: Any, client_user: Any, manager: Any, make_endpoint: Any, acme_outdoor: Any
+) -> None:
+    theirs, _ = make_endpoint(["order.created"], client=acme_outdoor, user=client_user)
+    everyone, _ = make_endpoint(["order.created"])
+    web = http_for(client_user)
+    rows = table_records(web.get("/webhooks/").content, with_column="Topics")
+    assert [r["URL"] for r in rows] == [theirs.url]
+    assert web.get(f"/webhooks/{theirs.pk}/").status_code == 200
+    assert web.get(f"/webhooks/{everyone.pk}/").status_code == 404
