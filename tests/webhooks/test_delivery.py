@@ -16,7 +16,9 @@ from django.test import override_settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from inventory.models import LocationKind
 from inventory.services import ledger
+from tests.factories import LocationFactory
 from tests.webhooks.conftest import bodies, make_due, run_dispatch
 from webhooks.models import Attempt, Delivery, DeliveryState, Endpoint, Outcome
 from webhooks.services.endpoints import rotate_secret
@@ -298,3 +300,31 @@ def test_an_allocation_announces_the_lower_available_count(
     assert [(b["data"]["sku"], b["data"]["available"]) for b in bodies(receiver.received())] == [
         ("WIDGET", 6)
     ]
+
+
+def test_a_receipt_against_an_asn_and_its_close_are_delivered(
+    floor: Any, manager: Any, make_endpoint: Any, receiver: Any, acme_outdoor: Any
+) -> None:
+    from receiving import services as receiving
+
+    floor.dock_e = LocationFactory(warehouse=floor.east, code="DOCK-E", kind=LocationKind.DOCK)
+    asn = receiving.create_asn(
+        client=acme_outdoor,
+        warehouse=floor.east,
+        reference="PO-HOOK",
+        lines=[receiving.AsnLineSpec(floor.widget, 4)],
+        user=manager,
+    )
+    asn = receiving.mark_expected(asn=asn, user=manager)
+    make_endpoint(["asn.received", "asn.closed"], client=acme_outdoor)
+    run_dispatch()
+    receiver.reset()
+
+    receiving.receive_scan(asn=asn, code_or_product=floor.widget, quantity=4, user=manager)
+    receiving.close_asn(asn=asn, user=manager)
+    run_dispatch()
+
+    sent = bodies(receiver.received())
+    assert [b["type"] for b in sent] == ["asn.received", "asn.closed"]
+    assert sent[0]["data"]["receipt"]["asn"] == "PO-HOOK" and sent[0]["data"]["quantity"] == 4
+    assert sent[1]["data"]["reference"] == "PO-HOOK"
