@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from channels import selectors
 from channels.models import Channel
 from channels.schemas import ChannelIn, ChannelOut, DriftOut, SyncOut
 from channels.services import orders as channel_orders
@@ -32,15 +33,14 @@ def _user(request: HttpRequest) -> User:
 
 
 def _channel(pk: int) -> Channel:
-    row = Channel.objects.select_related("client", "warehouse").filter(pk=pk).first()
-    return found(row, f"No sales channel {pk}.")
+    return found(selectors.get_channel(pk), f"No sales channel {pk}.")
 
 
 @router.get("/channels", response=list[ChannelOut], summary="Sales channels")
 @paginate(Page)
 def list_channels(request: HttpRequest) -> Any:
     _user(request)
-    return Channel.objects.select_related("client", "warehouse").order_by("name", "pk")
+    return selectors.channels()
 
 
 @router.post("/channels", response={201: ChannelOut}, summary="Connect a sales channel")
@@ -99,5 +99,5 @@ def drift(request: HttpRequest, pk: IdParam) -> Any:
 @router.get("/channels/{pk}/drift", response=DriftOut, summary="The latest drift report")
 def latest_drift(request: HttpRequest, pk: IdParam) -> Any:
     _user(request)
-    report = _channel(pk).drift_reports.first()
+    report = selectors.latest_drift(_channel(pk))
     return found(report, "No drift report yet (nightly, or POST to run one now).")

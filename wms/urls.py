@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("erp.urls")),
     path("", include("webhooks.urls")),
+    path("", include("channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -11,7 +11,7 @@ import pytest
 
 from channels.models import Channel
 from tests.channels.conftest import TOKEN, item
-from tests.helpers import assert_nothing_written
+from tests.helpers import assert_nothing_written, table_records
 from wms.crypto import decrypt
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,23 @@ def test_operators_and_client_users_get_403_and_nothing_is_written(
         with assert_nothing_written(except_tables=("accounts_apitoken",)):
             assert api.get("/channels").status_code == 403
             assert api.post("/channels", body(shop)).status_code == 403
+
+
+def test_the_desk_shows_a_channel_syncs_it_and_compares_it(
+    http_for: Any, manager: Any, operator: Any, floor: Any, shop: Any, make_channel: Any
+) -> None:
+    channel = make_channel({"WIDGET": item(501)})
+    web = http_for(manager)
+    rows = table_records(web.get("/channels/").content, with_column="Warehouse")
+    assert [r["Name"] for r in rows] == ["Outdoor store"]
+    assert TOKEN not in web.get(f"/channels/{channel.pk}/").content.decode()
+
+    assert web.post(f"/channels/{channel.pk}/sync/").status_code == 302
+    assert shop.quantity(item(501)) == 10
+    shop.stock(item(501), shop.location, 4)
+    web.post(f"/channels/{channel.pk}/drift/")
+    detail = web.get(f"/channels/{channel.pk}/").content
+    assert table_records(detail, with_column="Difference") == [
+        {"SKU": "WIDGET", "Ours": "10", "Store": "4", "Difference": "-6"}
+    ]
+    assert http_for(operator).get("/channels/").status_code == 403
