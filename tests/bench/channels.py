@@ -83,6 +83,7 @@ def run() -> None:
         WarehouseFactory,
     )
 
+    settings.TENANT_LIMIT_SET_CALLS = True  # as in production (the test settings turn it off)
     settings.WEBHOOK_ALLOW_LOOPBACK = True  # the fake store listens on loopback
     tenant = _setup_tenant()
     token = "shpat_bench"

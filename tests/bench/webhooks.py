@@ -46,6 +46,7 @@ def run() -> None:
     from webhooks.services.delivery import claim_due, record_from_outbox, send
     from webhooks.services.endpoints import EndpointSpec, create_endpoint
 
+    settings.TENANT_LIMIT_SET_CALLS = True  # as in production (the test settings turn it off)
     settings.WEBHOOK_ALLOW_LOOPBACK = True
     tenant = _setup_tenant()
     with WebhookReceiver() as receiver, tenant_context(tenant):
