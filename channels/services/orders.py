@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from channels.models import Channel, ChannelOrder
@@ -106,14 +106,22 @@ def _apply(channel: Channel, node: dict[str, Any], summary: PullSummary) -> None
             user=None,
         )
         fulfillment_orders = (node.get("fulfillmentOrders") or {}).get("nodes") or []
-        ChannelOrder.objects.create(
-            channel=channel,
-            channel_order_id=str(node["id"]),
-            name=str(node["name"]),
-            order_id=order.pk,
-            fulfillment_order_id=str(fulfillment_orders[0]["id"]) if fulfillment_orders else "",
-            content=content,
-        )
+        try:
+            with transaction.atomic():
+                ChannelOrder.objects.create(
+                    channel=channel,
+                    channel_order_id=str(node["id"]),
+                    name=str(node["name"]),
+                    order_id=order.pk,
+                    fulfillment_order_id=(
+                        str(fulfillment_orders[0]["id"]) if fulfillment_orders else ""
+                    ),
+                    content=content,
+                )
+        except IntegrityError:
+            # A concurrent pull linked it first (create_order returned its order): nothing new.
+            summary.unchanged += 1
+            return
         summary.created += 1
         return
     if link.content == content:
