@@ -296,7 +296,7 @@ def send(*, delivery_id: int) -> str:
     )
     started_at = timezone.now()
     answer = _post(endpoint.url, delivery.body, headers)
-    return _record(delivery.pk, started_at, answer)
+    return _record(delivery.pk, started_at, answer, was_failing=endpoint.failing_since is not None)
 
 
 def _retry_after(attempts: int) -> float | None:
@@ -305,9 +305,8 @@ def _retry_after(attempts: int) -> float | None:
 
 
 @transaction.atomic
-def _record(delivery_id: int, started_at: dt.datetime, answer: Answer) -> str:
+def _record(delivery_id: int, started_at: dt.datetime, answer: Answer, *, was_failing: bool) -> str:
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    endpoint = Endpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     now = timezone.now()
     delivery.attempts += 1
     Attempt.objects.create(
@@ -327,16 +326,27 @@ def _record(delivery_id: int, started_at: dt.datetime, answer: Answer) -> str:
     if answer.outcome == Outcome.OK:
         delivery.state = DeliveryState.DELIVERED
         delivery.delivered_at = now
-        if endpoint.failing_since is not None:
-            Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        if was_failing:  # the common case, a healthy endpoint, costs no endpoint query
+            Endpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
     else:
         wait = _retry_after(delivery.attempts)
         if wait is None:
             delivery.state = DeliveryState.FAILED
         else:
             delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
-        _note_failure(endpoint, now)
-    delivery.save()
+        _note_failure(Endpoint.objects.select_for_update().get(pk=delivery.endpoint_id), now)
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "lease_until",
+            "updated_at",
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
     return str(delivery.state)
 
 
