@@ -108,3 +108,20 @@ def test_shipping_an_order_posts_its_fulfilment_with_tracking(
     assert posted["tracking"]["numbers"] == tracking and posted["tracking"]["company"]
     link = ChannelOrder.objects.get(name="#2001")
     assert link.fulfilled_at is not None and link.fulfillment_pending is False
+
+
+def test_the_beat_tasks_pull_every_channel_and_compare_it_nightly(
+    floor: Any, shop: Any, make_channel: Any
+) -> None:
+    from channels.models import DriftReport
+    from channels.tasks import drift_all, pull_orders
+
+    channel = make_channel({"WIDGET": item(404)})
+    shop.add_order(1005, [("WIDGET", 1)])
+    shop.stock(item(404), shop.location, 2)
+
+    assert pull_orders.apply().get() == {channel.pk: 1}
+    assert drift_all.apply().get() == {channel.pk: 1}
+    report = DriftReport.objects.get(channel=channel)
+    # The pulled order is not allocated yet (that is the wave's work): 10 are for sale.
+    assert report.differences == [{"sku": "WIDGET", "ours": 10, "channel": 2, "difference": -8}]
