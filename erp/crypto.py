@@ -1,41 +1,5 @@
-"""Connection passwords at rest: Fernet (AES-128-CBC with an HMAC-SHA256, from `cryptography`),
-keyed by ERP_CREDENTIALS_KEY when set, else by a key derived from SECRET_KEY with HKDF. The
-derived key means a deployment needs nothing new; a dedicated key lets SECRET_KEY rotate without
-re-entering every ERP password (ERP_CREDENTIALS_OLD_KEYS still decrypts during a rotation)."""
+"""ERP connection passwords at rest: wms.crypto (shared with webhook signing secrets)."""
 
-from __future__ import annotations
+from wms.crypto import decrypt, encrypt
 
-import base64
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-
-
-def _derived(secret: str) -> bytes:
-    hkdf = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"fluxvantage-erp-credentials"
-    )
-    return base64.urlsafe_b64encode(hkdf.derive(secret.encode()))
-
-
-def _fernet() -> MultiFernet:
-    primary = settings.ERP_CREDENTIALS_KEY or _derived(settings.SECRET_KEY)
-    older = [key for key in settings.ERP_CREDENTIALS_OLD_KEYS if key]
-    return MultiFernet([Fernet(primary), *(Fernet(key) for key in older)])
-
-
-def encrypt(password: str) -> str:
-    return _fernet().encrypt(password.encode()).decode()
-
-
-def decrypt(token: str) -> str:
-    """The password, or "" when there is none or it was encrypted under a key we no longer
-    have (the connection then fails to log in and says so)."""
-    if not token:
-        return ""
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""
+__all__ = ["decrypt", "encrypt"]

@@ -73,6 +73,8 @@ TENANT_TABLE_PREFIXES = (
     "shipping_",
     "billing_",
     "erp_",
+    "webhooks_",
+    "saleschannels_",
     "accounts_",
     "idempotency_",
     "axes_",

@@ -15,6 +15,8 @@ NAV = [
     ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Billing", "/billing/", "billing.view_billing"),
     ("ERP", "/erp/", "erp.manage_erp"),
+    ("Webhooks", "/webhooks/", "webhooks.manage_webhooks"),
+    ("Channels", "/channels/", "saleschannels.manage_channels"),
     ("Floor", "/floor/", "wms.use_floor"),
     ("Users", "/users/", "wms.manage_users"),
     ("Raw data", "/admin/", "wms.use_admin_site"),

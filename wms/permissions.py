@@ -157,6 +157,11 @@ rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
 # ERP sync: managers and admins keep the connections, read the sync log, retry and skip, and run
 # reconciliations; nobody else sees any of it (a connection holds a client's ERP password).
 rules.add_perm("erp.manage_erp", staff)
+# Webhooks: managers and admins keep endpoints for any client (or all); a client user keeps their
+# own client's (webhooks.selectors scopes every read, the services refuse another client).
+rules.add_perm("webhooks.manage_webhooks", staff | is_client_user)
+# Sales channels: managers and admins connect a client's store (its token is a secret).
+rules.add_perm("saleschannels.manage_channels", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("billing.urls")),
     path("", include("erp.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -14,6 +14,7 @@ from inventory.models import (
     Balance,
     InventoryStatus,
     Location,
+    LocationKind,
     Lot,
     Lpn,
     Product,
@@ -113,6 +114,31 @@ def available_to_promise(
         rows = rows.filter(product_id__in=product_ids)
     result = rows.values("product_id").annotate(atp=Sum(F("on_hand") - F("allocated")))
     return {r["product_id"]: int(r["atp"]) for r in result}
+
+
+# Where stock is sellable: where it can still be allocated or soon will be (received at the dock).
+# Staging, pack stations and the ship dock hold units already picked for an order: available in
+# status, but promised.
+SELLABLE_KINDS = (LocationKind.DOCK, LocationKind.STORAGE, LocationKind.PICK_FACE)
+
+
+def sellable_units(
+    warehouse_ids: Iterable[int], product_ids: Iterable[int]
+) -> dict[tuple[int, int], int]:
+    """Per (warehouse, product), the units a sales channel may sell now: available status, not
+    allocated, in a storage, pick-face or dock location; held, damaged, quarantined, allocated
+    and already picked units never count. Pairs with no such stock are absent (zero)."""
+    rows = (
+        Balance.objects.filter(
+            warehouse_id__in=list(warehouse_ids),
+            product_id__in=list(product_ids),
+            status=InventoryStatus.AVAILABLE,
+            location__kind__in=SELLABLE_KINDS,
+        )
+        .values("warehouse_id", "product_id")
+        .annotate(units=Sum(F("on_hand") - F("allocated")))
+    )
+    return {(r["warehouse_id"], r["product_id"]): max(int(r["units"] or 0), 0) for r in rows}
 
 
 def _signed(product: Product, location: Location | None) -> Case:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -644,3 +645,15 @@ def pick_monitor(user: User, warehouse: Warehouse | int | None = None) -> Monito
         lists=list(monitor_lists(user, warehouse)),
         operators=operator_rates(user, warehouse),
     )
+
+
+def products_of_orders(order_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The products on each order's lines: what an order event (allocated, cancelled) changed
+    the free stock of, for the consumers of the outbox that follow available counts."""
+    found: dict[int, set[int]] = {}
+    rows = OrderLine.objects.filter(order_id__in=list(order_ids)).values_list(
+        "order_id", "product_id"
+    )
+    for order_id, product_id in rows:
+        found.setdefault(order_id, set()).add(product_id)
+    return found

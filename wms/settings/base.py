@@ -52,6 +52,8 @@ TENANT_APPS = [
     "shipping",
     "billing",
     "erp",
+    "webhooks",
+    "channels",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -364,6 +366,49 @@ CELERY_BEAT_SCHEDULE["erp-pull"] = {"task": "erp.pull_all", "schedule": ERP_PULL
 CELERY_BEAT_SCHEDULE["erp-reconcile"] = {
     "task": "erp.reconcile_all",
     "schedule": crontab(hour=3, minute=15),
+}
+
+# --- Webhooks (webhooks/) -------------------------------------------------------------------------
+# Loopback endpoints (and plain http to them) are refused unless this is on: tests, `make run`.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+# A 2xx within this many seconds is a delivery; anything else is retried after the next wait of
+# WEBHOOK_RETRY_SECONDS, then failed (8 attempts over about 28 hours with the defaults).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "15"))
+WEBHOOK_RETRY_SECONDS = [
+    float(s)
+    for s in os.environ.get("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000").split(",")
+    if s.strip()
+]
+# An endpoint whose every attempt failed for this long is disabled and its owner told.
+WEBHOOK_DISABLE_AFTER_SECONDS = float(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "432000"))
+# After a rotation the old secret signs beside the new one for this long.
+WEBHOOK_SECRET_GRACE_SECONDS = float(os.environ.get("WEBHOOK_SECRET_GRACE_SECONDS", "86400"))
+# At most this many bytes of a receiver's answer are read (the log keeps the first 1 KiB).
+WEBHOOK_RESPONSE_LIMIT = int(os.environ.get("WEBHOOK_RESPONSE_LIMIT", "65536"))
+# A delivery handed to a worker is its own until then (the timeout plus the worker's queue).
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
+WEBHOOK_DISPATCH_SECONDS = float(os.environ.get("WEBHOOK_DISPATCH_SECONDS", "2"))
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
+    "task": "webhooks.dispatch",
+    "schedule": WEBHOOK_DISPATCH_SECONDS,
+}
+
+# --- Sales channels (channels/) -------------------------------------------------------------------
+# At most one push per SKU per channel this often (the latest count wins); a store that is down is
+# tried again after CHANNEL_RETRY_SECONDS; a 429 waits for the store's Retry-After.
+CHANNEL_DEBOUNCE_SECONDS = float(os.environ.get("CHANNEL_DEBOUNCE_SECONDS", "3"))
+CHANNEL_RETRY_SECONDS = float(os.environ.get("CHANNEL_RETRY_SECONDS", "30"))
+CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
+CHANNEL_SYNC_SECONDS = float(os.environ.get("CHANNEL_SYNC_SECONDS", "1"))
+CHANNEL_PULL_SECONDS = float(os.environ.get("CHANNEL_PULL_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["channels-sync"] = {"task": "channels.sync", "schedule": CHANNEL_SYNC_SECONDS}
+CELERY_BEAT_SCHEDULE["channels-pull-orders"] = {
+    "task": "channels.pull_orders",
+    "schedule": CHANNEL_PULL_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["channels-drift"] = {
+    "task": "channels.drift_all",
+    "schedule": crontab(hour=3, minute=45),
 }
 
 LOGGING = {

@@ -15,3 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 # Off in tests: with it on, test teardown can run on a stale search_path (django-tenants #730).
 TENANT_LIMIT_SET_CALLS = False
+# Webhook receivers in tests listen on loopback.
+WEBHOOK_ALLOW_LOOPBACK = True
