@@ -1,5 +1,6 @@
-/* The pick page's quantity step: the box holds what is left (Enter takes it) and shows a number
-   pad; the Take / None there buttons send their number through the scan box like a typed scan. */
+/* The pick page's quantity step shows a number pad (the box stays empty: a scan of the item counts
+   one more, so nothing is pre-filled that a scan would run into); the Take / None there buttons
+   send their number through the scan box like a typed scan. */
 (function () {
   "use strict";
   function prepare() {
@@ -7,7 +8,6 @@
     if (!step || !box) return;
     const manual = document.querySelector(".kbd-toggle[aria-pressed=true]");
     box.setAttribute("inputmode", step.dataset.step === "qty" ? "numeric" : (manual ? "text" : "none"));
-    if (step.dataset.default && !box.value) { box.value = step.dataset.default; box.select(); }
   }
   document.addEventListener("DOMContentLoaded", prepare);
   document.addEventListener("scan:result", prepare);
