@@ -42,9 +42,7 @@ def production_static(root: Path) -> Iterator[None]:
     if "whitenoise.middleware.WhiteNoiseMiddleware" not in middleware:
         security = middleware.index("django.middleware.security.SecurityMiddleware")
         middleware.insert(security + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
-    with override_settings(
-        STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES, MIDDLEWARE=middleware
-    ):
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES, MIDDLEWARE=middleware):
         yield
 
 

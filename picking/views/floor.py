@@ -320,7 +320,9 @@ def get_work(request: AuthedRequest) -> HttpResponse:
 @page("picking.pick")
 def pick_list_page(request: AuthedRequest, pk: int) -> HttpResponse:
     pick_list = _own_list(request, pk)
-    return render(request, "picking/floor/pick.html", _step_context(pick_list, None))
+    # The line table, fetched when the operator opens it (the page and scans leave it out).
+    part = "#lines" if request.GET.get("part") == "lines" else ""
+    return render(request, f"picking/floor/pick.html{part}", _step_context(pick_list, None))
 
 
 @page("picking.pick", "POST")

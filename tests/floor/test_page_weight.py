@@ -18,6 +18,7 @@ from picking.models import PickList
 from picking.services.orders import OrderLineSpec, ShipTo, create_order
 from picking.services.waves import create_wave, release_wave
 from tests.factories import LocationFactory, LpnFactory, ProductBarcodeFactory, ProductFactory
+from tests.helpers import page as soup
 from tests.pageweight import (
     ACCEPT_ENCODING,
     ONE_YEAR_SECONDS,
@@ -56,7 +57,9 @@ def long_list(east: Any, acme_outdoor: Any, manager: Any, operator: Any) -> Pick
     LocationFactory(warehouse=east, code="STAGE-1", kind=LocationKind.STAGING)
     for n in range(1, 4):
         LpnFactory(code=f"TOTE-{n:03d}", warehouse=east, kind=LpnKind.TOTE)
-    ship_to = ShipTo(name="Ada Lovelace", street1="1 Analytical Way", city="Boston", postal_code="02110")
+    ship_to = ShipTo(
+        name="Ada Lovelace", street1="1 Analytical Way", city="Boston", postal_code="02110"
+    )
     specs: list[list[OrderLineSpec]] = [[], [], []]
     for n in range(LINES):
         location = LocationFactory(
@@ -151,3 +154,24 @@ def test_a_pick_scan_is_answered_in_under_5_kb(
         assert response.status_code == 200
         answers.append(transferred(response, body_of(response)))
     assert max(answers) < SCAN_BUDGET, answers
+
+
+def test_the_line_table_is_left_out_of_the_page_and_the_scans_and_loads_when_opened(
+    http_for: Any, operator: Any, long_list: PickList
+) -> None:
+    http = http_for(operator)
+    list_url = handheld_pages(http)[3]
+    page = http.get(list_url).content.decode()
+    assert 'id="pick-lines"' not in page
+    assert f"All {LINES} lines of {long_list.number}" in page
+    line = long_list.lines.order_by("sequence").first()
+    assert line is not None
+    answer = http.post(
+        f"{list_url}scan/", {"code": line.location.barcode, "line": line.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Scan SKU-00000" in answer
+    assert 'id="pick-lines"' not in answer
+    table = http.get(f"{list_url}?part=lines", HTTP_HX_REQUEST="true").content.decode()
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup(table).select("tr")]
+    assert len(rows) == LINES
+    assert rows[0] == ["1", "A-00-03-B", "SKU-00000", "2", "Open"]
