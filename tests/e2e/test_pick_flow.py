@@ -176,8 +176,10 @@ def test_cluster_cart_with_a_wrong_bin_a_short_pick_reallocated_and_both_orders_
         f"1 of 2: scan {tag}-LAMP again for each, or key how many"
     )
     expect(page.locator("#scan-input")).to_have_value("")
+    expect(page.locator("#scan-input")).to_have_attribute("inputmode", "numeric")  # a keypad
     screen.scan(lamp_upc)  # the second unit, counted by its scan
     expect(page.locator("#pick-prompt")).to_have_text("Scan an empty tote for slot B")
+    expect(page.locator("#scan-input")).to_have_attribute("inputmode", "none")
     screen.scan(second_tote, message=f"Picked 2 x {tag}-LAMP into {second_tote}")
     assert screen.scans == 8
 

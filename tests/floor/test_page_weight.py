@@ -125,7 +125,7 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(
 ) -> None:
     http = http_for(operator)
     weight = cold_page_weight(http, handheld_pages(http)[3])
-    assert len(weight.assets) >= 5  # app.css, htmx, app.js, scan.js, scan-early.js, pick.js
+    assert len(weight.assets) >= 5  # app.css, htmx, app.js, scan.js, scan-early.js
     for asset, cache_control in weight.cache_control.items():
         name = asset.rsplit("/", 1)[1]
         assert len(name.split(".")) >= 3, asset  # name.<hash>.ext
