@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import brotli
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+
+if TYPE_CHECKING:
+    from picking.models import PickList
 
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
 PRODUCTION_STORAGES = {
@@ -105,6 +108,55 @@ def cold_page_weight(client: Any, url: str) -> PageWeight:
         weight.encodings[asset] = fetched.headers.get("Content-Encoding", "")
         weight.cache_control[asset] = fetched.headers.get("Cache-Control", "")
     return weight
+
+
+def make_pick_list(*, warehouse: Any, client: Any, manager: Any, lines: int) -> PickList:
+    """A released cluster cart of three orders and `lines` pick lines, one product per bin (with
+    a staging place and three totes), for measuring a pick page that carries a real list."""
+    from inventory.models import LocationKind, LpnKind
+    from inventory.services import ledger
+    from inventory.services.master import ensure_virtual_locations
+    from picking.services.orders import OrderLineSpec, ShipTo, create_order
+    from picking.services.waves import create_wave, release_wave
+    from tests.factories import LocationFactory, LpnFactory, ProductBarcodeFactory, ProductFactory
+
+    ensure_virtual_locations(warehouse)
+    LocationFactory(warehouse=warehouse, code="STAGE-1", kind=LocationKind.STAGING)
+    for n in range(1, 4):
+        LpnFactory(code=f"TOTE-{n:03d}", warehouse=warehouse, kind=LpnKind.TOTE)
+    ship_to = ShipTo(
+        name="Ada Lovelace", street1="1 Analytical Way", city="Boston", postal_code="02110"
+    )
+    specs: list[list[Any]] = [[], [], []]
+    for n in range(lines):
+        location = LocationFactory(
+            warehouse=warehouse,
+            code=f"A-{n:02d}-03-B",
+            barcode=f"B-A-{n:02d}-03-B",
+            kind=LocationKind.PICK_FACE,
+            is_pickable=True,
+            pick_sequence=n * 10,
+        )
+        product = ProductFactory(client=client, sku=f"SKU-{n:05d}", name=f"Trail item {n}")
+        ProductBarcodeFactory(product=product, barcode=f"{4006381000000 + n:013d}")
+        ledger.receive(user=manager, product=product, location=location, quantity=20)
+        specs[n % 3].append(OrderLineSpec(product, 2))
+    orders = [
+        create_order(
+            client=client,
+            warehouse=warehouse,
+            reference=f"SO-{n}",
+            ship_to=ship_to,
+            lines=order_lines,
+            user=manager,
+        )[0]
+        for n, order_lines in enumerate(specs, start=1)
+    ]
+    wave = create_wave(warehouse=warehouse, order_ids=[o.pk for o in orders], user=manager).wave
+    [pick_list] = release_wave(
+        wave=wave, user=manager, pick_method="cluster", orders_per_cart=4
+    ).pick_lists
+    return pick_list
 
 
 def max_age(cache_control: str) -> int:

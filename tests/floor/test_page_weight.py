@@ -11,13 +11,7 @@ from typing import Any
 
 import pytest
 
-from inventory.models import LocationKind, LpnKind
-from inventory.services import ledger
-from inventory.services.master import ensure_virtual_locations
 from picking.models import PickList
-from picking.services.orders import OrderLineSpec, ShipTo, create_order
-from picking.services.waves import create_wave, release_wave
-from tests.factories import LocationFactory, LpnFactory, ProductBarcodeFactory, ProductFactory
 from tests.helpers import page as soup
 from tests.pageweight import (
     ACCEPT_ENCODING,
@@ -25,6 +19,7 @@ from tests.pageweight import (
     body_of,
     cold_page_weight,
     collect_static,
+    make_pick_list,
     max_age,
     production_static,
     transferred,
@@ -53,43 +48,7 @@ def served(static_root: Path) -> Iterator[None]:
 @pytest.fixture
 def long_list(east: Any, acme_outdoor: Any, manager: Any, operator: Any) -> PickList:
     """A cluster cart of three orders, 30 lines, one product per bin, assigned to nobody yet."""
-    ensure_virtual_locations(east)
-    LocationFactory(warehouse=east, code="STAGE-1", kind=LocationKind.STAGING)
-    for n in range(1, 4):
-        LpnFactory(code=f"TOTE-{n:03d}", warehouse=east, kind=LpnKind.TOTE)
-    ship_to = ShipTo(
-        name="Ada Lovelace", street1="1 Analytical Way", city="Boston", postal_code="02110"
-    )
-    specs: list[list[OrderLineSpec]] = [[], [], []]
-    for n in range(LINES):
-        location = LocationFactory(
-            warehouse=east,
-            code=f"A-{n:02d}-03-B",
-            barcode=f"B-A-{n:02d}-03-B",
-            kind=LocationKind.PICK_FACE,
-            is_pickable=True,
-            pick_sequence=n * 10,
-        )
-        product = ProductFactory(client=acme_outdoor, sku=f"SKU-{n:05d}", name=f"Trail item {n}")
-        ProductBarcodeFactory(product=product, barcode=f"{4006381000000 + n:013d}")
-        ledger.receive(user=manager, product=product, location=location, quantity=20)
-        specs[n % 3].append(OrderLineSpec(product, 2))
-    orders = [
-        create_order(
-            client=acme_outdoor,
-            warehouse=east,
-            reference=f"SO-{n}",
-            ship_to=ship_to,
-            lines=lines,
-            user=manager,
-        )[0]
-        for n, lines in enumerate(specs, start=1)
-    ]
-    wave = create_wave(warehouse=east, order_ids=[o.pk for o in orders], user=manager).wave
-    [pick_list] = release_wave(
-        wave=wave, user=manager, pick_method="cluster", orders_per_cart=4
-    ).pick_lists
-    return pick_list
+    return make_pick_list(warehouse=east, client=acme_outdoor, manager=manager, lines=LINES)
 
 
 def handheld_pages(http: Any) -> list[str]:
