@@ -106,10 +106,9 @@ def _prompt(line: PickLine, slot: Any, scanned: Scanned, step: str) -> str:
     if step == "qty" and scanned.short:
         return f"How many are there? (fewer than {line.remaining})"
     if step == "qty":
-        return (
-            f"{scanned.counted} of {line.remaining}: scan {line.product.sku} again for each, "
-            "or key how many"
-        )
+        counted = f"{scanned.counted} of {line.remaining}: scan {line.product.sku} again for each"
+        # On a cart the tote scan confirms what was counted so far.
+        return counted + (", or key how many, or scan the tote" if slot else ", or key how many")
     if step == "tote" and slot is not None and slot.tote is not None:
         return f"Put in tote {slot.tote.code} (slot {slot.slot_letter}) and scan it"
     if step == "tote" and slot is not None:
@@ -241,6 +240,17 @@ def _take_scan(line: PickLine, scanned: Scanned, step: str, code: str) -> Scanne
     if step == "qty":
         return replace(scanned, qty=str(_quantity(code)))
     return scanned  # the tote goes to the service as it is
+
+
+def _confirms_count(pick_list: PickList, line: PickLine, scanned: Scanned, code: str) -> bool:
+    """On a cluster cart, a tote scanned at the quantity step confirms the units counted so far
+    (the service checks it is the order's tote, or an empty one for its first pick)."""
+    return (
+        pick_list.uses_totes
+        and not scanned.short
+        and scanned.counted > 0
+        and selectors.is_tote(pick_list.warehouse_id, code)
+    )
 
 
 def _is_the_item(line: PickLine, code: str) -> bool:
@@ -384,11 +394,16 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
         message = f"{expected}: nothing scanned."
         return _answer(request, pick_list, scanned, ok=False, code=code, message=message)
     try:
-        after = _take_scan(line, scanned, step, code)
-        final = step == "tote" or after.step(line, pick_list.uses_totes) == ""
+        by_tote = step == "qty" and _confirms_count(pick_list, line, scanned, code)
+        if by_tote:
+            after = replace(scanned, qty=str(scanned.counted))
+        else:
+            after = _take_scan(line, scanned, step, code)
+        final = step == "tote" or by_tote or after.step(line, pick_list.uses_totes) == ""
         if final:
             # Checked by the service under its locks; a resent final scan replays its result.
-            message = _finish(request, pick_list, line, after, code if step == "tote" else "")
+            tote = code if step == "tote" or by_tote else ""
+            message = _finish(request, pick_list, line, after, tote)
         else:
             if line.status != PickLineStatus.OPEN:
                 raise PickRefused(f"This pick is already {line.status}; here is the next one.")

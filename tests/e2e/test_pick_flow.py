@@ -173,7 +173,7 @@ def test_cluster_cart_with_a_wrong_bin_a_short_pick_reallocated_and_both_orders_
     screen.scan(lamp_bin_code)
     screen.scan(lamp_upc)
     expect(page.locator("#pick-prompt")).to_have_text(
-        f"1 of 2: scan {tag}-LAMP again for each, or key how many"
+        f"1 of 2: scan {tag}-LAMP again for each, or key how many, or scan the tote"
     )
     expect(page.locator("#scan-input")).to_have_value("")
     expect(page.locator("#scan-input")).to_have_attribute("inputmode", "numeric")  # a keypad

@@ -198,7 +198,9 @@ def test_too_many_units_are_refused_before_the_tote_scan(
     handheld = Handheld(http, cluster)
     handheld.scan("B-A-01", "LAMP", "TOTE-001")
     body = handheld.scan("B-A-01", "LAMP")
-    assert text_by_id(body, "pick-prompt") == "1 of 2: scan LAMP again for each, or key how many"
+    assert text_by_id(body, "pick-prompt") == (
+        "1 of 2: scan LAMP again for each, or key how many, or scan the tote"
+    )
     body = handheld.scan("5")
     assert result_of(body) == ("error", "Too many: 2 left to pick here; you entered 5.")
     assert handheld.fields["qty"] == ""

@@ -16,9 +16,10 @@ from picking.models import PickLine, PickList, PickListStatus
 from picking.services.waves import create_wave, release_wave
 from tests.factories import LotFactory, ProductBarcodeFactory
 from tests.helpers import assert_nothing_written, text_by_id
-from tests.picking.test_floor_pick_views import Handheld, get_work, result_of
+from tests.picking.test_floor_pick_views import Handheld, cluster, get_work, result_of
 
 pytestmark = pytest.mark.django_db
+__all__ = ["cluster"]  # the cart of SO-1 (1 LAMP, 2 MUG) and SO-2 (2 LAMP), shared
 
 BALM_GTIN = "09501101530003"  # stored as its 13-digit EAN below; GS1 labels carry all 14
 
@@ -235,3 +236,42 @@ def test_a_reallocated_line_from_a_bin_already_passed_is_the_next_pick(
         (3, "A-01", "open"),
         (4, "B-02", "open"),
     ]
+
+
+def test_on_a_cart_bin_item_and_tote_pick_one_unit_and_counted_units_go_in_at_the_tote(
+    handheld_on: Any, cluster: PickList
+) -> None:
+    handheld = handheld_on(cluster)
+    handheld.scan("B-A-01", "LAMP")
+    body = handheld.scan("TOTE-001")
+    assert result_of(body) == ("ok", "Picked 1 x LAMP into TOTE-001")
+    body = handheld.scan("B-A-01", "LAMP", "0009998887776")
+    assert text_by_id(body, "pick-prompt") == "Scan an empty tote for slot B"
+    body = handheld.scan("TOTE-002")
+    assert result_of(body) == ("ok", "Picked 2 x LAMP into TOTE-002")
+    assert picked() == [("LAMP", 1, None), ("LAMP", 2, None)]
+
+
+def test_a_tote_scan_while_counting_confirms_what_was_counted_and_a_wrong_tote_is_refused(
+    handheld_on: Any, cluster: PickList
+) -> None:
+    handheld = handheld_on(cluster)
+    handheld.scan("B-A-01", "LAMP", "TOTE-001")
+    body = handheld.scan("B-A-01", "LAMP")
+    assert text_by_id(body, "pick-prompt") == (
+        "1 of 2: scan LAMP again for each, or key how many, or scan the tote"
+    )
+    with assert_nothing_written():
+        body = handheld.scan("TOTE-001")
+    assert result_of(body) == (
+        "error",
+        "Tote TOTE-001 already holds order SO-1; take an empty one.",
+    )
+    assert handheld.fields["counted"] == "1"
+    body = handheld.scan("TOTE-002")
+    assert result_of(body) == ("ok", "Picked 1 x LAMP into TOTE-002")
+    # One of the two went in; the line waits for the other, from the bin again.
+    assert text_by_id(body, "pick-position") == "Line 2 of 3"
+    assert text_by_id(body, "pick-qty") == "1 to pick"
+    assert text_by_id(body, "pick-prompt") == "Go to A-01 and scan the bin"
+    assert picked() == [("LAMP", 1, None), ("LAMP", 1, None)]

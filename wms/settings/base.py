@@ -68,10 +68,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    # Outermost, so it compresses what every other middleware made (a handheld page shrinks about
-    # fivefold); Django pads each gzip body randomly against BREACH, and the CSRF token in pages is
-    # masked per response. WhiteNoise's precompressed files carry Content-Encoding and pass as is.
-    "django.middleware.gzip.GZipMiddleware",
+    # Outermost, so it compresses the HTML every other middleware made (pages only; see there).
+    "wms.middleware.CompressPagesMiddleware",
     # Before the tenant lookup, the first query: no connection to be had is a 503, not a 500.
     "wms.middleware.DatabaseUnavailableMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
