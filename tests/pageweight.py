@@ -110,9 +110,12 @@ def cold_page_weight(client: Any, url: str) -> PageWeight:
     return weight
 
 
-def make_pick_list(*, warehouse: Any, client: Any, manager: Any, lines: int) -> PickList:
+def make_pick_list(
+    *, warehouse: Any, client: Any, manager: Any, lines: int, quantities: tuple[int, ...] = (2,)
+) -> PickList:
     """A released cluster cart of three orders and `lines` pick lines, one product per bin (with
-    a staging place and three totes), for measuring a pick page that carries a real list."""
+    a staging place and three totes), for measuring a pick page that carries a real list. Line n
+    asks for quantities[n % len(quantities)] units."""
     from inventory.models import LocationKind, LpnKind
     from inventory.services import ledger
     from inventory.services.master import ensure_virtual_locations
@@ -140,7 +143,7 @@ def make_pick_list(*, warehouse: Any, client: Any, manager: Any, lines: int) -> 
         product = ProductFactory(client=client, sku=f"SKU-{n:05d}", name=f"Trail item {n}")
         ProductBarcodeFactory(product=product, barcode=f"{4006381000000 + n:013d}")
         ledger.receive(user=manager, product=product, location=location, quantity=20)
-        specs[n % 3].append(OrderLineSpec(product, 2))
+        specs[n % 3].append(OrderLineSpec(product, quantities[n % len(quantities)]))
     orders = [
         create_order(
             client=client,
