@@ -1,6 +1,7 @@
 """GS1 numbers every app reads or prints: the mod-10 check digit, GTINs in their four spellings
-and SSCCs (the 18-digit serial shipping container codes on LPN and carton labels). Parsing a
-whole GS1-128 scan (application identifiers) is receiving's (receiving.gs1)."""
+and SSCCs (the 18-digit serial shipping container codes on LPN and carton labels). A whole
+GS1-128 scan (application identifiers) is parsed by inventory.gs1_scan, for receiving and
+picking alike."""
 
 from __future__ import annotations
 

@@ -1,9 +1,12 @@
 """Cartonization: propose the boxes for an order's picked items. Pure Python, no database.
 
-A first-fit-decreasing heuristic with extreme-point placement and all six rotations. For each
-new carton the smallest box that holds everything still to pack wins; when none does, the box
-that takes the most volume is filled and the rest goes on. Each carton is then downsized to the
-smallest box its contents fit in. Fewer boxes first, then less box volume; weights include tare.
+A first-fit-decreasing heuristic with extreme-point placement (points projected onto what is
+placed, so units rest on the floor or on others) and all six rotations, tried with several unit
+orders and rotation preferences until one packs everything. For each new carton the smallest box
+that holds everything still to pack wins, so an order that fits one box gets one box, the smallest
+the packer fits it in; when none does, the box that takes the most volume is filled and the rest
+goes on. Each carton is then downsized to the smallest box its contents fit in. Fewer boxes
+first, then less box volume; weights include tare.
 """
 
 from __future__ import annotations
@@ -106,10 +109,24 @@ class _Unit:
 
 
 @cache
-def _orientations(dims: Dims) -> list[Dims]:
-    # Flattest first: a low layer leaves the most room above for what comes next.
+def _orientations(dims: Dims, size: Dims, mode: str) -> list[Dims]:
+    """The unit's rotations in the order a placement tries them. "flat": flattest first (a low
+    layer leaves the most room above); "tiled": the rotation whose sides divide the box's with
+    the least left over first (units of one kind then tile it); "upright": tallest first."""
     rotations = {(a, b, c) for a, b, c in permutations(dims)}
-    return sorted(rotations, key=lambda d: (d[2], -d[0], -d[1]))
+
+    def waste(d: Dims) -> float:
+        return sum((side % extent) / side for side, extent in zip(size, d, strict=True))
+
+    keys = {
+        "flat": lambda d: (d[2], -d[0], -d[1]),
+        "tiled": lambda d: (waste(d), d[2], -d[0]),
+        "upright": lambda d: (-d[2], -d[0], -d[1]),
+    }
+    return sorted(rotations, key=keys[mode])
+
+
+ORIENTATION_MODES = ("flat", "tiled", "upright")
 
 
 def _fits(dims: Dims, box: BoxType) -> bool:
@@ -129,20 +146,31 @@ def _overlaps(a: Placement, b: Placement) -> bool:
 
 Packing = tuple[list[Placement], list[_Unit], list[_Unit]]
 
+# The unit orders a box is tried with, first success wins: big units first leave the small ones
+# for the gaps; tall first builds even layers; a wide base first lays a floor.
+ORDERINGS = (
+    lambda u: (u.volume_mm3, max(u.dims)),
+    lambda u: (max(u.dims), u.volume_mm3),
+    lambda u: (sorted(u.dims)[1] * sorted(u.dims)[2], u.volume_mm3),
+    lambda u: (min(u.dims), u.volume_mm3),
+)
 
-def _pack(box: BoxType, units: list[_Unit]) -> Packing:
-    """Place units in order at the lowest, then rearmost, then leftmost free extreme point;
-    return the placements, the units placed and the units that did not go in."""
+
+def _pack(box: BoxType, units: list[_Unit], mode: str = "flat") -> Packing:
+    """Place units in the given order, each at the lowest, then rearmost, then leftmost free
+    extreme point (Crainic, Perboli and Tadei's points, projected down and back onto what is
+    already placed, so every unit rests on the floor or on another); return the placements,
+    the units placed and the units that did not go in."""
     placed: list[Placement] = []
     packed: list[_Unit] = []
     left: list[_Unit] = []
     points: set[Dims] = {(0, 0, 0)}
     weight = box.tare_weight_g
-    size_x, size_y, size_z = box.dims
+    size = box.dims
     for unit in units:
         spot = None
         if weight + unit.weight_g <= box.max_weight_g and _fits(unit.dims, box):
-            spot = _find_spot(unit, placed, points, (size_x, size_y, size_z))
+            spot = _find_spot(unit, placed, points, size, mode)
         if spot is None:
             left.append(unit)
             continue
@@ -150,20 +178,69 @@ def _pack(box: BoxType, units: list[_Unit]) -> Packing:
         packed.append(unit)
         weight += unit.weight_g
         points.discard((spot.x, spot.y, spot.z))
-        points.update(
-            {
-                (spot.x + spot.length, spot.y, spot.z),
-                (spot.x, spot.y + spot.width, spot.z),
-                (spot.x, spot.y, spot.z + spot.height),
-            }
-        )
+        points.update(_extreme_points(spot, placed))
     return placed, packed, left
 
 
+def _extreme_points(new: Placement, placed: list[Placement]) -> set[Dims]:
+    """The corners the new unit adds, each also slid along the axes toward the box's origin
+    until it meets a unit or a wall."""
+    x, y, z = new.x + new.length, new.y + new.width, new.z + new.height
+    corners = {
+        (x, new.y, new.z): (1, 2),  # beside it: slide back (y) and down (z)
+        (new.x, y, new.z): (0, 2),  # behind it: slide left (x) and down
+        (new.x, new.y, z): (0, 1),  # on top of it: slide left and back
+    }
+    points: set[Dims] = set()
+    for corner, axes in corners.items():
+        points.add(corner)
+        for axis in axes:
+            points.add(_slide(corner, axis, placed))
+    return points
+
+
+def _slide(point: Dims, axis: int, placed: list[Placement]) -> Dims:
+    """`point` moved toward 0 along `axis` to the nearest face of a placed unit (or the wall)."""
+    stop = 0
+    for p in placed:
+        low = (p.x, p.y, p.z)
+        high = (p.x + p.length, p.y + p.width, p.z + p.height)
+        if high[axis] > point[axis]:
+            continue
+        if all(low[a] <= point[a] < high[a] for a in range(3) if a != axis):
+            stop = max(stop, high[axis])
+    moved = list(point)
+    moved[axis] = stop
+    return (moved[0], moved[1], moved[2])
+
+
+def _pack_any(box: BoxType, units: list[_Unit]) -> Packing:
+    """The first packing of every unit over the orientation modes and unit orderings; else the
+    one that packs the most volume (ties to the first tried)."""
+    best: Packing | None = None
+    best_volume = -1
+    for mode in ORIENTATION_MODES:
+        for key in ORDERINGS:
+            packing = _pack(box, sorted(units, key=key, reverse=True), mode)
+            if not packing[2]:
+                return packing
+            volume = sum(p.volume_mm3 for p in packing[0])
+            if volume > best_volume:
+                best, best_volume = packing, volume
+    assert best is not None
+    return best
+
+
+def packs_into(items: list[Item], box: BoxType) -> bool:
+    """True when every unit of the items fits the one box together (as the engine packs it)."""
+    units = [_Unit(i.sku, i.dims, i.weight_g) for i in items for _ in range(i.quantity)]
+    return not _pack_any(box, units)[2]
+
+
 def _find_spot(
-    unit: _Unit, placed: list[Placement], points: set[Dims], size: Dims
+    unit: _Unit, placed: list[Placement], points: set[Dims], size: Dims, mode: str
 ) -> Placement | None:
-    orientations = _orientations(unit.dims)
+    orientations = _orientations(unit.dims, size, mode)
     for x, y, z in sorted(points, key=lambda p: (p[2], p[1], p[0])):
         for length, width, height in orientations:
             if x + length > size[0] or y + width > size[1] or z + height > size[2]:
@@ -204,7 +281,7 @@ def _downsize(carton: Carton, units: list[_Unit], boxes: list[BoxType]) -> Carto
             or contents_weight + box.tare_weight_g > box.max_weight_g
         ):
             continue
-        placements, _, left = _pack(box, units)
+        placements, _, left = _pack_any(box, units)
         if not left:
             return _carton(box, placements, units)
     return carton
@@ -243,7 +320,7 @@ def _next_carton(units: list[_Unit], boxes: list[BoxType]) -> tuple[BoxType, Pac
     weight = sum(u.weight_g for u in units)
     for box in boxes:
         if box.volume_mm3 >= volume and weight + box.tare_weight_g <= box.max_weight_g:
-            packing = _pack(box, units)
+            packing = _pack_any(box, units)
             if not packing[2]:
                 return box, packing
     # No box takes everything: fill the one that takes the most volume. Ties go to the larger
@@ -252,7 +329,7 @@ def _next_carton(units: list[_Unit], boxes: list[BoxType]) -> tuple[BoxType, Pac
     best: tuple[BoxType, Packing] | None = None
     best_volume = 0
     for box in boxes:
-        packing = _pack(box, units)
+        packing = _pack_any(box, units)
         packed_volume = sum(p.volume_mm3 for p in packing[0])
         if packed_volume and packed_volume >= best_volume:
             best, best_volume = (box, packing), packed_volume

@@ -42,7 +42,7 @@ from wms.exceptions import DomainError
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
 BIGINT_MAX = 2**63 - 1
-# What a handheld scanner may send inside a GS1-128 scan: FNC1 as ASCII GS (receiving/gs1.py).
+# What a handheld scanner may send inside a GS1-128 scan: FNC1 as ASCII GS (inventory/gs1_scan.py).
 GS = "\x1d"
 _ASCII_WHOLE = re.compile(r"[+-]?[0-9]+")
 LINE_BREAKS = "\n\r\t"

@@ -4,6 +4,7 @@
 
 from picking.selectors.floor import (
     current_list_for,
+    is_tote,
     lines_of,
     own_pick_list,
     pick_zones,
@@ -77,6 +78,7 @@ __all__ = [
     "get_pick_line_for_user",
     "get_wave_for_user",
     "get_wave_rule_for_user",
+    "is_tote",
     "lines_of",
     "monitor_lists",
     "open_orders",

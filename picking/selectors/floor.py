@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from inventory import selectors as inventory_selectors
-from inventory.models import Warehouse, Zone
+from inventory.models import Lpn, LpnKind, Warehouse, Zone
 from picking.models import PickLine, PickLineStatus, PickList, PickListOrder, PickListStatus
 
 if TYPE_CHECKING:
@@ -55,6 +55,13 @@ def slots_of(pick_list: PickList) -> dict[int, PickListOrder]:
         slot.order_id: slot
         for slot in PickListOrder.objects.filter(pick_list=pick_list).select_related("tote")
     }
+
+
+def is_tote(warehouse_id: int, code: str) -> bool:
+    """Whether `code` names a tote of the warehouse (case as scanned does not matter)."""
+    return Lpn.objects.filter(
+        warehouse_id=warehouse_id, kind=LpnKind.TOTE, code__iexact=code
+    ).exists()
 
 
 def pick_zones(warehouse: Warehouse) -> QuerySet[Zone]:

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from inventory import lifecycle, selectors
 from inventory.events import emit
+from inventory.gs1 import gtin_spellings
+from inventory.gs1_scan import is_gs1, parse_gs1
 from inventory.models import (
     InventoryStatus,
     Lpn,
@@ -202,6 +204,59 @@ def _check_lot(line: PickLine, lot_number: str) -> None:
 
 
 SCAN_CHECKS = {"bin": _check_bin, "item": _check_item, "lot": _check_lot}
+
+
+@dataclass(frozen=True)
+class ItemScan:
+    """What an item scan proved: the code confirm_pick checks again (a barcode, SKU or LPN) and
+    the lot it carried, if any."""
+
+    item: str
+    lot: str = ""
+
+
+def read_item_scan(line: PickLine, code: str) -> ItemScan:
+    """An item scan for the line: a plain barcode, SKU or LPN as it is, or a GS1-128 scan by its
+    GTIN (AI 01, matched to the product's barcodes in any spelling) and its lot (AI 10), so a
+    lot-tracked pick needs no second scan. Reads only; PickRefused (or GS1Error) otherwise."""
+    if not is_gs1(code):
+        _check_item(line, code)
+        return ItemScan(item=code)
+    data = parse_gs1(code)  # GS1Error (a DomainError) names the bad element
+    if data.gtin is None:
+        raise PickRefused(
+            f"Expected {line.product.sku}; that GS1 label carries no GTIN (01).", code="wrong_item"
+        )
+    barcode = (
+        ProductBarcode.objects.filter(product=line.product, barcode__in=gtin_spellings(data.gtin))
+        .values_list("barcode", flat=True)
+        .first()
+    )
+    _check_item(line, barcode or data.gtin)
+    lot = ""
+    if line.lot is not None and data.lot:
+        _check_lot(line, data.lot)
+        lot = data.lot
+    return ItemScan(item=barcode or data.gtin, lot=lot)
+
+
+def read_lot_scan(line: PickLine, code: str) -> str:
+    """The lot a lot scan names: the lot's own barcode (its number) or a GS1-128 scan's AI 10
+    (whose GTIN, if it has one, must be the line's product). PickRefused for another lot."""
+    lot = code
+    if is_gs1(code):
+        data = parse_gs1(code)
+        if data.gtin is not None:
+            read_item_scan(line, code)
+        if not data.lot:
+            raise PickRefused(
+                f"Expected lot {line.lot.number if line.lot else ''}; that GS1 label carries "
+                "no lot (10).",
+                code="wrong_lot",
+            )
+        lot = data.lot
+    _check_lot(line, lot)
+    return lot
 
 
 def check_scan(line: PickLine, step: str, code: str) -> None:
@@ -520,30 +575,46 @@ def _hold_missing(user: User, line: PickLine) -> None:
 
 
 def _append_lines(pick_list: PickList, after: PickLine, reservations: list[Any]) -> None:
+    """The reallocated picks join the walk where their bins come in the pick sequence: each goes
+    before the first line still to pick whose bin lies further along (or next, when its bin is
+    behind the picker), not at the end of the list. Picked lines keep their places."""
     if not reservations:
         return
     balances = selectors.balances_by_pk(r.balance_id for r in reservations)
-    last = max(pick_list.lines.values_list("sequence", flat=True), default=0)
-    PickLine.objects.bulk_create(
-        [
+
+    def walk(location: Any) -> tuple[int, str]:
+        return (location.pick_sequence, location.code)
+
+    added = sorted(
+        (
             PickLine(
                 pick_list=pick_list,
                 order_line_id=after.order_line_id,
                 order_id=after.order_id,
                 reservation_id=r.pk,
-                location_id=balances[r.balance_id].location_id,
+                location=balances[r.balance_id].location,
                 product_id=balances[r.balance_id].product_id,
                 lot_id=balances[r.balance_id].lot_id,
                 lpn_id=balances[r.balance_id].lpn_id,
-                sequence=last + n,
+                sequence=0,
                 quantity=r.quantity,
             )
-            for n, r in enumerate(
-                sorted(
-                    reservations,
-                    key=lambda r: (balances[r.balance_id].location.pick_sequence, r.pk),
-                ),
-                start=1,
-            )
-        ]
+            for r in reservations
+        ),
+        key=lambda line: (walk(line.location), line.reservation_id),
     )
+    walked: list[PickLine] = []
+    for line in pick_list.lines.select_related("location").order_by("sequence", "pk"):
+        if line.status == PickLineStatus.OPEN and line.pk != after.pk:
+            while added and walk(added[0].location) < walk(line.location):
+                walked.append(added.pop(0))
+        walked.append(line)
+    walked += added
+    moved = []
+    for sequence, line in enumerate(walked, start=1):
+        if line.sequence != sequence:
+            line.sequence = sequence
+            if line.pk is not None:
+                moved.append(line)
+    PickLine.objects.bulk_update(moved, ["sequence"])
+    PickLine.objects.bulk_create([line for line in walked if line.pk is None])

@@ -1,8 +1,10 @@
 """Picking on the handheld, mounted at /floor/pick/: ask for work, then one card per pick line in
-walking order, driven by a single scan box: bin, item (or LPN), lot if the line has one,
-quantity, and the order's tote on a cluster cart. What has been scanned for the line travels in
-hidden fields; each scan is checked on arrival, and only the last one of a pick calls the service,
-with an idempotency key made when that step was rendered (a resent request counts once).
+walking order, driven by a single scan box: bin, item (or LPN), lot if the line has one and the
+item's GS1-128 label did not carry it, the quantity only when more than one unit is left (typed,
+or the item scanned once per unit), and the order's tote on a cluster cart, which confirms. A
+single-unit pick is two scans. What has been scanned for the line travels in hidden fields; each
+scan is checked on arrival, and only the last one of a pick calls the service, with an
+idempotency key made when that step was rendered (a resent request counts once).
 
 Scans always answer 200 with a result line (htmx does not swap 4xx); a refusal says what was
 expected and what was scanned, and writes nothing."""
@@ -22,7 +24,14 @@ from inventory.selectors import active_warehouse
 from picking import selectors
 from picking.exceptions import PickRefused
 from picking.models import PickLine, PickLineStatus, PickList, PickListStatus
-from picking.services.picks import check_scan, confirm_pick, next_pick_list, short_pick
+from picking.services.picks import (
+    check_scan,
+    confirm_pick,
+    next_pick_list,
+    read_item_scan,
+    read_lot_scan,
+    short_pick,
+)
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.pages import page
@@ -42,6 +51,7 @@ class Scanned:
     item: str = ""
     lot: str = ""
     qty: str = ""
+    counted: int = 0  # units proven by item scans (the first item scan counts one)
 
     @classmethod
     def from_post(cls, data: QueryDict) -> Scanned:
@@ -54,7 +64,12 @@ class Scanned:
             item=clean_scan(data.get("item"), what="Item"),
             lot=clean_scan(data.get("lot"), what="Lot"),
             qty=clean_scan(data.get("qty"), what="Quantity"),
+            counted=quantity_from(data.get("counted", ""), minimum=0) or 0,
         )
+
+    def quantity(self) -> int:
+        """The units this pick takes: the number entered, else those counted by item scans."""
+        return int(self.qty) if self.qty else self.counted
 
     def step(self, line: PickLine, uses_totes: bool) -> str:
         """The step the next scan answers, or "" once the pick is complete. A short pick asks
@@ -69,7 +84,7 @@ class Scanned:
             return "item"
         if line.lot_id is not None and not self.lot:
             return "lot"
-        if not self.qty:
+        if not self.short and not self.qty and self.counted < line.remaining:
             return "qty"
         return "tote" if uses_totes else ""
 
@@ -91,7 +106,9 @@ def _prompt(line: PickLine, slot: Any, scanned: Scanned, step: str) -> str:
     if step == "qty" and scanned.short:
         return f"How many are there? (fewer than {line.remaining})"
     if step == "qty":
-        return f"How many? Enter takes {line.remaining}"
+        counted = f"{scanned.counted} of {line.remaining}: scan {line.product.sku} again for each"
+        # On a cart the tote scan confirms what was counted so far.
+        return counted + (", or key how many, or scan the tote" if slot else ", or key how many")
     if step == "tote" and slot is not None and slot.tote is not None:
         return f"Put in tote {slot.tote.code} (slot {slot.slot_letter}) and scan it"
     if step == "tote" and slot is not None:
@@ -104,6 +121,8 @@ def _chips(line: PickLine, scanned: Scanned, step: str, uses_totes: bool) -> lis
     names = ["bin", "qty", "item", "lot"] if scanned.short else ["bin", "item", "lot", "qty"]
     if line.lot_id is None:
         names.remove("lot")
+    if not scanned.short and line.remaining == 1:
+        names.remove("qty")
     if uses_totes:
         names.append("tote")
     labels = {
@@ -113,7 +132,8 @@ def _chips(line: PickLine, scanned: Scanned, step: str, uses_totes: bool) -> lis
         "qty": "Found" if scanned.short else "Qty",
         "tote": "Tote",
     }
-    values = {"bin": scanned.bin, "item": scanned.item, "lot": scanned.lot, "qty": scanned.qty}
+    qty = scanned.qty or (str(scanned.counted) if scanned.counted and step != "qty" else "")
+    values = {"bin": scanned.bin, "item": scanned.item, "lot": scanned.lot, "qty": qty}
     return [
         {
             "name": name,
@@ -211,14 +231,36 @@ def _take_scan(line: PickLine, scanned: Scanned, step: str, code: str) -> Scanne
         check_scan(line, step, code)
         return replace(scanned, bin=code)
     if step == "item":
-        check_scan(line, step, code)
-        return replace(scanned, item=code)
+        read = read_item_scan(line, code)
+        return replace(scanned, item=read.item, lot=read.lot or scanned.lot, counted=1)
     if step == "lot":
-        check_scan(line, step, code)
-        return replace(scanned, lot=code)
+        return replace(scanned, lot=read_lot_scan(line, code))
+    if step == "qty" and not scanned.short and _is_the_item(line, code):
+        return replace(scanned, counted=scanned.counted + 1)
     if step == "qty":
         return replace(scanned, qty=str(_quantity(code)))
     return scanned  # the tote goes to the service as it is
+
+
+def _confirms_count(pick_list: PickList, line: PickLine, scanned: Scanned, code: str) -> bool:
+    """On a cluster cart, a tote scanned at the quantity step confirms the units counted so far
+    (the service checks it is the order's tote, or an empty one for its first pick)."""
+    return (
+        pick_list.uses_totes
+        and not scanned.short
+        and scanned.counted > 0
+        and selectors.is_tote(pick_list.warehouse_id, code)
+    )
+
+
+def _is_the_item(line: PickLine, code: str) -> bool:
+    """At the quantity step a scan of the item counts one more unit; anything else is read as
+    a quantity (a SKU made of digits is the item, not a number)."""
+    try:
+        read_item_scan(line, code)
+    except DomainError:
+        return False
+    return True
 
 
 def _finish(
@@ -243,7 +285,7 @@ def _finish(
             pick_line_id=line.pk,
             location_code=done.bin,
             item_code=done.item,
-            quantity=int(done.qty),
+            quantity=done.quantity(),
             lot_number=done.lot,
             tote_code=tote,
             idempotency_key=key,
@@ -288,7 +330,9 @@ def get_work(request: AuthedRequest) -> HttpResponse:
 @page("picking.pick")
 def pick_list_page(request: AuthedRequest, pk: int) -> HttpResponse:
     pick_list = _own_list(request, pk)
-    return render(request, "picking/floor/pick.html", _step_context(pick_list, None))
+    # The line table, fetched when the operator opens it (the page and scans leave it out).
+    part = "#lines" if request.GET.get("part") == "lines" else ""
+    return render(request, f"picking/floor/pick.html{part}", _step_context(pick_list, None))
 
 
 @page("picking.pick", "POST")
@@ -350,15 +394,20 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
         message = f"{expected}: nothing scanned."
         return _answer(request, pick_list, scanned, ok=False, code=code, message=message)
     try:
-        after = _take_scan(line, scanned, step, code)
-        final = step == "tote" or after.step(line, pick_list.uses_totes) == ""
+        by_tote = step == "qty" and _confirms_count(pick_list, line, scanned, code)
+        if by_tote:
+            after = replace(scanned, qty=str(scanned.counted))
+        else:
+            after = _take_scan(line, scanned, step, code)
+        final = step == "tote" or by_tote or after.step(line, pick_list.uses_totes) == ""
         if final:
             # Checked by the service under its locks; a resent final scan replays its result.
-            message = _finish(request, pick_list, line, after, code if step == "tote" else "")
+            tote = code if step == "tote" or by_tote else ""
+            message = _finish(request, pick_list, line, after, tote)
         else:
             if line.status != PickLineStatus.OPEN:
                 raise PickRefused(f"This pick is already {line.status}; here is the next one.")
-            if step == "qty":
+            if step == "qty" and after.qty:
                 _check_quantity(line, scanned, int(after.qty))
             # The next step's prompt on the card says what comes next.
             return _answer(request, pick_list, after, ok=True, code=code, message=f"{code} ✓")

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from inventory.gs1_scan import is_gs1, parse_gs1
 from inventory.models import Client, Lot, Lpn, LpnKind, Product, Tracking, Warehouse
 from inventory.selectors import find_product_by_code, find_product_by_gtin
 from inventory.services.master import create_lpn
 from receiving.exceptions import ReceiptRefused
-from receiving.gs1 import is_gs1, parse_gs1
 from wms.quantities import is_count
 
 

@@ -229,7 +229,11 @@ def _lpn_for_scan(request: AuthedRequest, warehouse_id: int, lpn_key: str, key: 
 
 
 def _scan_and_receive(
-    request: AuthedRequest, warehouse_id: int, lpn_key: str, receive: Callable[..., Receipt]
+    request: AuthedRequest,
+    warehouse_id: int,
+    lpn_key: str,
+    receive: Callable[..., Receipt],
+    asn: Asn | None = None,
 ) -> HttpResponse:
     """One handheld receiving scan, with or without an ASN: reads the scan box and its fields,
     calls `receive` (a receipt service with its ASN, or warehouse and client, already bound)
@@ -257,7 +261,13 @@ def _scan_and_receive(
         return render(request, "handheld/_scan_result.html", context)
     if receipt.lpn_id:
         request.session[lpn_key] = receipt.lpn_id
-    context = {"code": code, "receipt": receipt, "line": selectors.line_after_receipt(receipt)}
+    context = {
+        "code": code,
+        "receipt": receipt,
+        "line": selectors.line_after_receipt(receipt),
+        # The page's line table, swapped in out of band so it counts along with each scan.
+        "lines": selectors.asn_lines(asn) if asn is not None else None,
+    }
     return render(request, "receiving/floor/_receipt_result.html", context)
 
 
@@ -266,7 +276,7 @@ def receive_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     """One scan against the ASN."""
     asn = _floor_asn_or_404(request, pk)
     receive = partial(services.receive_scan, asn=asn)
-    return _scan_and_receive(request, asn.warehouse_id, LPN_KEY, receive)
+    return _scan_and_receive(request, asn.warehouse_id, LPN_KEY, receive, asn)
 
 
 # --- Handheld blind receiving (no ASN; managers) ------------------------------------------------

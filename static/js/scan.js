@@ -70,7 +70,26 @@
       if (!event.target.closest("a, button, input, select, textarea, label")) input.focus();
     });
   }
+  // A page may ask for a keypad for its current step (<… data-scan-keypad="numeric">, the pick
+  // page's quantity step); otherwise the box keeps what the ⌨ toggle chose.
+  function keypad() {
+    const box = document.getElementById("scan-input");
+    if (!box) return;
+    const asked = document.querySelector("[data-scan-keypad]");
+    const manual = document.querySelector(".kbd-toggle[aria-pressed=true]");
+    box.setAttribute("inputmode", asked ? asked.dataset.scanKeypad : (manual ? "text" : "none"));
+  }
+  document.addEventListener("scan:result", keypad);
+  // <button data-scan-code="3">: sends its code through the page's scan box, like a typed scan.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-scan-code]");
+    const form = document.querySelector("form.scan-form");
+    if (!button || !form) return;
+    form.querySelector(".scan-input").value = button.dataset.scanCode;
+    form.requestSubmit();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.scan-form").forEach(setup);
+    keypad();
   });
 })();

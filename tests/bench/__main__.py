@@ -14,7 +14,16 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = os.environ.get("BENCH_DB", "fluxvantage_bench")
-BENCHES = ("provisioning", "ledger", "cartonization", "picking", "billing", "webhooks", "channels")
+BENCHES = (
+    "provisioning",
+    "ledger",
+    "cartonization",
+    "picking",
+    "billing",
+    "webhooks",
+    "channels",
+    "pageweight",
+)
 
 
 def _bench_database_url() -> str:
@@ -62,6 +71,7 @@ def main(argv: list[str]) -> int:
         cartonization,
         channels,
         ledger,
+        pageweight,
         picking,
         provisioning,
         webhooks,
@@ -78,6 +88,7 @@ def main(argv: list[str]) -> int:
         "billing": billing.run,
         "webhooks": webhooks.run,
         "channels": channels.run,
+        "pageweight": pageweight.run,
     }
     for name in selected:
         runs[name]()

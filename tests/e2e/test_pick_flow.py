@@ -1,7 +1,8 @@
 """The cluster pick flow on a handheld (Pixel 5) in real Chromium against the live stack: the
 operator asks for work and gets a cart of two orders, a wrong bin is refused on screen, each
 order's picks go into its own tote, a short pick is reallocated from another bin (the new line
-joins the list), and both orders reach "picked".
+joins the list), and both orders reach "picked". The scans are counted: a single unit costs
+bin, item and tote (which confirms); two units add one more scan of the item, never an Enter.
 
 The orders are made the way a manager's system would (the picking services, run by manage.py
 shell in the demo tenant) with priority 1, so their list comes before the demo seed's (3 to 7).
@@ -94,6 +95,7 @@ class Screen:
         self.page = page
         self.results = page.locator("#scan-log > li.scan-result")
         self.count = 0
+        self.scans = 0  # scanner reads (a code and its Enter), what the operator's thumb costs
 
     def expect_result(self, ok: bool, message: str) -> None:
         self.count += 1
@@ -104,14 +106,17 @@ class Screen:
 
     def scan(self, code: str, ok: bool = True, message: str | None = None) -> None:
         scan(self.page, code)
+        self.scans += 1
         self.expect_result(ok, message or f"{code} ✓")
 
-    def accept_quantity(self, quantity: int) -> None:
-        """The quantity step: the box holds what is left; Enter takes it."""
-        box = self.page.locator("#scan-input")
-        expect(box).to_have_value(str(quantity))
-        box.press("Enter")
-        self.expect_result(True, f"{quantity} ✓")
+    def scans_for(self, *codes: str, message: str) -> int:
+        """Scans the codes of one pick, the last one's result being `message`; returns how many
+        scanner reads the pick took."""
+        before = self.scans
+        for code in codes[:-1]:
+            self.scan(code)
+        self.scan(codes[-1], message=message)
+        return self.scans - before
 
 
 def test_cluster_cart_with_a_wrong_bin_a_short_pick_reallocated_and_both_orders_picked(
@@ -156,18 +161,27 @@ def test_cluster_cart_with_a_wrong_bin_a_short_pick_reallocated_and_both_orders_
     # Line 1: a lamp for the first order into the first tote -----------------------------------
     screen.scan(lamp_bin_code)
     screen.scan(lamp_upc)
-    expect(page.locator("#pick-prompt")).to_have_text("How many? Enter takes 1")
-    screen.accept_quantity(1)
+    # One unit: no quantity step and nothing in the box for an Enter; the tote scan confirms.
     expect(page.locator("#pick-prompt")).to_have_text("Scan an empty tote for slot A")
+    expect(page.locator("#scan-input")).to_have_value("")
     screen.scan(first_tote, message=f"Picked 1 x {tag}-LAMP into {first_tote}")
+    assert screen.scans == 4  # the wrong bin, then bin, item, tote
 
     # Line 2: two lamps for the second order, in a tote of its own ------------------------------
     expect(page.locator("#pick-position")).to_have_text("Line 2 of 3")
     expect(page.locator("#pick-slot")).to_have_text("Slot B · scan an empty tote")
     screen.scan(lamp_bin_code)
     screen.scan(lamp_upc)
-    screen.accept_quantity(2)
+    expect(page.locator("#pick-prompt")).to_have_text(
+        f"1 of 2: scan {tag}-LAMP again for each, or key how many, or scan the tote"
+    )
+    expect(page.locator("#scan-input")).to_have_value("")
+    expect(page.locator("#scan-input")).to_have_attribute("inputmode", "numeric")  # a keypad
+    screen.scan(lamp_upc)  # the second unit, counted by its scan
+    expect(page.locator("#pick-prompt")).to_have_text("Scan an empty tote for slot B")
+    expect(page.locator("#scan-input")).to_have_attribute("inputmode", "none")
     screen.scan(second_tote, message=f"Picked 2 x {tag}-LAMP into {second_tote}")
+    assert screen.scans == 8
 
     # Line 3: the bin holds 1 mug of 2; short, and the other comes from the third bin -----------
     expect(page.locator("#pick-position")).to_have_text("Line 3 of 3")
@@ -197,7 +211,6 @@ def test_cluster_cart_with_a_wrong_bin_a_short_pick_reallocated_and_both_orders_
     # Line 4: the reallocated mug, then the done screen ------------------------------------------
     screen.scan(more_bin_code)
     screen.scan(mug_upc)
-    screen.accept_quantity(1)
     scan(page, first_tote)
     expect(page.locator("#pick-done")).to_have_text(f"Pick list {arranged['number']} is done")
     expect(page.locator(".messages")).to_contain_text(f"Picked 1 x {tag}-MUG into {first_tote}")

@@ -1,5 +1,5 @@
 """Handheld picking through the Django test client: ask for work, the step-by-step scans of a
-pick (bin, item, lot, quantity, tote), refusals that name what was expected and write nothing,
+pick (bin, item, lot, quantity when more than one unit is left, tote), refusals that name what was expected and write nothing,
 an idempotent final scan, short picks, and who may not touch a list.
 
 The pages carry the scan state in hidden fields; `Handheld` does what the browser does with
@@ -158,9 +158,7 @@ def test_the_step_sequence_picks_into_the_orders_tote_and_moves_to_the_next_line
     assert result_of(body) == ("ok", "B-A-01 ✓")
     assert text_by_id(body, "pick-prompt") == "Scan LAMP"
     body = handheld.scan("0009998887776")
-    assert text_by_id(body, "pick-prompt") == "How many? Enter takes 1"
-    assert 'data-step="qty" data-default="1"' in body
-    body = handheld.scan("1")
+    # One unit to pick: the item scan counts it, so no quantity is asked.
     assert text_by_id(body, "pick-prompt") == "Scan an empty tote for slot A"
     assert picks() == 0  # nothing is written before the last scan of the pick
 
@@ -180,7 +178,7 @@ def test_a_resent_final_scan_with_the_same_key_writes_once(
     http = http_for(operator)
     get_work(http)
     handheld = Handheld(http, cluster)
-    handheld.scan("B-A-01", "LAMP", "1")
+    handheld.scan("B-A-01", "LAMP")
     final = {**handheld.fields, "code": "TOTE-001"}
     assert len(final["pick_key"]) == 32
 
@@ -198,15 +196,21 @@ def test_too_many_units_are_refused_before_the_tote_scan(
     http = http_for(operator)
     get_work(http)
     handheld = Handheld(http, cluster)
-    body = handheld.scan("B-A-01", "LAMP", "5")
-    assert result_of(body) == ("error", "Too many: 1 left to pick here; you entered 5.")
+    handheld.scan("B-A-01", "LAMP", "TOTE-001")
+    body = handheld.scan("B-A-01", "LAMP")
+    assert text_by_id(body, "pick-prompt") == (
+        "1 of 2: scan LAMP again for each, or key how many, or scan the tote"
+    )
+    body = handheld.scan("5")
+    assert result_of(body) == ("error", "Too many: 2 left to pick here; you entered 5.")
     assert handheld.fields["qty"] == ""
-    body = handheld.scan("0009998887776")  # a barcode where a quantity was asked for
+    body = handheld.scan("0001112223334")  # another item's barcode where a quantity was asked for
     assert result_of(body) == (
         "error",
-        "Expected a quantity (a number in digits 0-9); scanned 0009998887776.",
+        "Expected a quantity (a number in digits 0-9); scanned 0001112223334.",
     )
-    assert picks() == 0
+    assert handheld.fields["counted"] == "1"
+    assert picks() == 1
 
 
 def test_a_wrong_item_and_a_taken_tote_are_refused_with_what_was_expected(
@@ -217,7 +221,7 @@ def test_a_wrong_item_and_a_taken_tote_are_refused_with_what_was_expected(
     handheld = Handheld(http, cluster)
     body = handheld.scan("B-A-01", "0001112223334")
     assert result_of(body) == ("error", "Wrong item: expected LAMP (Head lamp), scanned MUG.")
-    handheld.scan("LAMP", "1", "TOTE-001")
+    handheld.scan("LAMP", "TOTE-001")
     body = handheld.scan("B-A-01", "LAMP", "2", "TOTE-001")
     assert result_of(body) == (
         "error",
@@ -232,7 +236,7 @@ def test_short_pick_reallocates_from_another_bin_and_the_new_line_joins_the_list
     http = http_for(operator)
     get_work(http)
     handheld = Handheld(http, cluster)
-    handheld.scan("B-A-01", "LAMP", "1", "TOTE-001")
+    handheld.scan("B-A-01", "LAMP", "TOTE-001")
     handheld.scan("B-A-01", "LAMP", "2", "TOTE-002")
 
     body = handheld.scan("B-A-02")
@@ -258,7 +262,7 @@ def test_short_pick_reallocates_from_another_bin_and_the_new_line_joins_the_list
     assert CountRequest.objects.filter(location=bins["A-02"], product=mug).count() == 1
     assert picks() == 3
 
-    body = handheld.scan("B-B-01", "MUG", "1", "TOTE-001")
+    body = handheld.scan("B-B-01", "MUG", "TOTE-001")
     assert handheld.response["HX-Redirect"] == f"/floor/pick/{cluster.pk}/"
     done = http.get(f"/floor/pick/{cluster.pk}/").content.decode()
     assert f"Pick list {cluster.number} is done" in done
@@ -328,7 +332,10 @@ def test_a_lot_tracked_pick_asks_for_the_reserved_lot_and_refuses_another(
     body = handheld.scan("L-LATE")
     assert result_of(body) == ("error", "Wrong lot: expected L-SOON, scanned L-LATE.")
     body = handheld.scan("L-SOON", "")
-    assert result_of(body) == ("error", "How many? Enter takes 3: nothing scanned.")
+    assert result_of(body) == (
+        "error",
+        "1 of 3: scan BALM again for each, or key how many: nothing scanned.",
+    )
     body = handheld.scan("3")
     assert result_of(body) == ("ok", "Picked 3 x BALM")
     move = StockMove.objects.get(reason="pick")

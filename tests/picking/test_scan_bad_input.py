@@ -45,7 +45,8 @@ def test_a_control_character_in_a_scan_or_its_hidden_fields_is_an_error_line(
 
 @pytest.mark.parametrize("typed", ["\u00b2", "\uff11", "1_0", "-1"])
 def test_a_quantity_in_other_digits_is_refused_not_read(handheld: Handheld, typed: str) -> None:
-    handheld.scan("A-01", "LAMP")
+    # The second line (2 lamps) asks how many; the first, a single lamp, does not.
+    handheld.scan("A-01", "LAMP", "TOTE-001", "A-01", "LAMP")
     with assert_nothing_written():
         handheld.post(code=typed)
     status, message = result_of(handheld.body)

@@ -14,7 +14,7 @@ import pytest
 
 from inventory.gs1 import GS1Error, normalize_gtin
 from inventory.gs1 import check_digit as gtin_check_digit
-from receiving.gs1 import GS, GS1Data, is_gs1, parse_gs1
+from inventory.gs1_scan import GS, GS1Data, is_gs1, parse_gs1
 from wms.exceptions import DomainError
 
 TODAY = date(2025, 6, 1)

@@ -9,6 +9,7 @@ import pytest
 
 from receiving.models import Asn, Receipt
 from tests.factories import give_scope
+from tests.helpers import page as soup
 from tests.helpers import scan_outcome
 from tests.receiving.conftest import WIDGET_CASE_GTIN, WIDGET_UPC, line_of
 
@@ -142,3 +143,22 @@ def test_operator_of_another_warehouse_does_not_find_the_asn(
 ) -> None:
     give_scope(operator, warehouses=[west])
     assert http_for(operator).get(f"/floor/receive/{asn.pk}/").status_code == 404
+
+
+def test_each_scan_answer_brings_the_line_table_counted_so_far(
+    http_for: Any, operator: Any, asn: Asn, dock: Any, barcodes: None
+) -> None:
+    client = http_for(operator)
+    page_rows = _line_rows(client.get(f"/floor/receive/{asn.pk}/").text)
+    assert page_rows == [["WIDGET", "0/10"], ["SERUM", "0/5"]]
+    response = _scan(client, asn, WIDGET_UPC, "k1", quantity="6")
+    [table] = soup(response.text).select("#receive-lines")
+    assert table["hx-swap-oob"] == "true"  # swapped over the page's table, out of band
+    assert _line_rows(response.text) == [["WIDGET", "6/10"], ["SERUM", "0/5"]]
+
+
+def _line_rows(html: str) -> list[list[str]]:
+    return [
+        [cell.get_text(strip=True) for cell in row.select("td")]
+        for row in soup(html).select("#receive-lines tbody tr")
+    ]

@@ -70,6 +70,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Outermost, so it compresses the HTML every other middleware made (pages only; see there).
+    "wms.middleware.CompressPagesMiddleware",
     # Before the tenant lookup, the first query: no connection to be had is a 503, not a 500.
     "wms.middleware.DatabaseUnavailableMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
@@ -225,6 +227,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
+# WhiteNoise (production) serves fingerprinted files for ten years, immutable, Brotli or gzip as
+# the browser takes them; no other site loads them, so no CORS header on each.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

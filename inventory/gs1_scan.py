@@ -1,4 +1,5 @@
-"""GS1 element strings (as scanned from GS1-128 and friends) to typed receiving data.
+"""GS1 element strings (as scanned from GS1-128 and friends) to typed data: receiving reads lots,
+expiry and counts from them, picking reads the GTIN and lot.
 
 Pure Python, no database. Three input forms carry the same data and parse to the same result:
 - with a symbology identifier: ``]C101095011015300031727013110ABC`` (``]C1`` is GS1-128; the GS1
