@@ -40,6 +40,12 @@ def is_client_user(user: User) -> bool:
 
 
 @rules.predicate
+def is_client_admin(user: User) -> bool:
+    """A client user their client made the administrator of their own users and tokens."""
+    return bool(is_client_user(user) and getattr(user, "is_client_admin", False))
+
+
+@rules.predicate
 def in_scope(user: User, obj: Any) -> bool:
     """True when the object lies inside the user's warehouses and client. An object says where
     it is by `warehouse_id` (a warehouse is its own) and whose it is by `client_id`."""
@@ -157,6 +163,15 @@ rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
 # ERP sync: managers and admins keep the connections, read the sync log, retry and skip, and run
 # reconciliations; nobody else sees any of it (a connection holds a client's ERP password).
 rules.add_perm("erp.manage_erp", staff)
+# Billing disputes: a client user disputes a line of their own client's charges (checked on the
+# line); managers and admins answer on billing's desk.
+rules.add_perm("billing.dispute_charge", is_client_user & in_scope)
+rules.add_perm("billing.answer_disputes", staff)
+# The client portal (/portal/): client users only, each page scoped to their client by the
+# selectors it calls. Staff have the desk; operators the floor. A client admin also keeps their
+# own client's users and tokens.
+rules.add_perm("portal.use_portal", is_client_user)
+rules.add_perm("portal.manage_client_users", is_client_user & is_client_admin)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -1,0 +1,72 @@
+"""Input validation for the portal's pages: list filters read from the query string. Forms never
+save; views pass what they clean to the owning app's services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+
+from inventory import selectors as inventory_selectors
+from picking.forms import OrderForm
+from picking.models import OrderStatus
+from portal import selectors
+from receiving.forms import AsnForm
+from receiving.models import AsnStatus
+from wms.forms import FilterForm, choice_filter
+
+if TYPE_CHECKING:
+    from wms.accounts.models import User
+
+
+class InventoryFilterForm(FilterForm):
+    placeholder = "Search by SKU, name or barcode"
+    stock = choice_filter("Stock", selectors.STOCK_FILTERS)
+    sort = choice_filter("Sort", selectors.SORT_CHOICES)
+
+    def inventory_filters(self) -> dict[str, Any]:
+        return self.filters()
+
+
+
+class OrderFilterForm(FilterForm):
+    placeholder = "Search by reference or ship-to name"
+    status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
+    view = choice_filter("Show", selectors.ORDER_VIEWS)
+
+
+class PortalOrderForm(OrderForm):
+    """Picking's order form for a client user: the client is theirs (a hidden field, checked
+    against their scope like any choice), the rest as on the desk."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        client = self.fields["client"]
+        client.widget = forms.HiddenInput()
+        client.initial = inventory_selectors.client_of(user)
+
+
+class AsnFilterForm(FilterForm):
+    placeholder = "Search by reference"
+    status = choice_filter("Status", [("", "Any status"), *AsnStatus.choices])
+    week = choice_filter("Expected", [("", "Any time"), ("this", "This week")])
+
+
+class PortalAsnForm(AsnForm):
+    """Receiving's ASN header for a client user: their client (hidden) and no dock door (the
+    warehouse chooses its dock)."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        del self.fields["dock_door"]
+        client = self.fields["client"]
+        client.widget = forms.HiddenInput()
+        client.initial = inventory_selectors.client_of(user)
+
+
+class PortalAsnImportForm(PortalAsnForm):
+    file = forms.FileField(
+        label="CSV file of lines",
+        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -1,0 +1,36 @@
+"""Reads for the client portal. Every selector takes the signed-in client user and starts from
+the selectors of the app that owns the data (inventory, picking, receiving, shipping, billing),
+which scope by the user's client: a record of another client is never found (a 404)."""
+
+from portal.selectors.home import Home, home, late_orders, week_of
+from portal.selectors.inbound import client_asns
+from portal.selectors.orders import VIEWS as ORDER_VIEWS
+from portal.selectors.orders import OrderPage, client_orders, order_page
+from portal.selectors.stock import (
+    SORT_CHOICES,
+    STOCK_FILTERS,
+    LotRow,
+    get_sku_for_user,
+    sku_history,
+    sku_inventory,
+    sku_lots,
+)
+
+__all__ = [
+    "ORDER_VIEWS",
+    "OrderPage",
+    "client_asns",
+    "client_orders",
+    "order_page",
+    "SORT_CHOICES",
+    "STOCK_FILTERS",
+    "Home",
+    "LotRow",
+    "get_sku_for_user",
+    "home",
+    "late_orders",
+    "sku_history",
+    "sku_inventory",
+    "sku_lots",
+    "week_of",
+]
