@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from inventory import selectors as inventory_selectors
+from inventory.models import Event
 from picking import selectors as picking_selectors
 from picking.models import Order, OrderLine, OrderStatus
 from portal.tracking import tracking_url
@@ -85,10 +86,19 @@ STEP_LABELS = {
 }
 
 
-def _step_label(event_type: str) -> str:
-    if event_type in STEP_LABELS:
-        return STEP_LABELS[event_type]
-    return event_type.split(".", 1)[-1].replace("_", " ").capitalize()
+def _step_label(event: Event) -> str:
+    """An event as the timeline names it: the order's status it reports (a partial allocation
+    is an `order.allocated` event whose payload says partially allocated), with units open."""
+    if event.type in STEP_LABELS:
+        return STEP_LABELS[event.type]
+    status = event.payload.get("status") if event.type.startswith("order.") else None
+    label = STATUS_LABELS.get(status or "") or event.type.split(".", 1)[-1].replace("_", " ")
+    open_units = event.payload.get("open_units")
+    suffix = f" ({open_units} unit(s) waiting)" if open_units else ""
+    return label.capitalize() + suffix
+
+
+STATUS_LABELS = dict(OrderStatus.choices)
 
 
 def _reasons(order: Order, lines: list[OrderLine]) -> list[LineView]:
@@ -119,7 +129,7 @@ def order_page(order: Order) -> OrderPage:
     """Everything the portal's order page shows, in a fixed handful of queries."""
     lines = list(picking_selectors.order_lines(order))
     timeline = [
-        Step(label=_step_label(event.type), at=event.created_at)
+        Step(label=_step_label(event), at=event.created_at)
         for event in picking_selectors.order_events(order)
         if event.type.startswith(("order.", "shipment."))
     ]

@@ -125,3 +125,9 @@ def other_client_user(acme: Any, other_client: Any) -> Any:
 @pytest.fixture
 def their_dispute(world: SimpleNamespace, other_client_user: Any) -> Any:
     return open_dispute(charge=world.theirs.charge, note="Not ours", user=other_client_user)
+
+
+# The fake EasyPost server and its settings, shared with the shipping tests.
+from tests.shipping.conftest import carrier_settings, easypost_fake, easypost_server  # noqa: E402
+
+__all__ = ["carrier_settings", "easypost_fake", "easypost_server"]
