@@ -52,6 +52,7 @@ def open_dispute(*, charge: ChargeLine, note: str, user: User) -> Dispute:
     emit(
         "dispute.opened",
         client_id=locked.client_id,
+        warehouse_id=None,
         payload={
             "dispute_id": dispute.pk,
             "charge_id": locked.pk,
