@@ -13,7 +13,9 @@ from picking.models import OrderStatus
 from portal import selectors
 from receiving.forms import AsnForm
 from receiving.models import AsnStatus
-from wms.forms import FilterForm, choice_filter
+from wms.accounts.models import User as UserModel
+from wms.forms import FilterForm, choice_filter, limit_choices
+from wms.validation import TextField
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -70,3 +72,21 @@ class PortalAsnImportForm(PortalAsnForm):
         error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class InviteClientUserForm(forms.Form):
+    email = forms.EmailField()
+    first_name = TextField(max_length=150, required=False)
+    last_name = TextField(max_length=150, required=False)
+
+
+class TokenForm(forms.Form):
+    """A new API token: whose (one of the client's users) and a name for it."""
+
+    user = forms.ModelChoiceField(queryset=UserModel.objects.none(), label="For")
+    name = TextField(max_length=100, help_text="The system that will use it, e.g. Shopify.")
+
+    def __init__(self, by: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user=selectors.client_users(by).filter(is_active=True))
+        self.fields["user"].initial = by

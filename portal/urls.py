@@ -4,7 +4,7 @@ when one is added without."""
 
 from django.urls import include, path
 
-from portal.views import billing, home, inbound, orders, stock
+from portal.views import billing, home, inbound, orders, stock, users
 
 portal_pages = [
     path("", home.home, name="portal_home"),
@@ -34,6 +34,22 @@ portal_pages = [
     path("billing/invoices/<int:pk>/", billing.invoice_detail, name="portal_invoice"),
     path("billing/invoices/<int:pk>/pdf/", billing.invoice_pdf, name="portal_invoice_pdf"),
     path("billing/invoices/<int:pk>/lines.csv", billing.invoice_csv, name="portal_invoice_csv"),
+    path("users/", users.user_list, name="portal_users"),
+    path("users/invite/", users.user_invite, name="portal_user_invite"),
+    path(
+        "users/<int:pk>/deactivate/",
+        users.user_set_active,
+        {"active": False},
+        name="portal_user_deactivate",
+    ),
+    path(
+        "users/<int:pk>/reactivate/",
+        users.user_set_active,
+        {"active": True},
+        name="portal_user_reactivate",
+    ),
+    path("tokens/", users.tokens, name="portal_tokens"),
+    path("tokens/<int:pk>/revoke/", users.token_revoke, name="portal_token_revoke"),
 ]
 
 urlpatterns = [path("portal/", include(portal_pages))]

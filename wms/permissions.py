@@ -89,6 +89,18 @@ def manager_may_administer(user: User, subject: Any) -> bool:
     return bool(subject.pk == user.pk or subject.role in (Role.OPERATOR, Role.CLIENT))
 
 
+@rules.predicate
+def client_admin_may_administer(user: User, subject: Any) -> bool:
+    """The users a client admin administers: the client users of their own client."""
+    if subject is None:
+        return False
+    return bool(
+        subject.role == Role.CLIENT
+        and scope_of(subject).client_id is not None
+        and scope_of(subject).client_id == scope_of(user).client_id
+    )
+
+
 staff = is_admin | is_manager
 floor_staff = is_admin | is_manager | is_operator
 anyone = is_admin | is_manager | is_operator | is_client_user
@@ -99,7 +111,12 @@ rules.add_perm("wms.manage_api_tokens", is_admin)
 # The tokens API (/api/v1/tokens): admins for anyone of their tenant, managers for the users they
 # administer (above); checked on the token's user. Operators and client users not at all.
 rules.add_perm("wms.use_tokens_api", staff)
-rules.add_perm("wms.manage_tokens_of", is_admin | (is_manager & manager_may_administer))
+rules.add_perm(
+    "wms.manage_tokens_of",
+    is_admin
+    | (is_manager & manager_may_administer)
+    | (is_client_admin & client_admin_may_administer),
+)
 rules.add_perm("wms.use_admin_site", is_admin)
 rules.add_perm("wms.use_floor", floor_staff)
 rules.add_perm("wms.use_api", anyone)
@@ -172,6 +189,7 @@ rules.add_perm("billing.answer_disputes", staff)
 # own client's users and tokens.
 rules.add_perm("portal.use_portal", is_client_user)
 rules.add_perm("portal.manage_client_users", is_client_user & is_client_admin)
+rules.add_perm("portal.administer_client_user", is_client_admin & client_admin_may_administer)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -6,6 +6,12 @@ from portal.selectors.home import Home, home, late_orders, week_of
 from portal.selectors.inbound import client_asns
 from portal.selectors.orders import VIEWS as ORDER_VIEWS
 from portal.selectors.orders import OrderPage, client_orders, order_page
+from portal.selectors.users import (
+    client_tokens,
+    client_users,
+    get_client_token,
+    get_client_user,
+)
 from portal.selectors.stock import (
     SORT_CHOICES,
     STOCK_FILTERS,
@@ -21,6 +27,10 @@ __all__ = [
     "OrderPage",
     "client_asns",
     "client_orders",
+    "client_tokens",
+    "client_users",
+    "get_client_token",
+    "get_client_user",
     "order_page",
     "SORT_CHOICES",
     "STOCK_FILTERS",

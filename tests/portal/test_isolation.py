@@ -88,9 +88,18 @@ def test_every_portal_page_has_an_isolation_case() -> None:
 
 
 @pytest.fixture
-def both(world: SimpleNamespace, their_dispute: Any, other_client_user: Any, admin_user: Any):
+def both(
+    world: SimpleNamespace,
+    their_dispute: Any,
+    other_client_user: Any,
+    admin_user: Any,
+    client_user: Any,
+):
+    from wms.accounts.models import User
     from wms.accounts.services import create_api_token
 
+    # A's user keeps their client's users and tokens: the strongest client login there is.
+    User.objects.filter(pk=client_user.pk).update(is_client_admin=True)
     token, _ = create_api_token(by=admin_user, user=other_client_user, name="theirs")
     world.their_dispute = their_dispute
     world.their_user = other_client_user
