@@ -30,7 +30,6 @@ class InventoryFilterForm(FilterForm):
         return self.filters()
 
 
-
 class OrderFilterForm(FilterForm):
     placeholder = "Search by reference or ship-to name"
     status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
@@ -90,3 +89,28 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit_choices(self, user=selectors.client_users(by).filter(is_active=True))
         self.fields["user"].initial = by
+
+
+def _day(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StockOnDateForm(forms.Form):
+    date = _day("Stock at the end of")
+
+
+class PeriodForm(forms.Form):
+    date_from = _day("From")
+    date_to = _day("To")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", "The period ends before it starts.")
+        if first and last and (last - first).days > MAX_PERIOD_DAYS:
+            self.add_error("date_to", f"Choose at most {MAX_PERIOD_DAYS} days.")
+        return data
+
+
+MAX_PERIOD_DAYS = 366

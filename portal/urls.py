@@ -4,7 +4,7 @@ when one is added without."""
 
 from django.urls import include, path
 
-from portal.views import billing, home, inbound, orders, stock, users
+from portal.views import billing, home, inbound, orders, reports, stock, users
 
 portal_pages = [
     path("", home.home, name="portal_home"),
@@ -34,6 +34,10 @@ portal_pages = [
     path("billing/invoices/<int:pk>/", billing.invoice_detail, name="portal_invoice"),
     path("billing/invoices/<int:pk>/pdf/", billing.invoice_pdf, name="portal_invoice_pdf"),
     path("billing/invoices/<int:pk>/lines.csv", billing.invoice_csv, name="portal_invoice_csv"),
+    path("reports/", reports.reports, name="portal_reports"),
+    path("reports/stock/", reports.stock_report, name="portal_report_stock"),
+    path("reports/shipments/", reports.shipments_report, name="portal_report_shipments"),
+    path("reports/receipts/", reports.receipts_report, name="portal_report_receipts"),
     path("users/", users.user_list, name="portal_users"),
     path("users/invite/", users.user_invite, name="portal_user_invite"),
     path(

@@ -35,8 +35,6 @@ from billing.models.invoices import (
 
 __all__ = [
     "DISPUTE_LIFECYCLE",
-    "Dispute",
-    "DisputeStatus",
     "INVOICE_LIFECYCLE",
     "PERIOD_LIFECYCLE",
     "Basis",
@@ -45,6 +43,8 @@ __all__ = [
     "ChargeLine",
     "CreditNote",
     "CreditNoteLine",
+    "Dispute",
+    "DisputeStatus",
     "DocumentCounter",
     "Invoice",
     "InvoiceStatus",

@@ -20,7 +20,7 @@ class DisputeStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-DISPUTE_TRANSITIONS = {
+DISPUTE_TRANSITIONS: dict[str, frozenset[str]] = {
     DisputeStatus.OPEN: frozenset({DisputeStatus.ACCEPTED, DisputeStatus.REJECTED}),
 }
 

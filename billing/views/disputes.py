@@ -11,9 +11,9 @@ from billing import forms, selectors
 from billing.models import Dispute, DisputeStatus
 from billing.services.disputes import answer_dispute
 from wms.exceptions import DomainError
+from wms.forms import FilterForm, choice_filter
 from wms.http import AuthedRequest
 from wms.pages import add_refusal, list_page, page
-from wms.forms import FilterForm, choice_filter
 
 VIEW = "billing.view_billing"
 ANSWER = "billing.answer_disputes"

@@ -6,11 +6,13 @@ from portal.selectors.home import Home, home, late_orders, week_of
 from portal.selectors.inbound import client_asns
 from portal.selectors.orders import VIEWS as ORDER_VIEWS
 from portal.selectors.orders import OrderPage, client_orders, order_page
-from portal.selectors.users import (
-    client_tokens,
-    client_users,
-    get_client_token,
-    get_client_user,
+from portal.selectors.reports import (
+    RECEIPTS_HEADER,
+    SHIPMENTS_HEADER,
+    STOCK_HEADER,
+    receipts_between,
+    shipments_between,
+    stock_on,
 )
 from portal.selectors.stock import (
     SORT_CHOICES,
@@ -21,9 +23,22 @@ from portal.selectors.stock import (
     sku_inventory,
     sku_lots,
 )
+from portal.selectors.users import (
+    client_tokens,
+    client_users,
+    get_client_token,
+    get_client_user,
+)
 
 __all__ = [
     "ORDER_VIEWS",
+    "RECEIPTS_HEADER",
+    "SHIPMENTS_HEADER",
+    "SORT_CHOICES",
+    "STOCK_FILTERS",
+    "STOCK_HEADER",
+    "Home",
+    "LotRow",
     "OrderPage",
     "client_asns",
     "client_orders",
@@ -31,16 +46,15 @@ __all__ = [
     "client_users",
     "get_client_token",
     "get_client_user",
-    "order_page",
-    "SORT_CHOICES",
-    "STOCK_FILTERS",
-    "Home",
-    "LotRow",
     "get_sku_for_user",
     "home",
     "late_orders",
+    "order_page",
+    "receipts_between",
+    "shipments_between",
     "sku_history",
     "sku_inventory",
     "sku_lots",
+    "stock_on",
     "week_of",
 ]

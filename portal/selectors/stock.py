@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
-    When,
     Count,
     F,
     IntegerField,
@@ -22,6 +21,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 
@@ -42,7 +42,7 @@ STOCK_FILTERS = [
     ("held", "On hold or damaged"),
     ("inbound", "Inbound"),
 ]
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "sku": ("sku", "pk"),
     "-sku": ("-sku", "-pk"),
     "name": ("name", "pk"),
@@ -55,8 +55,8 @@ SORTS = {
     "expiry": (F("earliest_expiry").asc(nulls_last=True), "sku"),
 }
 SORT_CHOICES = [
-    ("sku", "SKU A–Z"),
-    ("-sku", "SKU Z–A"),
+    ("sku", "SKU A to Z"),
+    ("-sku", "SKU Z to A"),
     ("name", "Name"),
     ("-on_hand", "Most on hand"),
     ("on_hand", "Least on hand"),
@@ -92,12 +92,7 @@ def _inbound() -> Coalesce:
 
 def _lots() -> tuple[Coalesce, Subquery]:
     stocked = Balance.objects.filter(product=OuterRef("pk"), on_hand__gt=0, lot__isnull=False)
-    count = (
-        stocked.order_by()
-        .values("product")
-        .annotate(n=Count("lot", distinct=True))
-        .values("n")
-    )
+    count = stocked.order_by().values("product").annotate(n=Count("lot", distinct=True)).values("n")
     expiry = stocked.order_by().values("product").annotate(e=Min("lot__expiry_date")).values("e")
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0)), Subquery(expiry)
 
@@ -172,8 +167,10 @@ def sku_lots(product: Product) -> list[LotRow]:
 # What a client sees of the ledger: stock entering or leaving the building, and changes of
 # status (hold, damage). Moves inside the building (putaway, replenishment, picks to a tote,
 # packing) name bins and LPNs and change nothing the client owns, so they are left out.
-CLIENT_VISIBLE = Q(from_location__is_virtual=True) | Q(to_location__is_virtual=True) | ~Q(
-    from_status=F("to_status")
+CLIENT_VISIBLE = (
+    Q(from_location__is_virtual=True)
+    | Q(to_location__is_virtual=True)
+    | ~Q(from_status=F("to_status"))
 )
 
 

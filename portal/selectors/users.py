@@ -9,7 +9,6 @@ from wms.accounts.models import ApiToken, Role, User
 from wms.permissions import client_id_of
 
 
-
 def client_users(user: User) -> QuerySet[User]:
     """The client users of the user's client, by e-mail."""
     return User.objects.filter(role=Role.CLIENT, scope__client_id=client_id_of(user)).order_by(

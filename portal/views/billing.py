@@ -16,10 +16,10 @@ from billing.forms import DisputeForm
 from billing.models import Invoice, InvoiceStatus
 from billing.services.disputes import open_dispute
 from inventory import selectors as inventory_selectors
-from portal.views.common import USE
+from portal.views.common import USE, portal_page
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, found_or_404, page
+from wms.pages import add_refusal, found_or_404
 from wms.permissions import require
 
 PAGE_SIZE = 50
@@ -34,7 +34,7 @@ def _invoice_or_404(request: AuthedRequest, pk: int) -> Invoice:
     return invoice
 
 
-@page(USE)
+@portal_page(USE)
 def billing_home(request: AuthedRequest) -> HttpResponse:
     invoices = billing_selectors.invoices_for_user(request.user, status=InvoiceStatus.FINALIZED)
     context = {
@@ -44,7 +44,7 @@ def billing_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/billing.html", context)
 
 
-@page(USE)
+@portal_page(USE)
 def charges(request: AuthedRequest) -> HttpResponse:
     """The charges of the client's open period so far, newest first, with their disputes."""
     client = found_or_404(inventory_selectors.client_of(request.user))
@@ -63,7 +63,7 @@ def charges(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/charges.html", context)
 
 
-@page(USE)
+@portal_page(USE)
 def invoice_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     invoice = _invoice_or_404(request, pk)
     pdf = documents.render_invoice_pdf(billing_selectors.invoice_document(invoice))
@@ -72,7 +72,7 @@ def invoice_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
-@page(USE)
+@portal_page(USE)
 def invoice_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     invoice = _invoice_or_404(request, pk)
     response = StreamingHttpResponse(
@@ -83,7 +83,7 @@ def invoice_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def charge_dispute(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET shows the line and the note box; POST opens the dispute (billing's service)."""
     charge = found_or_404(billing_selectors.get_charge_for_user(request.user, pk))
@@ -100,13 +100,13 @@ def charge_dispute(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "portal/dispute_form.html", {"charge": charge, "form": form})
 
 
-@page(USE)
+@portal_page(USE)
 def dispute_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     dispute = found_or_404(billing_selectors.get_dispute_for_user(request.user, pk))
     return render(request, "portal/dispute.html", {"dispute": dispute})
 
 
-@page(USE)
+@portal_page(USE)
 def invoice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     invoice = _invoice_or_404(request, pk)
     lines = list(billing_selectors.invoice_lines(invoice))

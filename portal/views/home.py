@@ -6,11 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from portal import selectors
-from portal.views.common import USE
+from portal.views.common import USE, portal_page
 from wms.http import AuthedRequest
-from wms.pages import page
 
 
-@page(USE)
+@portal_page(USE)
 def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"home": selectors.home(request.user)})

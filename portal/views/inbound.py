@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from portal import forms, selectors
-from portal.views.common import USE
+from portal.views.common import USE, portal_page
 from receiving import forms as receiving_forms
 from receiving import selectors as receiving_selectors
 from receiving import services as receiving_services
@@ -17,7 +17,7 @@ from receiving.models import Asn, AsnStatus
 from receiving.services import AsnLineSpec
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import found_or_404, list_page, page
+from wms.pages import found_or_404, list_page
 from wms.permissions import require
 
 SUBMIT = "receiving.submit_asn"
@@ -27,7 +27,7 @@ def _asn_or_404(request: AuthedRequest, pk: int) -> Asn:
     return found_or_404(receiving_selectors.get_asn_for_user(request.user, pk))
 
 
-@page(USE)
+@portal_page(USE)
 def asn_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.AsnFilterForm(request.GET)
     wanted = filters.filters()
@@ -40,7 +40,9 @@ def asn_list(request: AuthedRequest) -> HttpResponse:
     return list_page(request, "portal/asns.html", rows, filters)
 
 
-def _save(request: AuthedRequest, form: forms.PortalAsnForm, lines: list[AsnLineSpec]) -> Asn | None:
+def _save(
+    request: AuthedRequest, form: forms.PortalAsnForm, lines: list[AsnLineSpec]
+) -> Asn | None:
     data = {name: form.cleaned_data[name] for name in form.fields if name != "file"}
     require(request.user, SUBMIT, Asn(client=data["client"]))
     try:
@@ -52,7 +54,7 @@ def _save(request: AuthedRequest, form: forms.PortalAsnForm, lines: list[AsnLine
     return asn
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def asn_create(request: AuthedRequest) -> HttpResponse:
     form = forms.PortalAsnForm(request.user, request.POST or None)
     lines = receiving_forms.asn_line_formset(request.POST or None)
@@ -64,7 +66,7 @@ def asn_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/asn_form.html", {"form": form, "lines": lines})
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def asn_import(request: AuthedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = forms.PortalAsnImportForm(
@@ -83,7 +85,7 @@ def asn_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/asn_import.html", context)
 
 
-@page(USE)
+@portal_page(USE)
 def asn_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     context = {
@@ -95,7 +97,7 @@ def asn_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "portal/asn.html", context)
 
 
-@page(USE, "POST")
+@portal_page(USE, "POST")
 def asn_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Sends a draft to the warehouse: receiving's mark_expected (the dock may now receive)."""
     asn = _asn_or_404(request, pk)
@@ -109,7 +111,7 @@ def asn_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("portal_asn", pk=asn.pk)
 
 
-@page(USE)
+@portal_page(USE)
 def asn_closeout_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     asn = _asn_or_404(request, pk)
     body = receiving_selectors.discrepancy_csv(asn)

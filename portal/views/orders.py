@@ -14,10 +14,10 @@ from picking.forms import OrderImportForm
 from picking.models import Order
 from picking.services.orders import cancel_order, create_order
 from portal import forms, selectors
-from portal.views.common import USE
+from portal.views.common import USE, portal_page
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import found_or_404, list_page, page
+from wms.pages import found_or_404, list_page
 
 CREATE = "picking.create_order"
 CANCEL = "picking.cancel_order"
@@ -27,7 +27,7 @@ def _order_or_404(request: AuthedRequest, pk: int) -> Order:
     return found_or_404(picking_selectors.get_order_for_user(request.user, pk))
 
 
-@page(USE)
+@portal_page(USE)
 def order_list(request: AuthedRequest) -> HttpResponse:
     filters = forms.OrderFilterForm(request.GET)
     wanted = filters.filters()
@@ -40,7 +40,7 @@ def order_list(request: AuthedRequest) -> HttpResponse:
     return list_page(request, "portal/orders.html", rows, filters)
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def order_create(request: AuthedRequest) -> HttpResponse:
     form = forms.PortalOrderForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +59,7 @@ def order_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/order_form.html", {"form": form})
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def order_import(request: AuthedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = OrderImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -77,20 +77,20 @@ def order_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/order_import.html", context)
 
 
-@page(USE)
+@portal_page(USE)
 def order_import_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(csv_io.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="orders-template.csv"'
     return response
 
 
-@page(USE)
+@portal_page(USE)
 def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     return render(request, "portal/order.html", {"view": selectors.order_page(order)})
 
 
-@page(USE, "GET", "POST")
+@portal_page(USE, "GET", "POST")
 def order_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET asks and changes nothing; POST cancels through picking's service, which refuses once
     the goods are packed."""

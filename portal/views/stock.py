@@ -11,11 +11,23 @@ from django.shortcuts import render
 from inventory.models import Product
 from portal import forms, selectors
 from portal.csv_io import csv_lines
-from portal.views.common import USE
+from portal.views.common import USE, portal_page
 from wms.http import AuthedRequest
-from wms.pages import csv_download, found_or_404, list_page, page
+from wms.pages import csv_download, found_or_404, list_page
 
 HISTORY_PAGE_SIZE = 50
+# The annotations of selectors.sku_inventory, in the CSV's column order.
+INVENTORY_FIELDS = (
+    "sku",
+    "name",
+    "on_hand",
+    "allocated",
+    "available",
+    "held",
+    "inbound",
+    "lot_count",
+    "earliest_expiry",
+)
 INVENTORY_HEADER = (
     "sku",
     "name",
@@ -41,7 +53,7 @@ def _rows(request: AuthedRequest) -> tuple[forms.InventoryFilterForm, QuerySet[P
     return filters, rows
 
 
-@page(USE)
+@portal_page(USE)
 def inventory(request: AuthedRequest) -> HttpResponse:
     filters, rows = _rows(request)
     return list_page(
@@ -53,24 +65,14 @@ def inventory(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@page(USE)
+@portal_page(USE)
 def inventory_csv(request: AuthedRequest) -> StreamingHttpResponse:
     _, rows = _rows(request)
-    lines = rows.values_list(
-        "sku",
-        "name",
-        "on_hand",
-        "allocated",
-        "available",
-        "held",
-        "inbound",
-        "lot_count",
-        "earliest_expiry",
-    ).iterator(chunk_size=500)
+    lines = rows.values_list(*INVENTORY_FIELDS).iterator(chunk_size=500)
     return csv_download(csv_lines(INVENTORY_HEADER, lines), "inventory")
 
 
-@page(USE)
+@portal_page(USE)
 def sku_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     product = found_or_404(selectors.get_sku_for_user(request.user, pk))
     history = Paginator(selectors.sku_history(request.user, product), HISTORY_PAGE_SIZE)

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from inventory import selectors as inventory_selectors
 from inventory.services import users as user_services
 from portal import forms, selectors
-from portal.views.common import ADMIN
+from portal.views.common import ADMIN, portal_page
 from wms.accounts import services as account_services
 from wms.accounts.exceptions import AccountError
 from wms.accounts.models import Role, User
 from wms.http import AuthedRequest
-from wms.pages import found_or_404, page
+from wms.pages import found_or_404
 from wms.permissions import require
 
 ADMINISTER = "portal.administer_client_user"
@@ -28,12 +28,12 @@ def _subject(request: AuthedRequest, pk: int) -> User:
     return subject
 
 
-@page(ADMIN)
+@portal_page(ADMIN)
 def user_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/users.html", {"users": selectors.client_users(request.user)})
 
 
-@page(ADMIN, "GET", "POST")
+@portal_page(ADMIN, "GET", "POST")
 def user_invite(request: AuthedRequest) -> HttpResponse:
     form = forms.InviteClientUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,12 +48,14 @@ def user_invite(request: AuthedRequest) -> HttpResponse:
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Invited {user.email}; they get an e-mail to set a password.")
+            messages.success(
+                request, f"Invited {user.email}; they get an e-mail to set a password."
+            )
             return redirect("portal_users")
     return render(request, "portal/user_invite.html", {"form": form})
 
 
-@page(ADMIN, "GET", "POST")
+@portal_page(ADMIN, "GET", "POST")
 def user_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpResponse:
     """GET asks; POST (de)activates one of the client's users (deactivating revokes their
     tokens)."""
@@ -71,7 +73,7 @@ def user_set_active(request: AuthedRequest, pk: int, active: bool) -> HttpRespon
     return redirect("portal_users")
 
 
-@page(ADMIN, "GET", "POST")
+@portal_page(ADMIN, "GET", "POST")
 def tokens(request: AuthedRequest) -> HttpResponse:
     form = forms.TokenForm(request.user, request.POST or None)
     new_secret = None
@@ -84,11 +86,15 @@ def tokens(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             form = forms.TokenForm(request.user)
-    context = {"tokens": selectors.client_tokens(request.user), "form": form, "new_secret": new_secret}
+    context = {
+        "tokens": selectors.client_tokens(request.user),
+        "form": form,
+        "new_secret": new_secret,
+    }
     return render(request, "portal/tokens.html", context)
 
 
-@page(ADMIN, "POST")
+@portal_page(ADMIN, "POST")
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = found_or_404(selectors.get_client_token(request.user, pk))
     account_services.revoke_api_token(by=request.user, token=token)

@@ -58,9 +58,7 @@ def test_the_same_reference_with_other_lines_is_refused_and_writes_nothing(
 def test_a_client_cannot_order_for_another_client_or_their_skus(world, http_for, client_user):
     http = http_for(client_user)
     with assert_nothing_written(except_tables=["django_session"]):
-        other = http.post(
-            "/portal/orders/new/", _form(world) | {"client": world.theirs.client.pk}
-        )
+        other = http.post("/portal/orders/new/", _form(world) | {"client": world.theirs.client.pk})
         their_sku = http.post("/portal/orders/new/", _form(world, lines="XMUG, 1"))
     assert "Select a valid choice" in other.content.decode()
     assert "is not a product of" in their_sku.content.decode()
@@ -80,7 +78,9 @@ def test_orders_from_csv_are_created_once_and_another_clients_rows_refuse_the_fi
 ):
     http = http_for(client_user)
     row = "acme-outdoor,CSV-1,EAST,Ada,1 Way,Boston,02110,MUG,2\n"
-    response = http.post("/portal/orders/import/", {"file": _csv(row, row.replace("MUG,2", "BALM,1"))})
+    response = http.post(
+        "/portal/orders/import/", {"file": _csv(row, row.replace("MUG,2", "BALM,1"))}
+    )
     assert response.status_code == 302
     assert Order.objects.get(reference="CSV-1").line_count == 2
     repeat = http.post(
@@ -97,14 +97,21 @@ def test_orders_from_csv_are_created_once_and_another_clients_rows_refuse_the_fi
 
 def test_the_list_filters_by_status_and_search(world, http_for, client_user):
     http = http_for(client_user)
-    rows = table_records(http.get("/portal/orders/?status=new").content.decode(), with_column="Reference")
+    rows = table_records(
+        http.get("/portal/orders/?status=new").content.decode(), with_column="Reference"
+    )
     assert [r["Reference"] for r in rows] == ["SO-1"]
-    assert table_records(
-        http.get("/portal/orders/?q=nothing-like-it").content.decode(), with_column="Reference"
-    ) == []
+    assert (
+        table_records(
+            http.get("/portal/orders/?q=nothing-like-it").content.decode(), with_column="Reference"
+        )
+        == []
+    )
 
 
-def test_the_order_page_shows_the_timeline_and_why_a_line_waits(world, http_for, client_user, manager):
+def test_the_order_page_shows_the_timeline_and_why_a_line_waits(
+    world, http_for, client_user, manager
+):
     # 38 mugs on hand; an order of 50 cannot be allocated in full.
     http = http_for(client_user)
     http.post("/portal/orders/new/", _form(world, reference="BIG-1", lines="MUG, 50"))

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_scope_moves_to_inventory'),
+        ("accounts", "0002_scope_moves_to_inventory"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='is_client_admin',
+            model_name="user",
+            name="is_client_admin",
             field=models.BooleanField(default=False),
         ),
     ]
