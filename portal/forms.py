@@ -114,3 +114,10 @@ class PeriodForm(forms.Form):
 
 
 MAX_PERIOD_DAYS = 366
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        help_text="PNG, JPEG or WebP, at most 200 kB; shown beside your name to your clients.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )

@@ -4,10 +4,11 @@ when one is added without."""
 
 from django.urls import include, path
 
-from portal.views import billing, home, inbound, orders, reports, stock, users
+from portal.views import billing, branding, home, inbound, orders, reports, stock, users
 
 portal_pages = [
     path("", home.home, name="portal_home"),
+    path("logo/", branding.logo, name="portal_logo"),
     path("inventory/", stock.inventory, name="portal_inventory"),
     path("inventory/export.csv", stock.inventory_csv, name="portal_inventory_csv"),
     path("inventory/<int:pk>/", stock.sku_detail, name="portal_sku"),
@@ -56,4 +57,8 @@ portal_pages = [
     path("tokens/<int:pk>/revoke/", users.token_revoke, name="portal_token_revoke"),
 ]
 
-urlpatterns = [path("portal/", include(portal_pages))]
+urlpatterns = [
+    path("portal/", include(portal_pages)),
+    # The managers' side of the portal: the logo their clients see.
+    path("branding/", branding.branding, name="portal_branding"),
+]

@@ -73,6 +73,7 @@ TENANT_TABLE_PREFIXES = (
     "shipping_",
     "billing_",
     "erp_",
+    "portal_",
     "accounts_",
     "idempotency_",
     "axes_",

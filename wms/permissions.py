@@ -188,6 +188,7 @@ rules.add_perm("billing.answer_disputes", staff)
 # selectors it calls. Staff have the desk; operators the floor. A client admin also keeps their
 # own client's users and tokens.
 rules.add_perm("portal.use_portal", is_client_user)
+rules.add_perm("portal.manage_branding", staff)
 rules.add_perm("portal.manage_client_users", is_client_user & is_client_admin)
 rules.add_perm("portal.administer_client_user", is_client_admin & client_admin_may_administer)
 

@@ -2,6 +2,7 @@
 the selectors of the app that owns the data (inventory, picking, receiving, shipping, billing),
 which scope by the user's client: a record of another client is never found (a 404)."""
 
+from portal.selectors.branding import has_logo, logo
 from portal.selectors.home import Home, home, late_orders, week_of
 from portal.selectors.inbound import client_asns
 from portal.selectors.orders import VIEWS as ORDER_VIEWS
@@ -47,8 +48,10 @@ __all__ = [
     "get_client_token",
     "get_client_user",
     "get_sku_for_user",
+    "has_logo",
     "home",
     "late_orders",
+    "logo",
     "order_page",
     "receipts_between",
     "shipments_between",

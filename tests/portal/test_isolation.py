@@ -46,6 +46,7 @@ def their(attribute: str) -> Theirs:
 # name -> None (a page of A's own: B's marks must not appear) or how to point it at B's record.
 CASES: dict[str, Theirs | None] = {
     "portal_home": None,
+    "portal_logo": None,
     "portal_inventory": None,
     "portal_inventory_csv": None,
     "portal_sku": their("mug"),
@@ -95,9 +96,12 @@ def both(
     admin_user: Any,
     client_user: Any,
 ):
+    from portal.services import save_logo
+    from tests.portal.test_branding import PNG
     from wms.accounts.models import User
     from wms.accounts.services import create_api_token
 
+    save_logo(user=admin_user, data=PNG)
     # A's user keeps their client's users and tokens: the strongest client login there is.
     User.objects.filter(pk=client_user.pk).update(is_client_admin=True)
     token, _ = create_api_token(by=admin_user, user=other_client_user, name="theirs")
