@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from inventory import selectors as inventory_selectors
+from inventory.forms.master import ProductForm
 from picking.forms import OrderForm
 from picking.models import OrderStatus
 from portal import selectors
@@ -121,3 +122,15 @@ class LogoForm(forms.Form):
         help_text="PNG, JPEG or WebP, at most 200 kB; shown beside your name to your clients.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
+
+
+class PortalProductForm(ProductForm):
+    """Inventory's product form for a client user: their client (hidden, checked against their
+    scope like any choice) and the rest as on the desk."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, client=inventory_selectors.clients_for_user(user))
+        client = self.fields["client"]
+        client.widget = forms.HiddenInput()
+        client.initial = inventory_selectors.client_of(user)

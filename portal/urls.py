@@ -4,7 +4,7 @@ when one is added without."""
 
 from django.urls import include, path
 
-from portal.views import billing, branding, home, inbound, orders, reports, stock, users
+from portal.views import billing, branding, home, inbound, orders, products, reports, stock, users
 
 portal_pages = [
     path("", home.home, name="portal_home"),
@@ -12,6 +12,9 @@ portal_pages = [
     path("inventory/", stock.inventory, name="portal_inventory"),
     path("inventory/export.csv", stock.inventory_csv, name="portal_inventory_csv"),
     path("inventory/<int:pk>/", stock.sku_detail, name="portal_sku"),
+    path("products/new/", products.product_create, name="portal_product_create"),
+    path("products/import/", products.product_import, name="portal_product_import"),
+    path("products/<int:pk>/edit/", products.product_edit, name="portal_product_edit"),
     path("orders/", orders.order_list, name="portal_orders"),
     path("orders/new/", orders.order_create, name="portal_order_create"),
     path("orders/import/", orders.order_import, name="portal_order_import"),

@@ -132,7 +132,8 @@ rules.add_perm("inventory.view_master_data", staff)
 rules.add_perm("inventory.change_master_data", staff)
 rules.add_perm("inventory.adjust_stock", staff)
 rules.add_perm("inventory.view_product", anyone & in_scope)
-rules.add_perm("inventory.change_product", staff)
+# A client user keeps their own client's catalogue in the portal (checked on the product).
+rules.add_perm("inventory.change_product", staff | (is_client_user & in_scope))
 # Receiving: floor staff scan against ASNs; only managers and admins take goods nobody announced.
 rules.add_perm("receiving.receive", floor_staff & in_scope)
 rules.add_perm("receiving.receive_unexpected", staff)
