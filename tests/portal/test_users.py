@@ -88,3 +88,18 @@ def test_a_client_user_who_is_no_admin_keeps_no_users(world, http_for, client_us
             assert http.post(path, {"email": "x@y.test", "name": "x"}).status_code == 403
         assert http.post(f"/portal/users/{client_admin.pk}/deactivate/").status_code == 403
     assert 'href="/portal/users/"' not in http.get("/portal/").content.decode()
+
+
+def test_the_3pls_admin_makes_a_client_user_their_clients_admin(
+    http_for, admin_user, client_user, acme_outdoor
+):
+    http = http_for(admin_user)
+    edit = {"role": "client", "client": acme_outdoor.pk, "first_name": "Pat"}
+    http.post(f"/users/{client_user.pk}/", edit | {"is_client_admin": "on"})
+    assert User.objects.get(pk=client_user.pk).is_client_admin
+    assert http_for(client_user).get("/portal/users/").status_code == 200
+    with assert_nothing_written(except_tables=["django_session"]):
+        refused = http.post(
+            "/users/invite/", {"email": "m@acme.test", "role": "manager", "is_client_admin": "on"}
+        )
+    assert "Only client users can be client admins." in refused.content.decode()
