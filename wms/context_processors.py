@@ -38,6 +38,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     # On the public site there is no user table: never touch request.user there.
     if on_tenant and user is not None and user.is_authenticated:
         for label, url, perm in NAV:
+            # The portal's entries are a client user's whole menu, and nobody else's (a
+            # superuser holds the portal's permissions too, but has no client).
+            if url.startswith("/portal/") != (user.role == "client"):
+                continue
             if perm is None or user.has_perm(perm):
                 nav.append((label, url))
     return {"tenant": tenant, "nav": nav}

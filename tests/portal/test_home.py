@@ -45,3 +45,13 @@ def test_each_figure_links_to_its_list(world, http_for, client_user):
     assert "SO-1" in http.get("/portal/orders/?view=late").content.decode()
     assert "XSO-1" not in http.get("/portal/orders/?view=late").content.decode()
     assert "ASN-1" in http.get("/portal/inbound/?week=this").content.decode()
+
+
+def test_the_menu_is_the_portals_for_client_users_and_the_desks_for_others(
+    http_for, client_user, admin_user
+):
+    client_menu = link_targets(http_for(client_user).get("/portal/").content)
+    assert {"Home", "Inventory", "Orders", "Inbound", "Billing", "Reports"} <= set(client_menu)
+    assert client_menu["Inventory"] == "/portal/inventory/"
+    admin_menu = set(link_targets(http_for(admin_user).get("/dashboard/").content).values())
+    assert not {url for url in admin_menu if url.startswith("/portal/")}

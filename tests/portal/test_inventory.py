@@ -86,3 +86,24 @@ def test_the_sku_page_shows_lots_and_client_visible_history_without_bins_or_lpns
     assert "A-01" not in html and "DOCK-1" not in html and "PAL-SECRET" not in html
     balm = http_for(client_user).get(f"/portal/inventory/{world.mine.balm.pk}/").content.decode()
     assert "L1" in text_by_id(balm, "lots") and "2027-06-30" in text_by_id(balm, "lots")
+
+
+def _queries(http, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http.get(path)  # warm the session and the user's scope
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_inventory_page_costs_the_same_queries_for_2_skus_or_50(
+    world, http_for, client_user, acme_outdoor, manager
+):
+    http = http_for(client_user)
+    few = _queries(http, "/portal/inventory/")
+    for n in range(48):
+        product = ProductFactory(client=acme_outdoor, sku=f"MORE-{n:02d}")
+        ledger.receive(user=manager, product=product, location=world.bin, quantity=n + 1)
+    assert _queries(http, "/portal/inventory/") == few
