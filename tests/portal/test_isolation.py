@@ -1,7 +1,7 @@
 """Isolation, the first thing a 3PL will test: every page under /portal/ has a case here in which
 client A's login meets client B's records, and the test fails when a pattern is added without
-one. A record of B's answers 404 (GET and POST alike, writing nothing); a list, CSV or PDF of A's
-shows nothing of B's. Client users reach no page of the floor or the managers' desk."""
+one. A record of B's answers 404 (GET and POST alike, writing nothing); a page, htmx fragment,
+CSV or PDF of A's shows nothing of B's. Client users reach no page of the floor or the managers' desk."""
 
 from __future__ import annotations
 
@@ -140,11 +140,13 @@ def test_client_a_never_sees_client_bs_records(name, both, http_for, client_user
     http = http_for(client_user)
     case = CASES[name]
     if case is None:
-        response = http.get(_reverse(name, {}))
-        assert response.status_code == 200, (name, response.status_code)
-        body = _body(response)
-        for mark in THEIR_MARKS:
-            assert mark not in body, (name, mark)
+        # The page, and the fragment htmx asks for when a list is searched.
+        for headers in ({}, {"HX-Request": "true"}):
+            response = http.get(_reverse(name, {}), headers=headers)
+            assert response.status_code == 200, (name, response.status_code)
+            body = _body(response)
+            for mark in THEIR_MARKS:
+                assert mark not in body, (name, mark)
         return
     url = _reverse(name, case(both))
     with assert_nothing_written(except_tables=["django_session"]):
