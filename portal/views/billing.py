@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing import documents
 from billing import selectors as billing_selectors
 from billing.forms import DisputeForm
-from billing.models import Invoice, InvoiceStatus
+from billing.models import ChargeLine, Invoice, InvoiceStatus
 from billing.services.disputes import open_dispute
 from inventory import selectors as inventory_selectors
 from portal.views.common import USE, portal_page
@@ -49,8 +49,12 @@ def charges(request: AuthedRequest) -> HttpResponse:
     """The charges of the client's open period so far, newest first, with their disputes."""
     client = found_or_404(inventory_selectors.client_of(request.user))
     period = billing_selectors.current_period(client, timezone.localdate())
-    rows = billing_selectors.charges_for_user(
-        request.user, billing_selectors.ChargeFilters(period_id=period.pk if period else -1)
+    rows = (
+        billing_selectors.charges_for_user(
+            request.user, billing_selectors.ChargeFilters(period_id=period.pk)
+        )
+        if period is not None
+        else ChargeLine.objects.none()
     )
     page_rows = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     disputes = billing_selectors.disputes_by_charge([line.pk for line in page_rows])
