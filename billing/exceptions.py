@@ -29,3 +29,11 @@ class ChargeRefused(DomainError):
 
     code = "charge_refused"
     status = 422
+
+
+class DisputeRefused(DomainError):
+    """A dispute that cannot be opened or answered: an empty note, a line already disputed, a
+    dispute already answered."""
+
+    code = "dispute_refused"
+    status = 422

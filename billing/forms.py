@@ -20,6 +20,7 @@ from billing.models import (
 )
 from billing.services.cards import RuleSpec
 from inventory.models import Client, StorageType
+from wms.validation import MultilineTextField
 
 
 class RateCardForm(forms.Form):
@@ -162,3 +163,23 @@ class BillingSettingsForm(forms.ModelForm):
             "payment_terms_days",
         ]
         widgets = {"company_address": forms.Textarea(attrs={"rows": 3})}
+
+
+class DisputeForm(forms.Form):
+    """A client's note on a charge they dispute."""
+
+    note = MultilineTextField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is wrong with this charge; the warehouse's billing team answers here.",
+    )
+
+
+class DisputeAnswerForm(forms.Form):
+    """A manager's answer to a dispute: accept or reject, with the message the client reads."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept (then issue a credit note)"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+    )
+    answer = MultilineTextField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, QuerySet, Sum, Value, When
 
 from billing import documents
 from billing.models import (
@@ -19,6 +19,8 @@ from billing.models import (
     BillingSettings,
     ChargeLine,
     CreditNote,
+    Dispute,
+    DisputeStatus,
     Invoice,
     PeriodStatus,
     RateCard,
@@ -368,3 +370,34 @@ def invoice_csv_lines(invoice: Invoice) -> Iterator[documents.CsvLine]:
     )
     for row in rows.iterator(chunk_size=2000):
         yield documents.CsvLine(*row)
+
+
+# --- Disputes ---------------------------------------------------------------------------------
+
+
+def disputes_for_user(user: User, status: str = "") -> QuerySet[Dispute]:
+    """Disputes the user may see (a client user: their client's), open ones first, newest
+    first."""
+    rows = _client_scope(
+        user, Dispute.objects.select_related("charge", "client", "opened_by", "answered_by")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    open_first = Case(When(status=DisputeStatus.OPEN, then=Value(0)), default=Value(1))
+    return rows.order_by(open_first, "-created_at", "-pk")
+
+
+def get_dispute_for_user(user: User, pk: int) -> Dispute | None:
+    return disputes_for_user(user).filter(pk=pk).first()
+
+
+def open_dispute_count() -> int:
+    return Dispute.objects.filter(status=DisputeStatus.OPEN).count()
+
+
+def disputes_by_charge(charge_ids: list[int]) -> dict[int, Dispute]:
+    """The latest dispute of each of these lines."""
+    latest: dict[int, Dispute] = {}
+    for dispute in Dispute.objects.filter(charge_id__in=charge_ids).order_by("created_at", "pk"):
+        latest[dispute.charge_id] = dispute
+    return latest

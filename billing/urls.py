@@ -3,7 +3,7 @@ rate cards, charges, unrated queue, periods and invoices under /billing/."""
 
 from django.urls import include, path
 
-from billing.views import cards, charges, invoices
+from billing.views import cards, charges, disputes, invoices
 
 billing_pages = [
     path("", charges.home, name="billing_home"),
@@ -35,6 +35,8 @@ billing_pages = [
     path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="billing_invoice_pdf"),
     path("invoices/<int:pk>/lines.csv", invoices.invoice_csv, name="billing_invoice_csv"),
     path("settings/", invoices.settings_edit, name="billing_settings"),
+    path("disputes/", disputes.dispute_list, name="billing_disputes"),
+    path("disputes/<int:pk>/", disputes.dispute_answer, name="billing_dispute"),
 ]
 
 urlpatterns = [path("billing/", include(billing_pages))]

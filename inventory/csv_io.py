@@ -97,8 +97,11 @@ def _run(
     user: User,
     columns: tuple[Column, ...],
     plan: Callable[[list[Row]], list[_Step]],
+    *,
+    perm: str = "inventory.change_master_data",
+    perm_object: Any = None,
 ) -> ImportResult:
-    require(user, "inventory.change_master_data")
+    require(user, perm, perm_object)
     try:
         rows = read_rows(file, columns)
     except FileRefused as exc:
@@ -175,15 +178,26 @@ def parse_barcodes(row: Row) -> list[BarcodeSpec]:
     return specs
 
 
-def import_products(file: IO[bytes], user: User) -> ImportResult:
+def import_products(file: IO[bytes], user: User, *, client: Client | None = None) -> ImportResult:
     """Creates or updates products (by client code + SKU) from a CSV file with PRODUCT_COLUMNS.
     All rows or none: any bad row, or any change update_product refuses (tracking of a product in
-    stock), means nothing is written and every bad row is reported."""
-    return _run(file, user, PRODUCT_COLUMNS, _plan_products)
+    stock), means nothing is written and every bad row is reported. With `client`, the file may
+    name that client only (a client's own catalogue, checked by `inventory.change_product`)."""
+    if client is None:
+        return _run(file, user, PRODUCT_COLUMNS, _plan_products)
+    return _run(
+        file,
+        user,
+        PRODUCT_COLUMNS,
+        lambda rows: _plan_products(rows, only=client),
+        perm="inventory.change_product",
+        perm_object=Product(client=client),
+    )
 
 
-def _plan_products(rows: list[Row]) -> list[_Step]:
-    clients = {client.code.lower(): client for client in Client.objects.all()}
+def _plan_products(rows: list[Row], only: Client | None = None) -> list[_Step]:
+    everyone = Client.objects.all() if only is None else Client.objects.filter(pk=only.pk)
+    clients = {client.code.lower(): client for client in everyone}
     skus = {row.cells["sku"] for row in rows}
     existing = {
         (product.client_id, product.sku): product

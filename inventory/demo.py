@@ -193,7 +193,8 @@ def _users(password: str, warehouses: list[Warehouse], clients: list[Client], st
         ("admin", Role.ADMIN, {"is_staff": True, "is_superuser": True}),
         ("manager", Role.MANAGER, {}),
         ("operator", Role.OPERATOR, {}),
-        ("client", Role.CLIENT, {}),
+        # The demo's client user also keeps their client's users and tokens in the portal.
+        ("client", Role.CLIENT, {"is_client_admin": True}),
     ]
     for name, role, extra in people:
         email = f"{name}@{domain}"

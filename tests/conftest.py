@@ -75,6 +75,7 @@ TENANT_TABLE_PREFIXES = (
     "erp_",
     "webhooks_",
     "saleschannels_",
+    "portal_",
     "accounts_",
     "idempotency_",
     "axes_",

@@ -44,6 +44,24 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/manifests/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/billing/disputes/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    # The client portal: client users only (staff have the desk, operators the floor).
+    "/portal/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/inventory/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/inventory/export.csv": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/orders/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/orders/new/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/orders/import/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/inbound/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/inbound/new/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/inbound/import/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/billing/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/billing/charges/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/reports/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    "/portal/reports/stock/": (DENIED, DENIED, DENIED, OK, SIGN_IN),
+    # A client user who is not their client's admin keeps no users or tokens.
+    "/portal/users/": (DENIED, DENIED, DENIED, DENIED, SIGN_IN),
+    "/portal/tokens/": (DENIED, DENIED, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may
@@ -54,6 +72,8 @@ ACTIONS: dict[str, tuple[dict[str, Any], tuple[bool, bool, bool, bool, bool]]] =
     ),
     "/users/{subject}/deactivate/": ({}, (True, False, False, False, False)),
     "/users/{subject}/tokens/": ({"name": "t"}, (True, False, False, False, False)),
+    "/portal/users/invite/": ({"email": "y@acme.test"}, (False, False, False, False, False)),
+    "/portal/tokens/": ({"name": "t"}, (False, False, False, False, False)),
 }
 
 

@@ -40,6 +40,12 @@ def is_client_user(user: User) -> bool:
 
 
 @rules.predicate
+def is_client_admin(user: User) -> bool:
+    """A client user their client made the administrator of their own users and tokens."""
+    return bool(is_client_user(user) and getattr(user, "is_client_admin", False))
+
+
+@rules.predicate
 def in_scope(user: User, obj: Any) -> bool:
     """True when the object lies inside the user's warehouses and client. An object says where
     it is by `warehouse_id` (a warehouse is its own) and whose it is by `client_id`."""
@@ -83,6 +89,18 @@ def manager_may_administer(user: User, subject: Any) -> bool:
     return bool(subject.pk == user.pk or subject.role in (Role.OPERATOR, Role.CLIENT))
 
 
+@rules.predicate
+def client_admin_may_administer(user: User, subject: Any) -> bool:
+    """The users a client admin administers: the client users of their own client."""
+    if subject is None:
+        return False
+    return bool(
+        subject.role == Role.CLIENT
+        and scope_of(subject).client_id is not None
+        and scope_of(subject).client_id == scope_of(user).client_id
+    )
+
+
 staff = is_admin | is_manager
 floor_staff = is_admin | is_manager | is_operator
 anyone = is_admin | is_manager | is_operator | is_client_user
@@ -93,7 +111,12 @@ rules.add_perm("wms.manage_api_tokens", is_admin)
 # The tokens API (/api/v1/tokens): admins for anyone of their tenant, managers for the users they
 # administer (above); checked on the token's user. Operators and client users not at all.
 rules.add_perm("wms.use_tokens_api", staff)
-rules.add_perm("wms.manage_tokens_of", is_admin | (is_manager & manager_may_administer))
+rules.add_perm(
+    "wms.manage_tokens_of",
+    is_admin
+    | (is_manager & manager_may_administer)
+    | (is_client_admin & client_admin_may_administer),
+)
 rules.add_perm("wms.use_admin_site", is_admin)
 rules.add_perm("wms.use_floor", floor_staff)
 rules.add_perm("wms.use_api", anyone)
@@ -109,7 +132,8 @@ rules.add_perm("inventory.view_master_data", staff)
 rules.add_perm("inventory.change_master_data", staff)
 rules.add_perm("inventory.adjust_stock", staff)
 rules.add_perm("inventory.view_product", anyone & in_scope)
-rules.add_perm("inventory.change_product", staff)
+# A client user keeps their own client's catalogue in the portal (checked on the product).
+rules.add_perm("inventory.change_product", staff | (is_client_user & in_scope))
 # Receiving: floor staff scan against ASNs; only managers and admins take goods nobody announced.
 rules.add_perm("receiving.receive", floor_staff & in_scope)
 rules.add_perm("receiving.receive_unexpected", staff)
@@ -162,6 +186,17 @@ rules.add_perm("erp.manage_erp", staff)
 rules.add_perm("webhooks.manage_webhooks", staff | is_client_user)
 # Sales channels: managers and admins connect a client's store (its token is a secret).
 rules.add_perm("saleschannels.manage_channels", staff)
+# Billing disputes: a client user disputes a line of their own client's charges (checked on the
+# line); managers and admins answer on billing's desk.
+rules.add_perm("billing.dispute_charge", is_client_user & in_scope)
+rules.add_perm("billing.answer_disputes", staff)
+# The client portal (/portal/): client users only, each page scoped to their client by the
+# selectors it calls. Staff have the desk; operators the floor. A client admin also keeps their
+# own client's users and tokens.
+rules.add_perm("portal.use_portal", is_client_user)
+rules.add_perm("portal.manage_branding", staff)
+rules.add_perm("portal.manage_client_users", is_client_user & is_client_admin)
+rules.add_perm("portal.administer_client_user", is_client_admin & client_admin_may_administer)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

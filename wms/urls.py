@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("erp.urls")),
     path("", include("webhooks.urls")),
     path("", include("channels.urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

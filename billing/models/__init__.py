@@ -22,6 +22,7 @@ from billing.models.charges import (
     UnratedReason,
     UnratedStatus,
 )
+from billing.models.disputes import DISPUTE_LIFECYCLE, Dispute, DisputeStatus
 from billing.models.invoices import (
     INVOICE_LIFECYCLE,
     BillingSettings,
@@ -33,6 +34,7 @@ from billing.models.invoices import (
 )
 
 __all__ = [
+    "DISPUTE_LIFECYCLE",
     "INVOICE_LIFECYCLE",
     "PERIOD_LIFECYCLE",
     "Basis",
@@ -41,6 +43,8 @@ __all__ = [
     "ChargeLine",
     "CreditNote",
     "CreditNoteLine",
+    "Dispute",
+    "DisputeStatus",
     "DocumentCounter",
     "Invoice",
     "InvoiceStatus",

@@ -24,6 +24,12 @@ class UserScopeForm(forms.Form):
         required=False,
         help_text="Required for client users, and only for them.",
     )
+    is_client_admin = forms.BooleanField(
+        required=False,
+        label="Client admin",
+        help_text="A client user who invites and deactivates their client's users and makes its "
+        "API tokens in the portal.",
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -32,6 +38,8 @@ class UserScopeForm(forms.Form):
             self.add_error("client", "A client user must belong to a client.")
         if role and role != Role.CLIENT and client is not None:
             self.add_error("client", "Only client users belong to a client.")
+        if role and role != Role.CLIENT and data.get("is_client_admin"):
+            self.add_error("is_client_admin", "Only client users can be client admins.")
         if role == Role.OPERATOR and not data.get("warehouses"):
             self.add_error("warehouses", "Assign an operator at least one warehouse.")
         return data
@@ -39,4 +47,12 @@ class UserScopeForm(forms.Form):
 
 class InviteUserForm(UserScopeForm):
     email = forms.EmailField()
-    field_order = ["email", "first_name", "last_name", "role", "warehouses", "client"]
+    field_order = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "warehouses",
+        "client",
+        "is_client_admin",
+    ]

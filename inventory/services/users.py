@@ -50,6 +50,7 @@ def invite_user(
     last_name: str = "",
     warehouses: Iterable[Warehouse] = (),
     client: Client | None = None,
+    is_client_admin: bool = False,
     base_url: str,
 ) -> User:
     """Invites a user (an e-mail with a link to set a password, sent after commit) and sets where
@@ -63,6 +64,7 @@ def invite_user(
         first_name=first_name,
         last_name=last_name,
         base_url=base_url,
+        is_client_admin=is_client_admin,
     )
     assign_scope(user=user, client=client, warehouses=warehouses)
     return user
@@ -78,10 +80,18 @@ def update_user(
     last_name: str,
     warehouses: Iterable[Warehouse],
     client: Client | None,
+    is_client_admin: bool = False,
 ) -> User:
     """Changes a user's name, role and scope together."""
     warehouses = list(warehouses)
     check_scope(role, client, warehouses)
-    accounts.update_user(by=by, user=user, role=role, first_name=first_name, last_name=last_name)
+    accounts.update_user(
+        by=by,
+        user=user,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        is_client_admin=is_client_admin,
+    )
     assign_scope(user=user, client=client, warehouses=warehouses)
     return user

@@ -60,6 +60,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "role": user.role,
         "warehouses": selectors.assigned_warehouses(user),
         "client": selectors.client_of(user),
+        "is_client_admin": user.is_client_admin,
     }
     form = UserScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

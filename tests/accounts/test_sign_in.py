@@ -22,7 +22,7 @@ def sign_in(email: str, password: str = PASSWORD) -> tuple[HttpClient, Any]:
         ("admin_user", "/dashboard/"),
         ("manager", "/dashboard/"),
         ("operator", "/floor/"),
-        ("client_user", "/account/"),
+        ("client_user", "/portal/"),
     ],
 )
 def test_each_role_lands_where_its_work_is(

@@ -23,6 +23,7 @@ BENCHES = (
     "webhooks",
     "channels",
     "pageweight",
+    "portal",
 )
 
 
@@ -73,6 +74,7 @@ def main(argv: list[str]) -> int:
         ledger,
         pageweight,
         picking,
+        portal,
         provisioning,
         webhooks,
     )
@@ -89,6 +91,7 @@ def main(argv: list[str]) -> int:
         "webhooks": webhooks.run,
         "channels": channels.run,
         "pageweight": pageweight.run,
+        "portal": portal.run,
     }
     for name in selected:
         runs[name]()

@@ -26,10 +26,13 @@ def invite_user(
     first_name: str = "",
     last_name: str = "",
     base_url: str,
+    is_client_admin: bool = False,
 ) -> User:
     """Creates a user with no usable password and e-mails a link to set one (after commit). Where
     they may work is inventory's to set (inventory.services.users, in the same transaction)."""
     email = email.strip().lower()
+    if is_client_admin and role != Role.CLIENT:
+        raise AccountError("Only client users can be client admins.")
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(f"A user with e-mail {email} already exists.")
     user = User.objects.create_user(
@@ -38,6 +41,7 @@ def invite_user(
         role=role,
         first_name=first_name,
         last_name=last_name,
+        is_client_admin=is_client_admin,
         # Admins may do everything, the Django admin included.
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
@@ -64,12 +68,16 @@ def update_user(
     role: str,
     first_name: str,
     last_name: str,
+    is_client_admin: bool = False,
 ) -> User:
     """Changes a user's name and role. An admin cannot demote themselves, so a tenant always
     keeps an admin who can undo a mistake."""
     if user.pk == by.pk and role != Role.ADMIN:
         raise AccountError("You cannot take the admin role from yourself.")
+    if is_client_admin and role != Role.CLIENT:
+        raise AccountError("Only client users can be client admins.")
     user.role = role
+    user.is_client_admin = is_client_admin
     user.first_name = first_name
     user.last_name = last_name
     user.is_staff = role == Role.ADMIN

@@ -19,6 +19,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     """Sends each role to where its work is."""
     if request.user.role == Role.OPERATOR:
         return redirect("floor_home")
+    if request.user.role == Role.CLIENT:
+        return redirect("portal_home")
     if request.user.has_perm("wms.view_dashboard"):
         return redirect("dashboard")
     return redirect("account")
