@@ -15,6 +15,7 @@ OK, DENIED, SIGN_IN = 200, 403, 302
 # page -> expected status for admin, manager, operator, client user, anonymous
 PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/dashboard/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/search/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/account/": (OK, OK, OK, OK, SIGN_IN),
     "/floor/": (OK, OK, OK, DENIED, SIGN_IN),
     "/users/": (OK, DENIED, DENIED, DENIED, SIGN_IN),

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("billing.urls")),
     path("", include("erp.urls")),
+    path("", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
