@@ -46,8 +46,8 @@ def _date_input(label: str) -> forms.DateField:
 
 class OrderFilterForm(FilterForm):
     placeholder = "Search by reference or ship-to name"
-    client = model_filter("Client", Client.objects.none(), "All clients")
-    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "All warehouses")
+    client = model_filter("Client", Client.objects.none(), "Any client")
+    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "Any warehouse")
     status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
     carrier_service = TextField(
         required=False,
@@ -179,7 +179,7 @@ class WaveFilterFields(forms.Form):
 
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
     client = forms.ModelChoiceField(
-        required=False, queryset=Client.objects.none(), empty_label="All clients"
+        required=False, queryset=Client.objects.none(), empty_label="Any client"
     )
     carrier_service = TextField(required=False, max_length=64)
     ship_by_from = _date_input("Ship by from")

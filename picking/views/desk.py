@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from picking.services.wave_rules import delete_wave_rule, save_wave_rule
 from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, release_wave
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 from wms.permissions import require
 from wms.validation import id_from
 
@@ -63,19 +64,37 @@ def _selected(request: AuthedRequest) -> list[Order]:
 # --- Orders ------------------------------------------------------------------------------------
 
 
+ORDER_COLUMNS = (
+    Column(""),
+    Column("Reference", lambda o: o.reference, ("reference",)),
+    Column("Client", lambda o: o.client.code, ("client__code",)),
+    Column("Warehouse", lambda o: o.warehouse.code, ("warehouse__code",)),
+    Column("Ship to", lambda o: f"{o.ship_to_name}, {o.ship_to_city}", ("ship_to_name",)),
+    Column("Carrier service", lambda o: o.carrier_service, ("carrier_service",)),
+    Column("Priority", lambda o: o.priority, ("priority",), numeric=True),
+    Column("Ship by", lambda o: o.ship_by, ("ship_by",)),
+    Column("Lines", lambda o: o.line_count, ("line_count",), numeric=True),
+    Column("Units", lambda o: o.total_units, ("total_units",), numeric=True),
+    Column("Wave", lambda o: o.wave.number if o.wave else "", ("wave__number",)),
+    Column("Status", lambda o: o.get_status_display(), ("status",)),
+    Column("Created", lambda o: o.created_at.isoformat(timespec="seconds"), ("created_at",)),
+)
+
+
 @page(VIEW)
 @vary_on_headers("HX-Request")
-def order_list(request: AuthedRequest) -> HttpResponse:
+def order_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.OrderFilterForm(request.user, request.GET)
     rows = selectors.orders_for_user(request.user, filters.order_filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "filters": filters,
-        "carriers": selectors.carrier_services(request.user),
-    }
-    name = "picking/desk/order_list.html#table" if request.htmx else "picking/desk/order_list.html"
-    return render(request, name, context)
+    return table_page(
+        request,
+        "picking/desk/order_list.html",
+        rows,
+        columns=ORDER_COLUMNS,
+        csv_name="orders",
+        filters=filters,
+        carriers=selectors.carrier_services(request.user),
+    )
 
 
 @page(VIEW, "POST")
