@@ -48,7 +48,9 @@ class OrderFilterForm(FilterForm):
     placeholder = "Search by reference or ship-to name"
     client = model_filter("Client", Client.objects.none(), "Any client")
     warehouse = model_filter("Warehouse", Warehouse.objects.none(), "Any warehouse")
-    status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
+    status = choice_filter(
+        "Status", [("", "Any status"), *selectors.STATUS_GROUP_CHOICES, *OrderStatus.choices]
+    )
     carrier_service = TextField(
         required=False,
         max_length=64,

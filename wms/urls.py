@@ -11,7 +11,6 @@ from wms.api import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("dashboard/", account_views.dashboard, name="dashboard"),
     path("account/", account_views.account, name="account"),
     path(
         "accounts/login/",

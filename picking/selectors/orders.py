@@ -82,6 +82,20 @@ class OrderFilters:
     query: str = ""
 
 
+# Status filters that name a group of orders (the managers' dashboard links to them): every order
+# still to ship, and allocated orders no wave has taken yet.
+OPEN_ORDERS = "open"
+WAITING_FOR_WAVE = "waiting_for_wave"
+STATUS_GROUPS: dict[str, Q] = {
+    OPEN_ORDERS: ~Q(status__in=[OrderStatus.SHIPPED, OrderStatus.CANCELLED]),
+    WAITING_FOR_WAVE: Q(status=OrderStatus.ALLOCATED, wave__isnull=True),
+}
+STATUS_GROUP_CHOICES = [
+    (OPEN_ORDERS, "Open (not shipped or cancelled)"),
+    (WAITING_FOR_WAVE, "Allocated, waiting for a wave"),
+]
+
+
 def _scoped_orders(user: User) -> QuerySet[Order]:
     return inventory_selectors.scope_by_user(Order.objects.all(), user)
 
@@ -99,7 +113,9 @@ def orders_for_user(user: User, filters: OrderFilters | None = None) -> QuerySet
         rows = rows.filter(warehouse=f.warehouse)
     if f.warehouse_code:
         rows = rows.filter(warehouse__code__iexact=f.warehouse_code.strip())
-    if f.status:
+    if f.status in STATUS_GROUPS:
+        rows = rows.filter(STATUS_GROUPS[f.status])
+    elif f.status:
         rows = rows.filter(status=f.status)
     if f.carrier_service:
         rows = rows.filter(carrier_service__iexact=f.carrier_service.strip())

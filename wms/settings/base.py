@@ -229,6 +229,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The managers' dashboard (desk): each carrier's daily cut-off in the warehouse's own time (an
+# order due today must be on that carrier's truck by then; an order with no carrier yet is held to
+# the default), and how long received stock may wait for putaway before it is an exception.
+DESK_CARRIER_CUTOFFS = {"USPS": "15:00", "UPS": "16:00", "FedEx": "16:30", "DHL": "15:30"}
+DESK_DEFAULT_CUTOFF = os.environ.get("DESK_DEFAULT_CUTOFF", "16:00")
+DESK_PUTAWAY_WAIT_MINUTES = int(os.environ.get("DESK_PUTAWAY_WAIT_MINUTES", "60"))
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
