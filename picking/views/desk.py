@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -263,15 +262,36 @@ def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Waves -------------------------------------------------------------------------------------
 
 
+WAVE_COLUMNS = (
+    Column("Number", lambda w: w.number, ("number",)),
+    Column("Warehouse", lambda w: w.warehouse.code, ("warehouse__code",)),
+    Column("Method", lambda w: w.get_pick_method_display(), ("pick_method",)),
+    Column("Orders", lambda w: w.order_count, ("order_count",), numeric=True),
+    Column("Status", lambda w: w.get_status_display(), ("status",)),
+    Column("Created", lambda w: w.created_at.isoformat(timespec="seconds"), ("created_at",)),
+    Column(
+        "Released",
+        lambda w: w.released_at.isoformat(timespec="seconds") if w.released_at else "",
+        ("released_at",),
+    ),
+    Column("Rule", lambda w: w.rule.name if w.rule else "", ("rule__name",)),
+)
+
+
 @page(WAVES)
-def wave_list(request: AuthedRequest) -> HttpResponse:
+def wave_list(request: AuthedRequest) -> HttpResponseBase:
     status = request.GET.get("status", "")
-    rows = selectors.waves_for_user(
-        request.user, status=status if status in WaveStatus.values else ""
+    status = status if status in WaveStatus.values else ""
+    rows = selectors.waves_for_user(request.user, status=status)
+    return table_page(
+        request,
+        "picking/desk/wave_list.html",
+        rows,
+        columns=WAVE_COLUMNS,
+        csv_name="waves",
+        status=status,
+        statuses=WaveStatus.choices,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": WaveStatus.choices}
-    return render(request, "picking/desk/wave_list.html", context)
 
 
 @page(WAVES, "GET", "POST")

@@ -171,3 +171,24 @@ def test_filter_selects_say_any(
         first_label = next(iter(option_labels(response.content, name).values()))
         assert first_label.startswith("Any "), (path, name, first_label)
         assert "---------" not in option_labels(response.content, name).values()
+
+
+def test_the_wave_list_sorts_and_exports_with_its_status_filter(
+    http_for: Any, manager: Any, east: Any
+) -> None:
+    from picking.models import Wave, WaveStatus
+
+    for number, status in [("W-2", WaveStatus.PLANNED), ("W-1", WaveStatus.PLANNED)]:
+        Wave.objects.create(warehouse=east, number=number, status=status)
+    Wave.objects.create(warehouse=east, number="W-3", status=WaveStatus.DONE)
+    http = http_for(manager)
+    by_number = http.get("/outbound/waves/", {"sort": "number", "status": "planned"})
+    assert [r["Number"] for r in table_records(by_number.content, with_column="Number")] == [
+        "W-1",
+        "W-2",
+    ]
+    export = http.get("/outbound/waves/", {"sort": "-number", "status": "planned", "format": "csv"})
+    assert [(r["Number"], r["Status"]) for r in csv_records(export)] == [
+        ("W-2", "Planned"),
+        ("W-1", "Planned"),
+    ]
