@@ -40,6 +40,7 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/outbound/waves/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/plan/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/rules/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/defaults/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/rules/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/monitor/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),

@@ -45,6 +45,8 @@ NAV: tuple[Group, ...] = (
         (
             Link("Orders", "/outbound/orders/", "picking.view_orders"),
             Link("Waves", "/outbound/waves/", "picking.manage_waves"),
+            Link("Plan a wave", "/outbound/waves/plan/", "picking.manage_waves"),
+            Link("Wave defaults", "/outbound/waves/defaults/", "picking.manage_waves"),
             Link("Pick monitor", "/outbound/monitor/", "picking.view_pick_monitor"),
         ),
     ),

@@ -52,7 +52,9 @@ from picking.models import (
     PickList,
     PickListOrder,
     PickListStatus,
+    PickMethod,
     Wave,
+    WaveDefaults,
     WaveRule,
     WaveStatus,
 )
@@ -660,3 +662,51 @@ def pick_monitor(user: User, warehouse: Warehouse | int | None = None) -> Monito
         lists=list(monitor_lists(user, warehouse)),
         operators=operator_rates(user, warehouse),
     )
+
+
+# --- Wave planning in one step -------------------------------------------------------------------
+
+
+def wave_defaults_of(warehouse: Warehouse | int) -> WaveDefaults:
+    """The warehouse's saved wave defaults, or the built-in ones (unsaved) before any."""
+    warehouse_id = warehouse if isinstance(warehouse, int) else warehouse.pk
+    found = WaveDefaults.objects.filter(warehouse_id=warehouse_id).first()
+    return found or WaveDefaults(warehouse_id=warehouse_id)
+
+
+def proposed_method(defaults: WaveDefaults, largest_order_units: int) -> str:
+    """Cluster when the warehouse says small orders go on carts and every order is small;
+    else the warehouse's usual method."""
+    if defaults.cluster_max_units and 0 < largest_order_units <= defaults.cluster_max_units:
+        return str(PickMethod.CLUSTER)
+    return defaults.pick_method
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    """What a release would hand the floor: lists, carts (cluster), lines on each list."""
+
+    method: str
+    lists: int
+    carts: int
+    lines_per_list: list[int]
+    zones_decided_at_release: bool = False
+
+    @property
+    def lines(self) -> int:
+        return sum(self.lines_per_list)
+
+
+def release_preview(orders: list[Order], method: str, per_cart: int) -> ReleasePreview:
+    """The lists a release would make of these orders (most urgent first), counted from their
+    lines: one list per order (discrete), one per cart of `per_cart` orders (cluster); zone
+    lists depend on where allocation finds the stock, so only the total is known."""
+    far = dt.date.max
+    urgent = sorted(orders, key=lambda o: (o.priority, o.ship_by or far, o.pk))
+    if method == PickMethod.DISCRETE:
+        return ReleasePreview(method, len(urgent), 0, [o.line_count for o in urgent])
+    if method == PickMethod.CLUSTER:
+        carts = [urgent[start : start + per_cart] for start in range(0, len(urgent), per_cart)]
+        lines = [sum(o.line_count for o in cart) for cart in carts]
+        return ReleasePreview(method, len(carts), len(carts), lines)
+    return ReleasePreview(method, 0, 0, [sum(o.line_count for o in urgent)], True)

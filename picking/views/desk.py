@@ -19,15 +19,25 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from rules.contrib.views import permission_required
 
+from inventory import selectors as inventory_selectors
 from picking import csv_io, forms, selectors
-from picking.models import OPEN_FOR_ALLOCATION, Order, OrderStatus, Wave, WaveRule, WaveStatus
+from picking.models import (
+    OPEN_FOR_ALLOCATION,
+    Order,
+    OrderStatus,
+    PickMethod,
+    Wave,
+    WaveRule,
+    WaveStatus,
+)
 from picking.services.allocation import allocate_orders
 from picking.services.orders import cancel_order, create_order
+from picking.services.wave_defaults import plan_and_release, save_wave_defaults
 from picking.services.wave_rules import delete_wave_rule, save_wave_rule
 from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, release_wave
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import Column, page, table_page
+from wms.pages import Column, form_page, page, table_page
 from wms.permissions import require
 from wms.validation import id_from
 
@@ -296,8 +306,10 @@ def wave_list(request: AuthedRequest) -> HttpResponseBase:
 
 @page(WAVES, "GET", "POST")
 def wave_plan(request: AuthedRequest) -> HttpResponse:
-    """GET filters open orders and previews them; POST creates a wave of the matching orders
-    (the most urgent `max_orders`), allocating them."""
+    """GET filters open orders and previews them with the lists, carts and lines a release
+    would make (the warehouse's default pick method unless one is chosen); POST creates a wave
+    of the matching orders (the most urgent `max_orders`), allocating them, and with
+    `release` releases it to the floor in the same step."""
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = forms.WavePlanForm(request.user, data)
     context: dict[str, Any] = {"form": form, "max_orders": MAX_WAVE_ORDERS}
@@ -305,30 +317,96 @@ def wave_plan(request: AuthedRequest) -> HttpResponse:
         warehouse = form.cleaned_data["warehouse"]
         filters = form.wave_filters()
         matching = selectors.open_orders(warehouse, filters)
-        limit = form.cleaned_data["max_orders"]
+        taking = list(matching[: form.cleaned_data["max_orders"]])
+        defaults = selectors.wave_defaults_of(warehouse)
+        largest = max((o.total_units for o in taking), default=0)
+        method = form.cleaned_data["pick_method"] or selectors.proposed_method(defaults, largest)
+        per_cart = form.cleaned_data["orders_per_cart"] or defaults.orders_per_cart
         if request.method == "POST":
-            ids = list(matching.values_list("pk", flat=True)[:limit])
-            try:
-                created = create_wave(
-                    warehouse=warehouse,
-                    order_ids=ids,
-                    user=request.user,
-                    pick_method=form.cleaned_data["pick_method"],
-                    filters=filters,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                summary = created.allocation.summary
-                messages.success(request, f"{created.wave} planned. Allocation: {summary}")
-                return redirect("wave_detail", pk=created.wave.pk)
-        count = matching.count()
+            done = _create_wave(request, form, warehouse, taking, method, per_cart, filters)
+            if done is not None:
+                return done
         context |= {
-            "count": count,
-            "taking": min(count, limit),
-            "preview": list(matching[:PREVIEW_SIZE]),
+            "count": matching.count(),
+            "taking": len(taking),
+            "preview": taking[:PREVIEW_SIZE],
+            "method": PickMethod(method),
+            "per_cart": per_cart,
+            "release": selectors.release_preview(taking, method, per_cart),
+            "defaults": defaults,
         }
     return render(request, "picking/desk/wave_plan.html", context)
+
+
+def _create_wave(
+    request: AuthedRequest,
+    form: forms.WavePlanForm,
+    warehouse: Any,
+    orders: list[Order],
+    method: str,
+    per_cart: int,
+    filters: dict[str, Any],
+) -> HttpResponse | None:
+    """Creates the wave (and releases it when the planner asked); None after a refusal, which
+    is on the form and wrote nothing."""
+    ids = [o.pk for o in orders]
+    try:
+        if request.POST.get("release"):
+            out = plan_and_release(
+                warehouse=warehouse,
+                order_ids=ids,
+                user=request.user,
+                pick_method=method,
+                orders_per_cart=per_cart,
+                filters=filters,
+            )
+            messages.success(
+                request, f"{out.created.wave} planned and released. {out.released.summary}"
+            )
+            return redirect("wave_detail", pk=out.created.wave.pk)
+        created = create_wave(
+            warehouse=warehouse,
+            order_ids=ids,
+            user=request.user,
+            pick_method=method,
+            filters=filters,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, f"{created.wave} planned. Allocation: {created.allocation.summary}")
+    return redirect("wave_detail", pk=created.wave.pk)
+
+
+@page(WAVES)
+def wave_defaults_list(request: AuthedRequest) -> HttpResponse:
+    """Each of the user's warehouses with how it usually picks."""
+    rows = [
+        (warehouse, selectors.wave_defaults_of(warehouse))
+        for warehouse in inventory_selectors.warehouses_for_user(request.user)
+    ]
+    return render(request, "picking/desk/wave_defaults.html", {"rows": rows})
+
+
+@page(WAVES, "GET", "POST")
+def wave_defaults_edit(request: AuthedRequest, warehouse_pk: int) -> HttpResponse:
+    warehouse = inventory_selectors.get_warehouse_for_user(request.user, warehouse_pk)
+    if warehouse is None:
+        raise Http404("No such warehouse.")
+    saved = selectors.wave_defaults_of(warehouse)
+    initial = {
+        "pick_method": saved.pick_method,
+        "orders_per_cart": saved.orders_per_cart,
+        "cluster_max_units": saved.cluster_max_units,
+    }
+    form = forms.WaveDefaultsForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form,
+        lambda data: save_wave_defaults(warehouse=warehouse, user=request.user, **data),
+        title=f"How {warehouse.code} picks",
+        back="wave_defaults_list",
+    )
 
 
 def _wave_context(wave: Wave) -> dict[str, Any]:
