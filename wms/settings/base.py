@@ -52,6 +52,7 @@ TENANT_APPS = [
     "shipping",
     "billing",
     "erp",
+    "labour",
     "desk",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
