@@ -46,6 +46,8 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/manifests/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/clock/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/labour/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

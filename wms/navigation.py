@@ -48,6 +48,7 @@ NAV: tuple[Group, ...] = (
             Link("Plan a wave", "/outbound/waves/plan/", "picking.manage_waves"),
             Link("Wave defaults", "/outbound/waves/defaults/", "picking.manage_waves"),
             Link("Pick monitor", "/outbound/monitor/", "picking.view_pick_monitor"),
+            Link("Labour", "/labour/", "labour.manage_labour"),
         ),
     ),
     Group(

@@ -157,6 +157,10 @@ rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
 # ERP sync: managers and admins keep the connections, read the sync log, retry and skip, and run
 # reconciliations; nobody else sees any of it (a connection holds a client's ERP password).
 rules.add_perm("erp.manage_erp", staff)
+# Labour: every floor user clocks their own shifts on the handheld; managers and admins read the
+# measures, correct shifts (with a reason) and set the engineered standards.
+rules.add_perm("labour.clock", floor_staff)
+rules.add_perm("labour.manage_labour", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

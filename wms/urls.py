@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("billing.urls")),
     path("", include("erp.urls")),
+    path("", include("labour.urls")),
     path("", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
