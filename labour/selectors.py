@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from inventory.models import Warehouse
 from labour.models import LabourStandard, Shift, TaskKind
-from picking.models import PickList
+from picking.models import PickList, PickListStatus
 from receiving.models import PutawayStatus, PutawayTask
 from shipping.models import Carton
 from wms.accounts.models import User
@@ -205,3 +205,17 @@ def open_shift_of(user: User) -> Shift | None:
     return (
         Shift.objects.filter(user=user, ended_at__isnull=True).select_related("warehouse").first()
     )
+
+
+def current_tasks(warehouse: Warehouse) -> dict[int, str]:
+    """What each operator has in hand now: a pick list or a putaway in progress (two reads)."""
+    doing: dict[int, str] = {}
+    for user_id, number in PickList.objects.filter(
+        warehouse=warehouse, status=PickListStatus.IN_PROGRESS, assigned_to__isnull=False
+    ).values_list("assigned_to_id", "number"):
+        doing[user_id] = f"picking list {number}"
+    for user_id, pk in PutawayTask.objects.filter(
+        warehouse=warehouse, status=PutawayStatus.IN_PROGRESS, assigned_to__isnull=False
+    ).values_list("assigned_to_id", "pk"):
+        doing.setdefault(user_id, f"putaway task {pk}")
+    return doing

@@ -124,6 +124,7 @@ def day(request: AuthedRequest) -> HttpResponseBase:
         return render(request, "labour/day.html", {"warehouses": []})
     the_day, start, end = _day_window(request, warehouse)
     days = selectors.day_measures(warehouse, start, end, now=timezone.now())
+    doing = selectors.current_tasks(warehouse)
     if request.GET.get("format") == "csv":
         return csv_download(_csv_lines(days), f"labour-{warehouse.code}-{the_day.isoformat()}")
     context = {
@@ -131,9 +132,12 @@ def day(request: AuthedRequest) -> HttpResponseBase:
         "warehouse": warehouse,
         "day": the_day,
         "days": days,
-        "on_shift": Shift.objects.filter(warehouse=warehouse, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("started_at"),
+        "on_shift": [
+            (shift, doing.get(shift.user_id, "between tasks"))
+            for shift in Shift.objects.filter(warehouse=warehouse, ended_at__isnull=True)
+            .select_related("user")
+            .order_by("started_at")
+        ],
         "shifts": Shift.objects.filter(
             warehouse=warehouse, started_at__lt=end, started_at__gte=start - dt.timedelta(days=1)
         )

@@ -37,6 +37,7 @@ def test_the_day_page_shows_who_is_on_shift_and_exports_csv(
     http_for(operator).post("/floor/clock/", {"action": "in"})
     http = http_for(manager)
     page = http.get("/labour/", {"warehouse": "EAST"})
+    assert text_by_id(page.content, "on-shift").endswith(": between tasks")
     assert operator.email in text_by_id(page.content, "on-shift")
     rows = table_records(page.content, with_column="Clocked min")
     assert [row["Operator"] for row in rows] == [operator.email]
