@@ -219,3 +219,14 @@ def current_tasks(warehouse: Warehouse) -> dict[int, str]:
     ).values_list("assigned_to_id", "pk"):
         doing.setdefault(user_id, f"putaway task {pk}")
     return doing
+
+
+def league(days: list[OperatorDay]) -> list[tuple[str, list[tuple[User, KindMeasure]]]]:
+    """Per task kind, the operators ranked by percent of standard (then units per hour)."""
+    ranked = []
+    for kind, label in TaskKind.choices:
+        rows = [(d.user, d.kinds[kind]) for d in days if kind in d.kinds]
+        rows.sort(key=lambda r: (-(r[1].percent_of_standard or 0), -(r[1].units_per_hour or 0)))
+        if rows:
+            ranked.append((str(label), rows))
+    return ranked

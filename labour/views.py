@@ -111,8 +111,9 @@ def _csv_lines(days: list[selectors.OperatorDay]) -> Any:
 
 @page(MANAGE)
 def day(request: AuthedRequest) -> HttpResponseBase:
-    """A warehouse's day (?warehouse=CODE&day=YYYY-MM-DD): who is clocked in now, and each
-    operator's measures per task kind; `format=csv` downloads the measures."""
+    """A warehouse's day (?warehouse=CODE&day=YYYY-MM-DD), or the week to that day
+    (&span=week): who is clocked in now, each operator's measures per task kind, and the league
+    per task kind; `format=csv` downloads the measures."""
     warehouses = list(inventory_selectors.warehouses_for_user(request.user))
     code = filter_text(request.GET, "warehouse", max_length=32)
     warehouse = next(
@@ -123,15 +124,23 @@ def day(request: AuthedRequest) -> HttpResponseBase:
     if warehouse is None:
         return render(request, "labour/day.html", {"warehouses": []})
     the_day, start, end = _day_window(request, warehouse)
+    week = request.GET.get("span") == "week"
+    if week:
+        start -= dt.timedelta(days=6)
     days = selectors.day_measures(warehouse, start, end, now=timezone.now())
     doing = selectors.current_tasks(warehouse)
     if request.GET.get("format") == "csv":
-        return csv_download(_csv_lines(days), f"labour-{warehouse.code}-{the_day.isoformat()}")
+        span = "week-to" if week else "day"
+        return csv_download(
+            _csv_lines(days), f"labour-{warehouse.code}-{span}-{the_day.isoformat()}"
+        )
     context = {
         "warehouses": warehouses,
         "warehouse": warehouse,
         "day": the_day,
+        "week": week,
         "days": days,
+        "league": selectors.league(days),
         "on_shift": [
             (shift, doing.get(shift.user_id, "between tasks"))
             for shift in Shift.objects.filter(warehouse=warehouse, ended_at__isnull=True)

@@ -177,3 +177,35 @@ def test_a_manager_corrects_a_forgotten_clock_out_with_a_reason(
     )
     measures = day_measures(wh, START, END, now=at(20))
     assert measures[0].clocked_seconds == 8 * 3600
+
+
+def test_the_weeks_league_ranks_operators_by_percent_of_standard(
+    wh: Any, day: None, bob: Any, dock: Any, mug: Any
+) -> None:
+    from labour.selectors import league
+
+    # Bob's one putaway two days earlier: 10 units in 2 min (120 s) earns 90 + 20 + 30 = 140 s,
+    # 116.67 % of standard: ahead of Ann's 62.5 % in the week's putaway league.
+    PutawayTask.objects.create(
+        warehouse=wh,
+        product=mug,
+        quantity=10,
+        from_location=dock,
+        status=PutawayStatus.DONE,
+        assigned_to=bob,
+        started_at=at(9) - dt.timedelta(days=2),
+        done_at=at(9, 2) - dt.timedelta(days=2),
+    )
+    week = day_measures(wh, START - dt.timedelta(days=6), END, now=at(10))
+    ranked = dict(league(week))
+    assert [
+        (user.email, round(m.percent_of_standard or 0, 2)) for user, m in ranked["Putaway"]
+    ] == [
+        ("bob@acme.test", 116.67),
+        ("ann@acme.test", 62.5),
+    ]
+    assert [user.email for user, _ in ranked["Pick"]] == ["ann@acme.test"]
+    # The day alone does not hold Bob's putaway.
+    assert [
+        u.email for u, _ in dict(league(day_measures(wh, START, END, now=at(10))))["Putaway"]
+    ] == ["ann@acme.test"]

@@ -77,3 +77,13 @@ def test_a_manager_corrects_a_shift_and_sets_a_standard(
     assert LabourStandard.objects.get(warehouse=east, task_kind="pick").per_line_seconds == 20
     assert http.get(f"/labour/standards/{east.pk}/nonsense/").status_code == 404
     assert http_for(operator).get("/labour/").status_code == 403
+
+
+def test_the_week_view_has_a_league_and_its_own_export(
+    http_for: Any, manager: Any, east: Any
+) -> None:
+    http = http_for(manager)
+    page = http.get("/labour/", {"warehouse": "EAST", "span": "week"})
+    assert "the week to" in page.content.decode()
+    export = http.get("/labour/", {"warehouse": "EAST", "span": "week", "format": "csv"})
+    assert "labour-EAST-week-to-" in export["Content-Disposition"]
