@@ -74,3 +74,37 @@ class LabourStandard(models.Model):
             + self.per_unit_seconds * units
             + self.per_location_seconds * locations
         )
+
+
+class IndirectCode(models.TextChoices):
+    CLEANING = "cleaning", "Cleaning"
+    MEETING = "meeting", "Meeting"
+    TRAINING = "training", "Training"
+    EQUIPMENT = "equipment", "Equipment"
+
+
+class IndirectTime(models.Model):
+    """Clocked time an operator says went to indirect work rather than idle."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=16, choices=IndirectCode.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_indirect_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
+                name="indirect_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} of user {self.user_id}"

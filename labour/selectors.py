@@ -15,7 +15,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.models import Warehouse
-from labour.models import LabourStandard, Shift, TaskKind
+from labour.models import IndirectTime, LabourStandard, Shift, TaskKind
 from picking.models import PickList, PickListStatus
 from receiving.models import PutawayStatus, PutawayTask
 from shipping.models import Carton
@@ -62,6 +62,7 @@ class OperatorDay:
     user: User
     clocked_seconds: float = 0.0
     kinds: dict[str, KindMeasure] = field(default_factory=dict)
+    indirect_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def task_seconds(self) -> float:
@@ -72,8 +73,14 @@ class OperatorDay:
         return sum(k.standard_seconds for k in self.kinds.values())
 
     @property
+    def indirect_total(self) -> float:
+        return sum(self.indirect_seconds.values())
+
+    @property
     def idle_seconds(self) -> float:
-        return max(self.clocked_seconds - self.task_seconds, 0.0)
+        """Clocked time neither on a task nor booked to indirect work."""
+        indirect = sum(self.indirect_seconds.values())
+        return max(self.clocked_seconds - self.task_seconds - indirect, 0.0)
 
     @property
     def utilisation(self) -> float | None:
@@ -166,6 +173,13 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
     return rows
 
 
+def _clipped(
+    begin: dt.datetime, finish: dt.datetime, start: dt.datetime, end: dt.datetime
+) -> float:
+    """Seconds of [begin, finish) inside [start, end)."""
+    return max((min(finish, end) - max(begin, start)).total_seconds(), 0.0)
+
+
 def day_measures(
     warehouse: Warehouse, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> list[OperatorDay]:
@@ -174,18 +188,20 @@ def day_measures(
     standards = {s.task_kind: s for s in LabourStandard.objects.filter(warehouse=warehouse)}
     days: dict[int, OperatorDay] = {}
     users: dict[int, User] = {}
-    shifts = Shift.objects.filter(warehouse=warehouse, started_at__lt=end).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=start)
-    )
+    overlapping = Q(started_at__lt=end) & (Q(ended_at__isnull=True) | Q(ended_at__gt=start))
     clocked: dict[int, float] = defaultdict(float)
-    for shift in shifts:
-        shift_end = min(shift.ended_at or now, end)
-        clocked[shift.user_id] += max((shift_end - max(shift.started_at, start)).total_seconds(), 0)
+    for shift in Shift.objects.filter(overlapping, warehouse=warehouse):
+        clocked[shift.user_id] += _clipped(shift.started_at, shift.ended_at or now, start, end)
+    indirect: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for booked in IndirectTime.objects.filter(overlapping, warehouse=warehouse):
+        indirect[booked.user_id][booked.code] += _clipped(
+            booked.started_at, booked.ended_at or now, start, end
+        )
     tasks = _tasks(warehouse, start, end)
     ids = set(clocked) | {t["user"] for t in tasks}
     users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
     for pk in ids:
-        days[pk] = OperatorDay(users[pk], clocked.get(pk, 0.0))
+        days[pk] = OperatorDay(users[pk], clocked.get(pk, 0.0), {}, dict(indirect.get(pk, {})))
     for task in tasks:
         measure = days[task["user"]].kinds.setdefault(task["kind"], KindMeasure(task["kind"]))
         measure.tasks += 1
@@ -199,6 +215,10 @@ def day_measures(
                 lines=task["lines"], units=task["units"], locations=task["locations"]
             )
     return sorted(days.values(), key=lambda d: d.user.email)
+
+
+def open_indirect_of(user: User) -> IndirectTime | None:
+    return IndirectTime.objects.filter(user=user, ended_at__isnull=True).first()
 
 
 def open_shift_of(user: User) -> Shift | None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from inventory.events import emit
 from inventory.models import Warehouse
 from labour.exceptions import LabourRefused
-from labour.models import LabourStandard, Shift, TaskKind
+from labour.models import IndirectCode, IndirectTime, LabourStandard, Shift, TaskKind
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -56,6 +56,10 @@ def clock_out(*, user: User, at: dt.datetime | None = None) -> Shift:
     ended = at or timezone.now()
     if ended <= shift.started_at:
         raise LabourRefused("A shift must end after it starts.")
+    # Indirect time open at clock-out ends with the shift.
+    IndirectTime.objects.filter(user=user, ended_at__isnull=True, started_at__lt=ended).update(
+        ended_at=ended
+    )
     shift.ended_at = ended
     shift.save(update_fields=["ended_at"])
     emit(
@@ -137,3 +141,50 @@ def set_standard(
         user=user,
     )
     return standard
+
+
+@transaction.atomic
+def start_indirect(*, user: User, code: str, at: dt.datetime | None = None) -> IndirectTime:
+    """Books the time from now to indirect work (`code`), ending any indirect time still open;
+    refused outside a shift."""
+    if code not in IndirectCode.values:
+        raise LabourRefused(f"Unknown indirect code {code!r}.")
+    shift = Shift.objects.select_for_update().filter(user=user, ended_at__isnull=True).first()
+    if shift is None:
+        raise LabourRefused("Clock in first.")
+    started = at or timezone.now()
+    IndirectTime.objects.filter(user=user, ended_at__isnull=True).update(ended_at=started)
+    indirect = IndirectTime.objects.create(
+        user=user, warehouse_id=shift.warehouse_id, code=code, started_at=started
+    )
+    emit(
+        "indirect.started",
+        client_id=None,
+        warehouse_id=shift.warehouse_id,
+        payload={"code": code, "started_at": started.isoformat()},
+        user=user,
+    )
+    return indirect
+
+
+@transaction.atomic
+def end_indirect(*, user: User, at: dt.datetime | None = None) -> IndirectTime:
+    """Ends the user's open indirect time; refused when none is open."""
+    indirect = (
+        IndirectTime.objects.select_for_update().filter(user=user, ended_at__isnull=True).first()
+    )
+    if indirect is None:
+        raise LabourRefused("No indirect time is running.")
+    ended = at or timezone.now()
+    if ended <= indirect.started_at:
+        raise LabourRefused("Indirect time must end after it starts.")
+    indirect.ended_at = ended
+    indirect.save(update_fields=["ended_at"])
+    emit(
+        "indirect.ended",
+        client_id=None,
+        warehouse_id=indirect.warehouse_id,
+        payload={"code": indirect.code, "ended_at": ended.isoformat()},
+        user=user,
+    )
+    return indirect

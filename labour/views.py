@@ -15,7 +15,7 @@ from django.utils import timezone
 from inventory import selectors as inventory_selectors
 from labour import forms, selectors, services
 from labour.exceptions import LabourRefused
-from labour.models import LabourStandard, Shift, TaskKind
+from labour.models import IndirectCode, LabourStandard, Shift, TaskKind
 from wms.http import AuthedRequest
 from wms.pages import csv_download, form_page, page
 from wms.validation import filter_text
@@ -26,10 +26,18 @@ MANAGE = "labour.manage_labour"
 
 @page(CLOCK, "GET", "POST")
 def clock(request: AuthedRequest) -> HttpResponse:
-    """One big button: clock in (in the handheld's warehouse) or out."""
+    """One big button: clock in (in the handheld's warehouse) or out; while clocked in, book
+    the time from now to indirect work (cleaning, meeting, training, equipment) or end it."""
     if request.method == "POST":
+        action = request.POST.get("action", "")
         try:
-            if request.POST.get("action") == "in":
+            if action in IndirectCode.values:
+                services.start_indirect(user=request.user, code=action)
+                messages.success(request, f"{IndirectCode(action).label} from now.")
+            elif action == "end_indirect":
+                services.end_indirect(user=request.user)
+                messages.success(request, "Back to tasks.")
+            elif action == "in":
                 warehouse = inventory_selectors.active_warehouse(request.user, request.session)
                 if warehouse is None:
                     raise LabourRefused("You are assigned to no warehouse; ask a manager.")
@@ -41,7 +49,11 @@ def clock(request: AuthedRequest) -> HttpResponse:
         except LabourRefused as exc:
             messages.error(request, exc.message)
         return redirect("labour_clock")
-    context = {"shift": selectors.open_shift_of(request.user)}
+    context = {
+        "shift": selectors.open_shift_of(request.user),
+        "indirect": selectors.open_indirect_of(request.user),
+        "codes": IndirectCode.choices,
+    }
     return render(request, "labour/clock.html", context)
 
 

@@ -11,8 +11,9 @@ Ann clocks 08:00-12:00 (240 min) and does:
 - two putaways: 09:00-09:05 (5 min, 20 units) earning 90 + 40 + 30 = 160 s, and 09:10-09:13
   (3 min, 10 units) earning 90 + 20 + 30 = 140 s. Together 8 min (480 s), 2 lines, 30 units,
   300 s earned: 62.5 % of standard; 15 lines/hour, 225 units/hour.
-Ann's day: task time 28 min (1680 s) of 240 clocked: utilisation 11.67 %, idle 212 min;
-earned 520 s over 1680 s: 30.95 % of standard.
+She books 10:00-10:30 to a meeting (30 min indirect).
+Ann's day: task time 28 min (1680 s) of 240 clocked: utilisation 11.67 %; idle 240 - 28 - 30 =
+182 min; earned 520 s over 1680 s: 30.95 % of standard.
 Bob clocks 08:00 and is still clocked in at 10:00 (120 min), with no task: utilisation 0 %."""
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ import pytest
 
 from labour.models import Shift, TaskKind
 from labour.selectors import day_measures
-from labour.services import clock_in, clock_out, correct_shift, set_standard
+from labour.services import (
+    clock_in,
+    clock_out,
+    correct_shift,
+    end_indirect,
+    set_standard,
+    start_indirect,
+)
 from picking.models import PickList
 from picking.services.picks import confirm_pick, next_pick_list
 from picking.services.waves import create_wave, release_wave
@@ -126,6 +134,8 @@ def day(
             done_at=end,
         )
     clock_in(user=ann, warehouse=wh, at=at(8))
+    start_indirect(user=ann, code="meeting", at=at(10))
+    end_indirect(user=ann, at=at(10, 30))
     clock_out(user=ann, at=at(12))
     clock_in(user=bob, warehouse=wh, at=at(8))
 
@@ -144,7 +154,8 @@ def test_measures_of_the_fixture_day_match_the_hand_worked_figures(
     assert (putaway.task_seconds, putaway.standard_seconds) == (480, 300)
     assert putaway.percent_of_standard == 62.5
     assert (putaway.lines_per_hour, putaway.units_per_hour) == (15, 225)
-    assert (a.clocked_seconds, a.task_seconds, a.idle_seconds) == (14400, 1680, 12720)
+    assert (a.clocked_seconds, a.task_seconds) == (14400, 1680)
+    assert (a.indirect_seconds, a.idle_seconds) == ({"meeting": 1800}, 10920)
     assert a.utilisation == pytest.approx(11.667, abs=0.001)
     assert a.percent_of_standard == pytest.approx(30.952, abs=0.001)
     b = measures["bob@acme.test"]
@@ -209,3 +220,15 @@ def test_the_weeks_league_ranks_operators_by_percent_of_standard(
     assert [
         u.email for u, _ in dict(league(day_measures(wh, START, END, now=at(10))))["Putaway"]
     ] == ["ann@acme.test"]
+
+
+def test_indirect_time_needs_a_shift_and_ends_with_it(wh: Any, ann: Any) -> None:
+    with assert_nothing_written(), pytest.raises(Exception, match="Clock in first"):
+        start_indirect(user=ann, code="cleaning", at=at(8))
+    clock_in(user=ann, warehouse=wh, at=at(8))
+    start_indirect(user=ann, code="cleaning", at=at(8, 30))
+    start_indirect(user=ann, code="training", at=at(9))  # ends the cleaning
+    clock_out(user=ann, at=at(9, 45))  # ends the training
+    (a,) = day_measures(wh, START, END, now=at(10))
+    assert a.indirect_seconds == {"cleaning": 1800, "training": 2700}
+    assert a.idle_seconds == 6300 - 4500

@@ -87,3 +87,17 @@ def test_the_week_view_has_a_league_and_its_own_export(
     assert "the week to" in page.content.decode()
     export = http.get("/labour/", {"warehouse": "EAST", "span": "week", "format": "csv"})
     assert "labour-EAST-week-to-" in export["Content-Disposition"]
+
+
+def test_an_operator_books_indirect_time_on_the_handheld(
+    http_for: Any, operator: Any, east: Any
+) -> None:
+    from labour.models import IndirectTime
+
+    http = http_for(operator)
+    http.post("/floor/clock/", {"action": "in"})
+    http.post("/floor/clock/", {"action": "meeting"})
+    page = http.get("/floor/clock/")
+    assert text_by_id(page.content, "indirect-status").startswith("On meeting since")
+    http.post("/floor/clock/", {"action": "end_indirect"})
+    assert IndirectTime.objects.get(user=operator).ended_at is not None
