@@ -192,3 +192,29 @@ def test_the_wave_list_sorts_and_exports_with_its_status_filter(
         ("W-2", "Planned"),
         ("W-1", "Planned"),
     ]
+
+
+def test_receiving_history_sorts_by_quantity_and_exports_the_filtered_receipts(
+    http_for: Any, manager: Any, east: Any, acme_outdoor: Any
+) -> None:
+    from inventory.models import LocationKind
+    from inventory.services.master import ensure_virtual_locations
+    from receiving.models import Receipt
+    from tests.factories import LocationFactory, ProductFactory
+
+    ensure_virtual_locations(east)
+    dock = LocationFactory(warehouse=east, code="DOCK-9", kind=LocationKind.DOCK)
+    for sku, quantity in [("TENT", 5), ("MUG", 12), ("LAMP", 1)]:
+        Receipt.objects.create(
+            client=acme_outdoor,
+            warehouse=east,
+            product=ProductFactory(client=acme_outdoor, sku=sku),
+            quantity=quantity,
+            location=dock,
+        )
+    http = http_for(manager)
+    page_sorted = http.get("/receiving/history/", {"sort": "-qty"})
+    rows = table_records(page_sorted.content, with_column="SKU")
+    assert [(r["SKU"], r["Qty"]) for r in rows] == [("MUG", "12"), ("TENT", "5"), ("LAMP", "1")]
+    export = http.get("/receiving/history/", {"sku": "tent", "format": "csv"})
+    assert [(r["SKU"], r["Qty"], r["ASN"]) for r in csv_records(export)] == [("TENT", "5", "blind")]
