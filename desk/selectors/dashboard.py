@@ -28,6 +28,7 @@ from billing.selectors import unrated_for_user
 from erp.selectors import failing_connections
 from inventory.models import Reason, StockMove, Warehouse
 from inventory.selectors import scope_by_user, warehouses_for_user
+from labour.models import Shift
 from picking.models import Order, OrderStatus, PickLine, PickLineStatus
 from picking.selectors import OPEN_ORDERS, WAITING_FOR_WAVE
 from receiving.models import PutawayStatus, PutawayTask
@@ -106,6 +107,7 @@ class Alert:
     count: int
     url: str
     note: str = ""
+    is_exception: bool = True
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,17 @@ def alerts(user: User, warehouses: list[Warehouse], clock: Clock) -> list[Alert]
             reverse("putaway_desk_queue") + (f"?warehouse={one.pk}" if one else ""),
         ),
     ]
+    on_shift = Shift.objects.filter(warehouse_id__in=ids, ended_at__isnull=True).count()
+    made.append(
+        Alert(
+            "on_shift",
+            "Operators clocked in now",
+            on_shift,
+            reverse("labour_day") + (f"?warehouse={one.code}" if one else ""),
+            "who is on the floor",
+            is_exception=False,
+        )
+    )
     if user.has_perm("billing.view_billing"):
         made.append(
             Alert(

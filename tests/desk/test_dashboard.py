@@ -251,6 +251,7 @@ def test_exceptions_count_and_link_to_their_lists(
         "1 Putaway waiting over 60 min"
     )
     assert text_by_id(home.content, "alert-short_picks").startswith("0 Short picks")
+    assert text_by_id(home.content, "alert-on_shift").startswith("0 Operators clocked in now")
     link = element(home.content, "#alert-attention a")["href"]
     assert link == "/shipping/shipments/?status=needs_attention&warehouse=EAST"
     listed = table_records(http.get(link).content, with_column="Order")
