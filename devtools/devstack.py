@@ -815,6 +815,13 @@ def runserver_address(config: Config) -> str:
     return f"{_url_host(config.host)}:{config.port}"
 
 
+def debug_line(env: Mapping[str, str]) -> str:
+    """What the banner says about Django's debug pages: off unless DEBUG asks for them."""
+    if env.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+        return "ON (DEBUG is set): tracebacks are shown in the browser"
+    return "off: the app's own 404/403/500 pages (DEBUG=1 make run shows tracebacks)"
+
+
 def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]) -> int:
     """Migrates, seeds the demo tenant, and serves until the web server exits or Ctrl-C."""
     database_url = find_database(config, stack, create=True)
@@ -860,6 +867,7 @@ def command_run(config: Config, stack: contextlib.ExitStack, args: Sequence[str]
         f"{'' if config.host in LOOPBACK_HOSTS else '  (reachable from other machines)'}\n"
         f"  Tasks:        {tasks}\n"
         f"  Carriers:     {env.get('EASYPOST_API_BASE', 'https://api.easypost.com/v2')}\n"
+        f"  Debug pages:  {debug_line(env)}\n"
         "  Ctrl-C stops everything devstack started.\n"
     )
     # Only the web server ends the run; a worker or beat that dies is reported, not fatal, so

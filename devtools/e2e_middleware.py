@@ -23,3 +23,20 @@ def scan_delay_middleware(
         return get_response(request)
 
     return middleware
+
+
+CRASH_PATH = "/e2e-crash/"
+
+
+def crash_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Fails every request for CRASH_PATH with an unhandled error, so a test sees the 500 page a
+    real bug would show (the app itself has no page that fails on purpose)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path == CRASH_PATH:
+            raise RuntimeError("the crash a test asked for")
+        return get_response(request)
+
+    return middleware

@@ -46,9 +46,11 @@ def _date_input(label: str) -> forms.DateField:
 
 class OrderFilterForm(FilterForm):
     placeholder = "Search by reference or ship-to name"
-    client = model_filter("Client", Client.objects.none(), "All clients")
-    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "All warehouses")
-    status = choice_filter("Status", [("", "Any status"), *OrderStatus.choices])
+    client = model_filter("Client", Client.objects.none(), "Any client")
+    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "Any warehouse")
+    status = choice_filter(
+        "Status", [("", "Any status"), *selectors.STATUS_GROUP_CHOICES, *OrderStatus.choices]
+    )
     carrier_service = TextField(
         required=False,
         max_length=64,
@@ -179,7 +181,7 @@ class WaveFilterFields(forms.Form):
 
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none())
     client = forms.ModelChoiceField(
-        required=False, queryset=Client.objects.none(), empty_label="All clients"
+        required=False, queryset=Client.objects.none(), empty_label="Any client"
     )
     carrier_service = TextField(required=False, max_length=64)
     ship_by_from = _date_input("Ship by from")
@@ -216,13 +218,36 @@ class WaveFilterFields(forms.Form):
 
 
 class WavePlanForm(WaveFilterFields):
-    pick_method = forms.ChoiceField(choices=PickMethod.choices, initial=PickMethod.DISCRETE)
+    # Empty: the warehouse's saved default (cluster when every order is small, if it says so).
+    pick_method = forms.ChoiceField(
+        required=False,
+        choices=[("", "The warehouse's default"), *PickMethod.choices],
+        initial="",
+    )
+    orders_per_cart = WholeNumberField(
+        required=False,
+        min_value=1,
+        max_value=26,
+        label="Orders per cart",
+        help_text="Cluster picking; empty: the warehouse's default.",
+    )
     max_orders = WholeNumberField(
         min_value=1,
         max_value=MAX_WAVE_ORDERS,
         initial=200,
         label="At most",
         help_text="The most urgent orders first.",
+    )
+
+
+class WaveDefaultsForm(forms.Form):
+    pick_method = forms.ChoiceField(choices=PickMethod.choices)
+    orders_per_cart = WholeNumberField(min_value=1, max_value=26, label="Orders per cart")
+    cluster_max_units = WholeNumberField(
+        min_value=0,
+        max_value=10_000,
+        label="Cluster when no order has more units than",
+        help_text="0: always use the method above.",
     )
 
 

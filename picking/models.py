@@ -408,3 +408,34 @@ class PickLine(models.Model):
     @property
     def remaining(self) -> int:
         return self.quantity - self.picked_qty - self.short_qty
+
+
+class WaveDefaults(models.Model):
+    """How a warehouse usually picks: the wave planner starts from this method and cart size,
+    and proposes cluster picking when every order in the wave is small (at most
+    `cluster_max_units` units; 0 turns that off)."""
+
+    warehouse = models.OneToOneField(Warehouse, on_delete=models.CASCADE, related_name="+")
+    pick_method = models.CharField(
+        max_length=16, choices=PickMethod.choices, default=PickMethod.DISCRETE
+    )
+    orders_per_cart = models.PositiveSmallIntegerField(default=6)
+    cluster_max_units = models.PositiveIntegerField(
+        default=0,
+        help_text="Propose cluster picking when no order has more units than this (0: never).",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orders_per_cart__gte=1, orders_per_cart__lte=26),
+                name="wave_defaults_cart_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wave defaults of warehouse {self.warehouse_id}"

@@ -42,8 +42,8 @@ LINE_COLUMNS = (
 
 class AsnFilterForm(FilterForm):
     placeholder = "Search by reference"
-    client = model_filter("Client", Client.objects.none(), "All clients")
-    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "All warehouses")
+    client = model_filter("Client", Client.objects.none(), "Any client")
+    warehouse = model_filter("Warehouse", Warehouse.objects.none(), "Any warehouse")
     status = choice_filter("Status", [("", "Any status"), *AsnStatus.choices])
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -278,10 +278,10 @@ class ReceiptHistoryForm(forms.Form):
     """The receiving history's filters, read from the query string; a bad value is left out."""
 
     warehouse = forms.ModelChoiceField(
-        required=False, queryset=Warehouse.objects.none(), empty_label="All warehouses"
+        required=False, queryset=Warehouse.objects.none(), empty_label="Any warehouse"
     )
     client = forms.ModelChoiceField(
-        required=False, queryset=Client.objects.none(), empty_label="All clients"
+        required=False, queryset=Client.objects.none(), empty_label="Any client"
     )
     date_from = _date_input("From")
     date_to = _date_input("To")

@@ -15,6 +15,7 @@ OK, DENIED, SIGN_IN = 200, 403, 302
 # page -> expected status for admin, manager, operator, client user, anonymous
 PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/dashboard/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/search/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/account/": (OK, OK, OK, OK, SIGN_IN),
     "/floor/": (OK, OK, OK, DENIED, SIGN_IN),
     "/users/": (OK, DENIED, DENIED, DENIED, SIGN_IN),
@@ -39,6 +40,7 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/outbound/waves/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/plan/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/rules/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/outbound/waves/defaults/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/waves/rules/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/outbound/monitor/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),
@@ -62,6 +64,8 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     # A client user who is not their client's admin keeps no users or tokens.
     "/portal/users/": (DENIED, DENIED, DENIED, DENIED, SIGN_IN),
     "/portal/tokens/": (DENIED, DENIED, DENIED, DENIED, SIGN_IN),
+    "/floor/clock/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/labour/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

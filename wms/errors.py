@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -43,19 +44,30 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return defaults.bad_request(request, exception or Exception())
 
 
+HANDHELD_PREFIX = "/floor/"
+
+
+def shell_of(request: HttpRequest) -> str:
+    """The page shell an error is shown in: the handheld's under /floor/, else the desk's."""
+    return "handheld.html" if request.path.startswith(HANDHELD_PREFIX) else "desktop.html"
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api(request):
         return api_error(404)
-    return render(request, "errors/404.html", status=404)
+    return render(request, "errors/404.html", {"shell": shell_of(request)}, status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api(request):
         return api_error(403, str(exception or ""))
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+    context = {"reason": str(exception or ""), "shell": shell_of(request)}
+    return render(request, "errors/403.html", context, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """A static page: rendered without the request (no context processors), so it needs no
+    database, session or user, any of which may be what failed."""
     if is_api(request):
         return api_error(500)
-    return defaults.server_error(request)
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

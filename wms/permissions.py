@@ -197,6 +197,10 @@ rules.add_perm("portal.use_portal", is_client_user)
 rules.add_perm("portal.manage_branding", staff)
 rules.add_perm("portal.manage_client_users", is_client_user & is_client_admin)
 rules.add_perm("portal.administer_client_user", is_client_admin & client_admin_may_administer)
+# Labour: every floor user clocks their own shifts on the handheld; managers and admins read the
+# measures, correct shifts (with a reason) and set the engineered standards.
+rules.add_perm("labour.clock", floor_staff)
+rules.add_perm("labour.manage_labour", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

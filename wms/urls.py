@@ -11,7 +11,6 @@ from wms.api import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("dashboard/", account_views.dashboard, name="dashboard"),
     path("account/", account_views.account, name="account"),
     path(
         "accounts/login/",
@@ -43,6 +42,8 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("", include("channels.urls")),
     path("", include("portal.urls")),
+    path("", include("labour.urls")),
+    path("", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

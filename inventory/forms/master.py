@@ -39,16 +39,16 @@ class WarehouseFilterForm(FilterForm):
 
 class ZoneFilterForm(FilterForm):
     placeholder = "Search by code or name"
-    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "Any warehouse")
 
 
 class LocationFilterForm(FilterForm):
     placeholder = "Search by code or barcode"
-    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "Any warehouse")
     zone = model_filter(
         "Zone",
         Zone.objects.select_related("warehouse").order_by("warehouse__code", "code"),
-        "All zones",
+        "Any zone",
     )
     kind = choice_filter(
         "Kind",
@@ -67,19 +67,19 @@ class LocationFilterForm(FilterForm):
 
 class ProductFilterForm(FilterForm):
     placeholder = "Search by SKU, name or barcode"
-    client = model_filter("Client", Client.objects.order_by("code"), "All clients")
+    client = model_filter("Client", Client.objects.order_by("code"), "Any client")
     tracking = choice_filter("Tracking", [("", "Any tracking"), *Tracking.choices])
     active = active_filter()
 
 
 class LotFilterForm(FilterForm):
     placeholder = "Search by lot number or SKU"
-    client = model_filter("Client", Client.objects.order_by("code"), "All clients")
+    client = model_filter("Client", Client.objects.order_by("code"), "Any client")
 
 
 class LpnFilterForm(FilterForm):
     placeholder = "Search by code"
-    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "All warehouses")
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "Any warehouse")
     kind = choice_filter("Kind", [("", "Any kind"), *LpnKind.choices])
 
 

@@ -53,7 +53,9 @@ from picking.models import (
     PickList,
     PickListOrder,
     PickListStatus,
+    PickMethod,
     Wave,
+    WaveDefaults,
     WaveRule,
     WaveStatus,
 )
@@ -83,6 +85,20 @@ class OrderFilters:
     query: str = ""
 
 
+# Status filters that name a group of orders (the managers' dashboard links to them): every order
+# still to ship, and allocated orders no wave has taken yet.
+OPEN_ORDERS = "open"
+WAITING_FOR_WAVE = "waiting_for_wave"
+STATUS_GROUPS: dict[str, Q] = {
+    OPEN_ORDERS: ~Q(status__in=[OrderStatus.SHIPPED, OrderStatus.CANCELLED]),
+    WAITING_FOR_WAVE: Q(status=OrderStatus.ALLOCATED, wave__isnull=True),
+}
+STATUS_GROUP_CHOICES = [
+    (OPEN_ORDERS, "Open (not shipped or cancelled)"),
+    (WAITING_FOR_WAVE, "Allocated, waiting for a wave"),
+]
+
+
 def _scoped_orders(user: User) -> QuerySet[Order]:
     return inventory_selectors.scope_by_user(Order.objects.all(), user)
 
@@ -100,7 +116,9 @@ def orders_for_user(user: User, filters: OrderFilters | None = None) -> QuerySet
         rows = rows.filter(warehouse=f.warehouse)
     if f.warehouse_code:
         rows = rows.filter(warehouse__code__iexact=f.warehouse_code.strip())
-    if f.status:
+    if f.status in STATUS_GROUPS:
+        rows = rows.filter(STATUS_GROUPS[f.status])
+    elif f.status:
         rows = rows.filter(status=f.status)
     if f.carrier_service:
         rows = rows.filter(carrier_service__iexact=f.carrier_service.strip())
@@ -657,3 +675,51 @@ def products_of_orders(order_ids: Iterable[int]) -> dict[int, set[int]]:
     for order_id, product_id in rows:
         found.setdefault(order_id, set()).add(product_id)
     return found
+
+
+# --- Wave planning in one step -------------------------------------------------------------------
+
+
+def wave_defaults_of(warehouse: Warehouse | int) -> WaveDefaults:
+    """The warehouse's saved wave defaults, or the built-in ones (unsaved) before any."""
+    warehouse_id = warehouse if isinstance(warehouse, int) else warehouse.pk
+    found = WaveDefaults.objects.filter(warehouse_id=warehouse_id).first()
+    return found or WaveDefaults(warehouse_id=warehouse_id)
+
+
+def proposed_method(defaults: WaveDefaults, largest_order_units: int) -> str:
+    """Cluster when the warehouse says small orders go on carts and every order is small;
+    else the warehouse's usual method."""
+    if defaults.cluster_max_units and 0 < largest_order_units <= defaults.cluster_max_units:
+        return str(PickMethod.CLUSTER)
+    return defaults.pick_method
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    """What a release would hand the floor: lists, carts (cluster), lines on each list."""
+
+    method: str
+    lists: int
+    carts: int
+    lines_per_list: list[int]
+    zones_decided_at_release: bool = False
+
+    @property
+    def lines(self) -> int:
+        return sum(self.lines_per_list)
+
+
+def release_preview(orders: list[Order], method: str, per_cart: int) -> ReleasePreview:
+    """The lists a release would make of these orders (most urgent first), counted from their
+    lines: one list per order (discrete), one per cart of `per_cart` orders (cluster); zone
+    lists depend on where allocation finds the stock, so only the total is known."""
+    far = dt.date.max
+    urgent = sorted(orders, key=lambda o: (o.priority, o.ship_by or far, o.pk))
+    if method == PickMethod.DISCRETE:
+        return ReleasePreview(method, len(urgent), 0, [o.line_count for o in urgent])
+    if method == PickMethod.CLUSTER:
+        carts = [urgent[start : start + per_cart] for start in range(0, len(urgent), per_cart)]
+        lines = [sum(o.line_count for o in cart) for cart in carts]
+        return ReleasePreview(method, len(carts), len(carts), lines)
+    return ReleasePreview(method, 0, 0, [sum(o.line_count for o in urgent)], True)

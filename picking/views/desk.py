@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +19,25 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from rules.contrib.views import permission_required
 
+from inventory import selectors as inventory_selectors
 from picking import csv_io, forms, selectors
-from picking.models import OPEN_FOR_ALLOCATION, Order, OrderStatus, Wave, WaveRule, WaveStatus
+from picking.models import (
+    OPEN_FOR_ALLOCATION,
+    Order,
+    OrderStatus,
+    PickMethod,
+    Wave,
+    WaveRule,
+    WaveStatus,
+)
 from picking.services.allocation import allocate_orders
 from picking.services.orders import cancel_order, create_order
+from picking.services.wave_defaults import plan_and_release, save_wave_defaults
 from picking.services.wave_rules import delete_wave_rule, save_wave_rule
 from picking.services.waves import MAX_WAVE_ORDERS, cancel_wave, create_wave, release_wave
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, form_page, page, table_page
 from wms.permissions import require
 from wms.validation import id_from
 
@@ -63,19 +73,37 @@ def _selected(request: AuthedRequest) -> list[Order]:
 # --- Orders ------------------------------------------------------------------------------------
 
 
+ORDER_COLUMNS = (
+    Column(""),
+    Column("Reference", lambda o: o.reference, ("reference",)),
+    Column("Client", lambda o: o.client.code, ("client__code",)),
+    Column("Warehouse", lambda o: o.warehouse.code, ("warehouse__code",)),
+    Column("Ship to", lambda o: f"{o.ship_to_name}, {o.ship_to_city}", ("ship_to_name",)),
+    Column("Carrier service", lambda o: o.carrier_service, ("carrier_service",)),
+    Column("Priority", lambda o: o.priority, ("priority",), numeric=True),
+    Column("Ship by", lambda o: o.ship_by, ("ship_by",)),
+    Column("Lines", lambda o: o.line_count, ("line_count",), numeric=True),
+    Column("Units", lambda o: o.total_units, ("total_units",), numeric=True),
+    Column("Wave", lambda o: o.wave.number if o.wave else "", ("wave__number",)),
+    Column("Status", lambda o: o.get_status_display(), ("status",)),
+    Column("Created", lambda o: o.created_at.isoformat(timespec="seconds"), ("created_at",)),
+)
+
+
 @page(VIEW)
 @vary_on_headers("HX-Request")
-def order_list(request: AuthedRequest) -> HttpResponse:
+def order_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.OrderFilterForm(request.user, request.GET)
     rows = selectors.orders_for_user(request.user, filters.order_filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "filters": filters,
-        "carriers": selectors.carrier_services(request.user),
-    }
-    name = "picking/desk/order_list.html#table" if request.htmx else "picking/desk/order_list.html"
-    return render(request, name, context)
+    return table_page(
+        request,
+        "picking/desk/order_list.html",
+        rows,
+        columns=ORDER_COLUMNS,
+        csv_name="orders",
+        filters=filters,
+        carriers=selectors.carrier_services(request.user),
+    )
 
 
 @page(VIEW, "POST")
@@ -244,21 +272,44 @@ def order_allocate(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Waves -------------------------------------------------------------------------------------
 
 
+WAVE_COLUMNS = (
+    Column("Number", lambda w: w.number, ("number",)),
+    Column("Warehouse", lambda w: w.warehouse.code, ("warehouse__code",)),
+    Column("Method", lambda w: w.get_pick_method_display(), ("pick_method",)),
+    Column("Orders", lambda w: w.order_count, ("order_count",), numeric=True),
+    Column("Status", lambda w: w.get_status_display(), ("status",)),
+    Column("Created", lambda w: w.created_at.isoformat(timespec="seconds"), ("created_at",)),
+    Column(
+        "Released",
+        lambda w: w.released_at.isoformat(timespec="seconds") if w.released_at else "",
+        ("released_at",),
+    ),
+    Column("Rule", lambda w: w.rule.name if w.rule else "", ("rule__name",)),
+)
+
+
 @page(WAVES)
-def wave_list(request: AuthedRequest) -> HttpResponse:
+def wave_list(request: AuthedRequest) -> HttpResponseBase:
     status = request.GET.get("status", "")
-    rows = selectors.waves_for_user(
-        request.user, status=status if status in WaveStatus.values else ""
+    status = status if status in WaveStatus.values else ""
+    rows = selectors.waves_for_user(request.user, status=status)
+    return table_page(
+        request,
+        "picking/desk/wave_list.html",
+        rows,
+        columns=WAVE_COLUMNS,
+        csv_name="waves",
+        status=status,
+        statuses=WaveStatus.choices,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": WaveStatus.choices}
-    return render(request, "picking/desk/wave_list.html", context)
 
 
 @page(WAVES, "GET", "POST")
 def wave_plan(request: AuthedRequest) -> HttpResponse:
-    """GET filters open orders and previews them; POST creates a wave of the matching orders
-    (the most urgent `max_orders`), allocating them."""
+    """GET filters open orders and previews them with the lists, carts and lines a release
+    would make (the warehouse's default pick method unless one is chosen); POST creates a wave
+    of the matching orders (the most urgent `max_orders`), allocating them, and with
+    `release` releases it to the floor in the same step."""
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = forms.WavePlanForm(request.user, data)
     context: dict[str, Any] = {"form": form, "max_orders": MAX_WAVE_ORDERS}
@@ -266,30 +317,96 @@ def wave_plan(request: AuthedRequest) -> HttpResponse:
         warehouse = form.cleaned_data["warehouse"]
         filters = form.wave_filters()
         matching = selectors.open_orders(warehouse, filters)
-        limit = form.cleaned_data["max_orders"]
+        taking = list(matching[: form.cleaned_data["max_orders"]])
+        defaults = selectors.wave_defaults_of(warehouse)
+        largest = max((o.total_units for o in taking), default=0)
+        method = form.cleaned_data["pick_method"] or selectors.proposed_method(defaults, largest)
+        per_cart = form.cleaned_data["orders_per_cart"] or defaults.orders_per_cart
         if request.method == "POST":
-            ids = list(matching.values_list("pk", flat=True)[:limit])
-            try:
-                created = create_wave(
-                    warehouse=warehouse,
-                    order_ids=ids,
-                    user=request.user,
-                    pick_method=form.cleaned_data["pick_method"],
-                    filters=filters,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                summary = created.allocation.summary
-                messages.success(request, f"{created.wave} planned. Allocation: {summary}")
-                return redirect("wave_detail", pk=created.wave.pk)
-        count = matching.count()
+            done = _create_wave(request, form, warehouse, taking, method, per_cart, filters)
+            if done is not None:
+                return done
         context |= {
-            "count": count,
-            "taking": min(count, limit),
-            "preview": list(matching[:PREVIEW_SIZE]),
+            "count": matching.count(),
+            "taking": len(taking),
+            "preview": taking[:PREVIEW_SIZE],
+            "method": PickMethod(method),
+            "per_cart": per_cart,
+            "release": selectors.release_preview(taking, method, per_cart),
+            "defaults": defaults,
         }
     return render(request, "picking/desk/wave_plan.html", context)
+
+
+def _create_wave(
+    request: AuthedRequest,
+    form: forms.WavePlanForm,
+    warehouse: Any,
+    orders: list[Order],
+    method: str,
+    per_cart: int,
+    filters: dict[str, Any],
+) -> HttpResponse | None:
+    """Creates the wave (and releases it when the planner asked); None after a refusal, which
+    is on the form and wrote nothing."""
+    ids = [o.pk for o in orders]
+    try:
+        if request.POST.get("release"):
+            out = plan_and_release(
+                warehouse=warehouse,
+                order_ids=ids,
+                user=request.user,
+                pick_method=method,
+                orders_per_cart=per_cart,
+                filters=filters,
+            )
+            messages.success(
+                request, f"{out.created.wave} planned and released. {out.released.summary}"
+            )
+            return redirect("wave_detail", pk=out.created.wave.pk)
+        created = create_wave(
+            warehouse=warehouse,
+            order_ids=ids,
+            user=request.user,
+            pick_method=method,
+            filters=filters,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, f"{created.wave} planned. Allocation: {created.allocation.summary}")
+    return redirect("wave_detail", pk=created.wave.pk)
+
+
+@page(WAVES)
+def wave_defaults_list(request: AuthedRequest) -> HttpResponse:
+    """Each of the user's warehouses with how it usually picks."""
+    rows = [
+        (warehouse, selectors.wave_defaults_of(warehouse))
+        for warehouse in inventory_selectors.warehouses_for_user(request.user)
+    ]
+    return render(request, "picking/desk/wave_defaults.html", {"rows": rows})
+
+
+@page(WAVES, "GET", "POST")
+def wave_defaults_edit(request: AuthedRequest, warehouse_pk: int) -> HttpResponse:
+    warehouse = inventory_selectors.get_warehouse_for_user(request.user, warehouse_pk)
+    if warehouse is None:
+        raise Http404("No such warehouse.")
+    saved = selectors.wave_defaults_of(warehouse)
+    initial = {
+        "pick_method": saved.pick_method,
+        "orders_per_cart": saved.orders_per_cart,
+        "cluster_max_units": saved.cluster_max_units,
+    }
+    form = forms.WaveDefaultsForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form,
+        lambda data: save_wave_defaults(warehouse=warehouse, user=request.user, **data),
+        title=f"How {warehouse.code} picks",
+        back="wave_defaults_list",
+    )
 
 
 def _wave_context(wave: Wave) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -23,7 +23,7 @@ from receiving.models import Asn, AsnStatus, Receipt
 from receiving.services import AsnLineSpec
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 from wms.validation import ScanRefused, clean_scan, shown_scan
 
 PAGE_SIZE = 50
@@ -46,13 +46,35 @@ def _asn_or_404(request: AuthedRequest, pk: int) -> Asn:
 # --- Desktop -----------------------------------------------------------------------------------
 
 
+ASN_COLUMNS = (
+    Column("Reference", lambda a: a.reference, ("reference",)),
+    Column("Client", lambda a: a.client.code, ("client__code",)),
+    Column("Warehouse", lambda a: a.warehouse.code, ("warehouse__code",)),
+    Column("Expected", lambda a: a.expected_date, ("expected_date",)),
+    Column("Carrier", lambda a: a.carrier, ("carrier",)),
+    Column("Status", lambda a: a.get_status_display(), ("status",)),
+    Column(
+        "Received / expected",
+        lambda a: f"{a.received_total} / {a.expected_total}",
+        ("received_total", "expected_total"),
+        key="received",
+        numeric=True,
+    ),
+)
+
+
 @page(MANAGE)
-def asn_list(request: AuthedRequest) -> HttpResponse:
+def asn_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.AsnFilterForm(request.user, request.GET)
     rows = selectors.search_asns(request.user, **filters.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    name = "receiving/asn_list.html#table" if request.htmx else "receiving/asn_list.html"
-    return render(request, name, {"page": page, "filters": filters})
+    return table_page(
+        request,
+        "receiving/asn_list.html",
+        rows,
+        columns=ASN_COLUMNS,
+        csv_name="asns",
+        filters=filters,
+    )
 
 
 def _save_asn(request: AuthedRequest, form: forms.AsnForm, lines: list[AsnLineSpec]) -> Asn | None:

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from inventory import selectors as inventory_selectors
 from receiving import forms, label_service, selectors
 from receiving.exceptions import LabelRefused
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 
 PRINT = "receiving.print_labels"
 PRINT_BULK = "receiving.print_location_labels"
 HISTORY = "receiving.view_history"
-HISTORY_PAGE_SIZE = 50
 
 
 def _refused(refused: LabelRefused) -> HttpResponse:
@@ -107,10 +106,32 @@ def location_labels_download(
     return file.response(inline=fmt == "pdf")
 
 
+RECEIPT_COLUMNS = (
+    Column("When", lambda r: r.created_at.isoformat(timespec="seconds"), ("created_at",)),
+    Column("ASN", lambda r: r.asn.reference if r.asn else "blind", ("asn__reference",)),
+    Column("Client", lambda r: r.client.code, ("client__code",)),
+    Column("Warehouse", lambda r: r.warehouse.code, ("warehouse__code",)),
+    Column("SKU", lambda r: r.product.sku, ("product__sku",)),
+    Column("Qty", lambda r: r.quantity, ("quantity",), numeric=True),
+    Column("Lot", lambda r: r.lot.number if r.lot else "", ("lot__number",)),
+    Column("LPN", lambda r: r.lpn.code if r.lpn else "", ("lpn__code",)),
+    Column("Location", lambda r: r.location.code, ("location__code",)),
+    Column("Status", lambda r: r.get_status_display(), ("status",)),
+    Column("By", lambda r: r.user.email if r.user else "", ("user__email",)),
+)
+
+
 @page(HISTORY)
-def receiving_history(request: AuthedRequest) -> HttpResponse:
-    """Receipts across ASNs, newest first: one query for the page and one for the count."""
+def receiving_history(request: AuthedRequest) -> HttpResponseBase:
+    """Receipts across ASNs, newest first (or as sorted): one query for the page and one for
+    the count; CSV of every filtered receipt."""
     filters = forms.ReceiptHistoryForm(request.user, request.GET)
     rows = selectors.receipt_history(request.user, **filters.filters())
-    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "receiving/history.html", {"page": page, "filters": filters})
+    return table_page(
+        request,
+        "receiving/history.html",
+        rows,
+        columns=RECEIPT_COLUMNS,
+        csv_name="receipts",
+        filters=filters,
+    )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -25,7 +26,7 @@ from shipping.services import dispatch, rating
 from wms.accounts.models import User
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 from wms.permissions import require
 from wms.validation import CodeField, TextField, filter_text
 
@@ -84,24 +85,37 @@ def _shipment(request: AuthedRequest, pk: int) -> Shipment:
     return shipment
 
 
+SHIPMENT_COLUMNS = (
+    Column("#", lambda s: s.pk, ("pk",), key="id"),
+    Column("Order", lambda s: s.order.reference, ("order__reference",)),
+    Column("Carton", lambda s: s.carton.number if s.carton else "", ("carton__number",)),
+    Column("Warehouse", lambda s: s.warehouse.code, ("warehouse__code",)),
+    Column("Status", lambda s: s.get_status_display(), ("status",)),
+    Column(
+        "Carrier / service", lambda s: f"{s.carrier} {s.service}".strip(), ("carrier", "service")
+    ),
+    Column("Amount", lambda s: f"{s.amount} {s.currency}" if s.amount else "", ("amount",)),
+    Column("Tracking", lambda s: s.tracking_code, ("tracking_code",)),
+    Column("Created", lambda s: s.created_at.isoformat(timespec="seconds"), ("created_at",)),
+)
+
+
 @page(MANAGE)
-def shipment_list(request: AuthedRequest) -> HttpResponse:
+def shipment_list(request: AuthedRequest) -> HttpResponseBase:
+    """Shipments filtered by the URL (status, order, carrier, warehouse), sortable, exported."""
     filters = {
         name: filter_text(request.GET, name) for name in ("status", "order", "carrier", "warehouse")
     }
     rows = selectors.shipments_for_user(request.user, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
-    return render(
+    return table_page(
         request,
         "shipping/shipments/list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query,
-            "statuses": ShipmentStatus.choices,
-            "carriers": selectors.shipment_carriers(request.user),
-        },
+        rows,
+        columns=SHIPMENT_COLUMNS,
+        csv_name="shipments",
+        filters=filters,
+        statuses=ShipmentStatus.choices,
+        carriers=selectors.shipment_carriers(request.user),
     )
 
 

@@ -24,6 +24,7 @@ BENCHES = (
     "channels",
     "pageweight",
     "portal",
+    "desk",
 )
 
 
@@ -71,6 +72,7 @@ def main(argv: list[str]) -> int:
         billing,
         cartonization,
         channels,
+        desk,
         ledger,
         pageweight,
         picking,
@@ -92,6 +94,7 @@ def main(argv: list[str]) -> int:
         "channels": channels.run,
         "pageweight": pageweight.run,
         "portal": portal.run,
+        "desk": desk.run,
     }
     for name in selected:
         runs[name]()

@@ -26,3 +26,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if os.environ.get("FV_E2E_SCAN_DELAY_MS"):
     # Before django-axes, which wants to stay last.
     MIDDLEWARE = [*MIDDLEWARE[:-1], "devtools.e2e_middleware.scan_delay_middleware", MIDDLEWARE[-1]]
+
+# /e2e-crash/ fails with an unhandled error: the browser tests see the app's 500 page.
+MIDDLEWARE = [*MIDDLEWARE[:-1], "devtools.e2e_middleware.crash_middleware", MIDDLEWARE[-1]]

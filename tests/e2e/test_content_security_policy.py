@@ -118,7 +118,7 @@ def test_desktop_pages_public_site_and_api_docs_load_nothing_the_policy_refuses(
 
     # htmx under the policy: the user search swaps its table without a reload.
     watch.visit(f"{base}/users/")
-    page.get_by_role("searchbox").fill("manager@")
+    page.get_by_role("searchbox", name="Search users").fill("manager@")
     expect(page.locator("#users-table")).to_contain_text("manager@demo.test")
     expect(page.locator("#users-table")).not_to_contain_text("operator@demo.test")
     watch.settle()

@@ -69,7 +69,7 @@ def test_signup_shows_progress_until_ready_and_the_admin_signs_in(
 
     sign_in(live_stack.tenant_url(slug), email, PASSWORD)
     expect(page).to_have_url(f"{live_stack.tenant_url(slug)}/dashboard/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today in all warehouses")
     expect(page.locator(".who")).to_contain_text(email)
     expect(page.locator(".tenant-name")).to_have_text("Northwind Fulfilment")
 

@@ -36,7 +36,8 @@ def test_planning_previews_matching_orders_and_writes_nothing(
     )
     assert "2 matching open orders" in page.text
     assert "SO-3" in page.text and "SO-1" in page.text and "SO-2" not in page.text
-    assert "Create wave from these 2 orders" in page.text
+    assert "Create and release these 2 orders" in page.text
+    assert "Create the wave only (release later)" in page.text
     zone = http_for(manager).get(
         "/outbound/waves/plan/",
         {"warehouse": wh.pk, "zone": zone_b.pk, "max_orders": 200, "pick_method": "discrete"},

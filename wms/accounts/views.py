@@ -27,18 +27,6 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("wms.view_dashboard", raise_exception=True)
-def dashboard(request: AuthedRequest) -> HttpResponse:
-    users = User.objects.filter(is_active=True)
-    context = {
-        "users_by_role": [
-            (label, users.filter(role=value).count()) for value, label in Role.choices
-        ],
-    }
-    return render(request, "accounts/dashboard.html", context)
-
-
-@login_required
 @permission_required("wms.view_account", raise_exception=True)
 def account(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/account.html")

@@ -55,6 +55,8 @@ TENANT_APPS = [
     "webhooks",
     "channels",
     "portal",
+    "labour",
+    "desk",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -235,6 +237,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The managers' dashboard (desk): each carrier's daily cut-off in the warehouse's own time (an
+# order due today must be on that carrier's truck by then; an order with no carrier yet is held to
+# the default), and how long received stock may wait for putaway before it is an exception.
+DESK_CARRIER_CUTOFFS = {"USPS": "15:00", "UPS": "16:00", "FedEx": "16:30", "DHL": "15:30"}
+DESK_DEFAULT_CUTOFF = os.environ.get("DESK_DEFAULT_CUTOFF", "16:00")
+DESK_PUTAWAY_WAIT_MINUTES = int(os.environ.get("DESK_PUTAWAY_WAIT_MINUTES", "60"))
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None

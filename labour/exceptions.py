@@ -1,0 +1,5 @@
+from wms.exceptions import DomainError
+
+
+class LabourRefused(DomainError):
+    code = "labour_refused"
