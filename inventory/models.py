@@ -227,6 +227,12 @@ class Product(models.Model):
     ships_in_own_container = models.BooleanField(
         default=False, help_text="Ships alone, in its own packaging (never packed with others)."
     )
+    unit_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        help_text="What one base unit is worth, for count variance by value.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -157,6 +157,10 @@ rules.add_perm("billing.view_charges", (staff | is_client_user) & in_scope)
 # ERP sync: managers and admins keep the connections, read the sync log, retry and skip, and run
 # reconciliations; nobody else sees any of it (a connection holds a client's ERP password).
 rules.add_perm("erp.manage_erp", staff)
+# Inventory control: operators count the bins of their warehouses; managers plan counts, set
+# thresholds, approve or reject a count (never their own) and read accuracy.
+rules.add_perm("control.count", floor_staff & in_scope)
+rules.add_perm("control.manage_counts", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -5,6 +5,7 @@ inventory.services.reservations and are re-exported here, so callers use one mod
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
@@ -52,6 +53,7 @@ __all__ = [
     "consume_in_transaction",
     "move",
     "move_lpn",
+    "post_count",
     "receive",
     "release",
     "release_many",
@@ -267,6 +269,60 @@ def adjust(
         reason_code=reason_code.strip(),
         note=note,
     )[0]
+
+
+@dataclass(frozen=True)
+class CountDifference:
+    """One difference an approved count found: `quantity` units more (> 0) or fewer (< 0) of
+    a product (lot, LPN) in the bin than the ledger held at the count's scan."""
+
+    product: Product
+    lot: Lot | None
+    lpn: Lpn | None
+    quantity: int
+
+
+@ledger_service
+def post_count(
+    *,
+    user: User | None,
+    location: Location,
+    differences: list[CountDifference],
+    reference_id: str,
+) -> list[StockMove]:
+    """Posts an approved count: one move per difference between the bin and the adjustment
+    location, reason count with reason code `cycle_count`, available status. A loss larger than
+    the free stock left in the bin now is refused (InsufficientStock) and nothing is written."""
+    if location.is_virtual:
+        raise LocationRefused(f"Count a physical location, not {location.code}.")
+    adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)
+    legs = []
+    for difference in differences:
+        if difference.quantity == 0:
+            continue
+        inward = difference.quantity > 0
+        legs.append(
+            Leg(
+                product=difference.product,
+                lot=difference.lot,
+                quantity=abs(difference.quantity),
+                from_location=adjustment if inward else location,
+                to_location=location if inward else adjustment,
+                from_lpn=None if inward else difference.lpn,
+                to_lpn=difference.lpn if inward else None,
+            )
+        )
+    if not legs:
+        return []
+    return post_legs(
+        legs,
+        event_type="stock.adjusted",
+        user=user,
+        reason=Reason.COUNT,
+        reason_code="cycle_count",
+        reference_type="count_task",
+        reference_id=reference_id,
+    )
 
 
 @ledger_service

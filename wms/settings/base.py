@@ -47,6 +47,7 @@ TENANT_APPS = [
     "wms.accounts",
     "wms.idempotency",
     "inventory",
+    "control",
     "receiving",
     "picking",
     "shipping",
