@@ -1,1 +1,26 @@
-urlpatterns: list = []
+"""Inventory control's pages: the managers' count desk under /control/ and the handheld count
+under /floor/count/."""
+
+from django.urls import include, path
+
+from control.views import counts, floor
+
+desk = [
+    path("counts/", counts.count_list, name="count_list"),
+    path("counts/<int:pk>/", counts.count_detail, name="count_detail"),
+    path("counts/plans/", counts.plan_list, name="count_plans"),
+    path("counts/plans/new/", counts.plan_create, name="count_plan_create"),
+    path("counts/plans/<int:pk>/run/", counts.plan_run, name="count_plan_run"),
+    path("counts/thresholds/", counts.thresholds, name="count_thresholds"),
+    path("accuracy/", counts.accuracy, name="count_accuracy"),
+]
+
+handheld = [
+    path("", floor.floor_count, name="floor_count"),
+    path("<int:pk>/", floor.floor_count_task, name="floor_count_task"),
+]
+
+urlpatterns = [
+    path("control/", include(desk)),
+    path("floor/count/", include(handheld)),
+]

@@ -44,6 +44,12 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/shipments/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/shipping/manifests/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/count/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/thresholds/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/accuracy/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

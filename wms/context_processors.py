@@ -12,6 +12,7 @@ NAV = [
     ("Putaway", "/receiving/putaway/", "receiving.manage_putaway"),
     ("Orders", "/outbound/orders/", "picking.view_orders"),
     ("Waves", "/outbound/waves/", "picking.manage_waves"),
+    ("Counts", "/control/counts/", "control.manage_counts"),
     ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Billing", "/billing/", "billing.view_billing"),
     ("ERP", "/erp/", "erp.manage_erp"),

@@ -221,6 +221,8 @@ def _candidate_locations(plan: CountPlan, now: dt.datetime) -> list[int]:
             )
         )
     elif plan.kind == PlanKind.ZONE:
+        if plan.zone_id is None:
+            return []
         bins = bins.filter(zone_id=plan.zone_id)
     elif plan.kind == PlanKind.ZERO_STOCK:
         # A bin that shows 0: it held stock once (its balance rows remain) and holds none now.

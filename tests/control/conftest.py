@@ -91,3 +91,26 @@ def second_operator(acme: Any, east: Any) -> Any:
 @pytest.fixture
 def second_manager(acme: Any) -> Any:
     return UserFactory(role="manager", email="manager2@acme.test")
+
+
+@pytest.fixture
+def api_as(acme: Any, admin_user: Any) -> Any:
+    from tests.api.conftest import Api
+    from wms.accounts.services import create_api_token
+
+    def make(user: Any) -> Any:
+        _, secret = create_api_token(by=admin_user, user=user, name="control tests")
+        return Api(secret)
+
+    return make
+
+
+@pytest.fixture
+def count_task(manager: Any, wh: Any, zone: Any, stocked: Any, bin_a: Any) -> Any:
+    """One open count of A-01-01 (37 widgets), made by a zone plan."""
+    from control.models import CountPlan, CountTask, PlanKind
+    from control.services.counts import run_plan
+
+    plan = CountPlan.objects.create(warehouse=wh, name="Ambient", kind=PlanKind.ZONE, zone=zone)
+    run_plan(plan=plan, user=manager)
+    return CountTask.objects.get(location=bin_a)

@@ -11,7 +11,6 @@ from control.services.counts import (
     decide_count,
     finish_count,
     next_count_task,
-    run_plan,
     start_count,
 )
 from inventory.models import Client, Location, Product, Warehouse

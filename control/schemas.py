@@ -1,0 +1,44 @@
+"""The API's shapes for inventory control. A count task as the API shows it never carries the
+quantity the ledger expects in the bin: the count is blind for API clients too."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Schema
+
+from control.models import CountStatus
+from wms.schemas import Input
+from wms.validation import Int32, Scan, Text
+
+
+class CountTaskOut(Schema):
+    id: int
+    warehouse: str = Field(alias="warehouse.code")
+    location: str = Field(alias="location.code")
+    source: str
+    status: str
+    round: int
+    priority: int
+    assigned_to: int | None = Field(None, alias="assigned_to_id")
+    created_at: datetime.datetime
+
+
+class CountTaskQuery(Schema):
+    status: CountStatus | None = None
+
+
+class CountedItemIn(Input):
+    item: Scan = Field(max_length=64, description="A product or case barcode, or the SKU.")
+    quantity: Int32 = Field(ge=0, description="Units (cases for a case barcode); 0 or more.")
+    lot: Scan = Field("", max_length=64)
+    lpn: Scan = Field("", max_length=32)
+
+
+class CountIn(Input):
+    location: Scan = Field(max_length=64, description="The bin as scanned: its code or barcode.")
+    items: list[CountedItemIn] = Field(default_factory=list, max_length=500)
+
+
+class DecisionIn(Input):
+    note: Text = Field("", max_length=200)

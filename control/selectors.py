@@ -1,0 +1,160 @@
+"""Reads of inventory control, scoped to what the user may see (warehouses for operators; client
+users see no count). What a counter sees of a count never includes what the ledger expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from control.models import (
+    OPEN_COUNT_STATUSES,
+    CountExpectation,
+    CountLine,
+    CountPlan,
+    CountStatus,
+    CountTask,
+)
+from control.services.counts import Variance, thresholds_for, variances
+from inventory.models import Client, Zone
+from inventory.selectors import scope_by_user
+from wms.accounts.models import Role
+
+if TYPE_CHECKING:
+    from control.models import CountSettings
+    from wms.accounts.models import User
+
+
+def count_tasks_for_user(user: User) -> QuerySet[CountTask]:
+    """Count tasks in the user's warehouses (none for client users: a count spans clients)."""
+    if user.role == Role.CLIENT:
+        return CountTask.objects.none()
+    return scope_by_user(
+        CountTask.objects.select_related(
+            "warehouse", "location", "location__zone", "assigned_to", "counted_by", "recounted_by"
+        ),
+        user,
+        client_field="warehouse",
+    )
+
+
+def search_count_tasks(
+    user: User, *, status: str = "", warehouse_id: int | None = None
+) -> QuerySet[CountTask]:
+    rows = count_tasks_for_user(user)
+    if status == "open":
+        rows = rows.filter(status__in=OPEN_COUNT_STATUSES)
+    elif status:
+        rows = rows.filter(status=status)
+    if warehouse_id:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    return rows.order_by("-priority", "created_at", "pk")
+
+
+def get_count_task_for_user(user: User, pk: int) -> CountTask | None:
+    return count_tasks_for_user(user).filter(pk=pk).first()
+
+
+def plans_for_user(user: User) -> QuerySet[CountPlan]:
+    if user.role == Role.CLIENT:
+        return CountPlan.objects.none()
+    return scope_by_user(
+        CountPlan.objects.select_related("warehouse", "zone"), user, client_field="warehouse"
+    )
+
+
+def get_plan_for_user(user: User, pk: int) -> CountPlan | None:
+    return plans_for_user(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class CountedLine:
+    """A line as the counter sees it: what they counted, never what was expected."""
+
+    sku: str
+    lot: str
+    lpn: str
+    quantity: int
+
+
+def counted_lines(task: CountTask) -> list[CountedLine]:
+    """What the current round's counter has counted so far (blind: no expected quantity)."""
+    return [
+        CountedLine(
+            sku=line.product.sku,
+            lot=line.lot.number if line.lot else "",
+            lpn=line.lpn.code if line.lpn else "",
+            quantity=line.quantity,
+        )
+        for line in CountLine.objects.filter(task=task, round=task.round).select_related(
+            "product", "lot", "lpn"
+        )
+    ]
+
+
+def review(task: CountTask) -> dict[int, list[Variance]]:
+    """For a manager: each round's variances (expected at the scan against counted)."""
+    return {number: variances(task, number) for number in range(1, task.round + 1)}
+
+
+def thresholds(warehouse_id: int) -> CountSettings:
+    return thresholds_for(warehouse_id)
+
+
+@dataclass
+class Accuracy:
+    """Counted bins without variance at the first count over counted bins."""
+
+    name: str
+    counted: int = 0
+    exact: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.exact / self.counted, 1) if self.counted else None
+
+
+def accuracy(
+    user: User, *, since: dt.datetime | None = None, warehouse_id: int | None = None
+) -> tuple[list[Accuracy], list[Accuracy]]:
+    """Inventory accuracy per zone and per client over first counts finished since `since`:
+    a bin is exact for a client when no product of that client differed at its first count."""
+    tasks = count_tasks_for_user(user).exclude(first_count_had_variance=None)
+    tasks = tasks.exclude(status=CountStatus.CANCELLED)
+    if since is not None:
+        tasks = tasks.filter(updated_at__gte=since)
+    if warehouse_id:
+        tasks = tasks.filter(warehouse_id=warehouse_id)
+    by_zone: dict[str, Accuracy] = {}
+    task_list = list(tasks)
+    for task in task_list:
+        zone: Zone | None = task.location.zone
+        name = f"{task.warehouse.code}/{zone.code}" if zone else f"{task.warehouse.code}/(none)"
+        row = by_zone.setdefault(name, Accuracy(name))
+        row.counted += 1
+        row.exact += 0 if task.first_count_had_variance else 1
+    # Per client: the first round's expected and counted quantities per product, lot and LPN.
+    sums: dict[tuple[int, int], dict[tuple[int, int | None, int | None], list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    ids = [t.pk for t in task_list]
+    for e in CountExpectation.objects.filter(task_id__in=ids, round=1):
+        sums[(e.task_id, e.client_id)][(e.product_id, e.lot_id, e.lpn_id)][0] += e.quantity
+    for c in CountLine.objects.filter(task_id__in=ids, round=1):
+        sums[(c.task_id, c.client_id)][(c.product_id, c.lot_id, c.lpn_id)][1] += c.quantity
+    names = dict(Client.objects.filter(pk__in={k[1] for k in sums}).values_list("pk", "name"))
+    if user.role == Role.CLIENT:
+        names = {}
+    by_client: dict[int, Accuracy] = {}
+    for (_, client_id), keys in sums.items():
+        if client_id not in names:
+            continue
+        row = by_client.setdefault(client_id, Accuracy(names[client_id]))
+        row.counted += 1
+        row.exact += 0 if any(e != c for e, c in keys.values()) else 1
+    return sorted(by_zone.values(), key=lambda a: a.name), sorted(
+        by_client.values(), key=lambda a: a.name
+    )
