@@ -59,3 +59,25 @@ def test_recompute_reads_picks_in_the_window_only(
         "MID": "C",
         "LOW": "C",
     }
+
+
+def test_nightly_run_classifies_then_runs_the_abc_plan_once(
+    manager: Any, wh: Any, bin_a: Any, bin_b: Any, staging: Any, widget: Any, gadget: Any
+) -> None:
+    from control.models import CountPlan, CountTask, PlanKind
+    from control.tasks import nightly_counts_task
+
+    for product, location in ((widget, bin_a), (gadget, bin_b)):
+        ledger.receive(user=manager, product=product, quantity=50, location=location)
+    ledger.move(
+        user=manager,
+        product=widget,
+        quantity=40,
+        from_location=bin_a,
+        to_location=staging,
+        reason=Reason.PICK,
+    )
+    CountPlan.objects.create(warehouse=wh, name="A weekly", kind=PlanKind.ABC, abc_class="A")
+    assert nightly_counts_task() == 1
+    assert nightly_counts_task() == 0  # the bin is on an open count already
+    assert list(CountTask.objects.values_list("location__code", flat=True)) == ["A-01-01"]

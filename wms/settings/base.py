@@ -271,6 +271,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "billing.record_storage",
         "schedule": crontab(minute=5),
     },
+    "control-nightly-counts": {
+        "task": "control.nightly_counts",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,15 @@
+"""Inventory control's Celery entry points, each run in its tenant's schema (beat sends them
+once per ready tenant), each safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from control.services.nightly import nightly_counts
+
+
+@shared_task(name="control.nightly_counts")
+def nightly_counts_task() -> int:
+    """Recomputes every warehouse's ABC classes and runs the active count plans. Returns the
+    count tasks made."""
+    return nightly_counts()
