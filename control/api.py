@@ -7,13 +7,24 @@ service and answer with a schema that never shows the expected quantity."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from control import selectors
-from control.models import CountTask
-from control.schemas import CountIn, CountTaskOut, CountTaskQuery, DecisionIn
+from control.models import CountTask, Hold, HoldKind
+from control.schemas import (
+    CountIn,
+    CountTaskOut,
+    CountTaskQuery,
+    DecisionIn,
+    HoldIn,
+    HoldOut,
+    HoldReleaseIn,
+)
 from control.services.counts import CountedItem, decide_count, submit_count
+from control.services.holds import place_hold, release_hold
+from inventory.models import Location, Lot, Lpn, Product
+from inventory.selectors import References
 from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, user_of
 from wms.pagination import Page
@@ -87,3 +98,77 @@ def reject_count(
     return decide_count(
         task=task, user=user, approve=False, note=payload.note, idempotency_key=idempotency_key
     )
+
+
+# --- Holds ------------------------------------------------------------------------------------
+
+
+@router.get("/holds", response=list[HoldOut], summary="Holds, newest first")
+@paginate(Page)
+def list_holds(request: HttpRequest) -> Any:
+    user = user_of(request)
+    require(user, "control.manage_holds")
+    return selectors.holds_for_user(user)
+
+
+def _hold_target(
+    refs: References, payload: HoldIn
+) -> tuple[Product | None, Lot | None, Location | None, Lpn | None]:
+    product = lot = location = lpn = None
+    if payload.kind in (HoldKind.PRODUCT, HoldKind.LOT):
+        product = refs.product(None, payload.sku, payload.client)
+        if product is not None and payload.kind == HoldKind.LOT:
+            lot = refs.lot(product, payload.lot)
+    elif payload.kind == HoldKind.LOCATION:
+        location = refs.location(None, payload.location, payload.warehouse)
+    else:
+        warehouse = refs.warehouse(payload.warehouse)
+        if warehouse is not None:
+            lpn = refs.lpn(warehouse.pk, payload.lpn)
+    refs.check()
+    return product, lot, location, lpn
+
+
+@router.post(
+    "/holds", response={201: HoldOut}, summary="Put a lot, product, location or LPN on hold"
+)
+def create_hold(
+    request: HttpRequest, payload: HoldIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Held stock leaves available at once; open reservations on it are released and their
+    orders re-allocated from other stock. Unknown references are 422 and nothing is written."""
+    user = user_of(request)
+    require(user, "control.manage_holds")
+    product, lot, location, lpn = _hold_target(References(user), payload)
+    hold = place_hold(
+        user=user,
+        kind=payload.kind,
+        reason=payload.reason,
+        product=product,
+        lot=lot,
+        location=location,
+        lpn=lpn,
+        note=payload.note,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, _hold(user, hold.pk))
+
+
+def _hold(user: User, pk: int) -> Hold:
+    return found(selectors.get_hold_for_user(user, pk), f"No hold {pk}.")
+
+
+@router.post("/holds/{pk}/release", response=HoldOut, summary="Release a hold")
+def release_hold_route(
+    request: HttpRequest,
+    pk: IdParam,
+    payload: HoldReleaseIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Gives back to available what the hold still holds; who, when and why are kept. A hold
+    already released is refused (409)."""
+    user = user_of(request)
+    require(user, "control.manage_holds")
+    hold = _hold(user, pk)
+    release_hold(hold=hold, user=user, note=payload.note, idempotency_key=idempotency_key)
+    return _hold(user, pk)

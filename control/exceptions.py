@@ -17,3 +17,7 @@ class NotYourCount(ConflictError):
 
 class OwnCountRefused(ConflictError):
     code = "own_count"
+
+
+class HoldRefused(DomainError):
+    code = "hold_refused"

@@ -7,9 +7,9 @@ import datetime
 
 from ninja import Field, Schema
 
-from control.models import CountStatus
+from control.models import CountStatus, HoldKind, HoldReason
 from wms.schemas import Input
-from wms.validation import Int32, Scan, Text
+from wms.validation import Code, Int32, Scan, Text
 
 
 class CountTaskOut(Schema):
@@ -42,3 +42,35 @@ class CountIn(Input):
 
 class DecisionIn(Input):
     note: Text = Field("", max_length=200)
+
+
+class HoldIn(Input):
+    kind: HoldKind
+    reason: HoldReason
+    warehouse: Code = Field("", max_length=16, description="For a location or LPN hold.")
+    client: Code = Field("", max_length=32, description="For a product or lot hold.")
+    sku: Code = Field("", max_length=64)
+    lot: Code = Field("", max_length=64)
+    location: Code = Field("", max_length=32)
+    lpn: Code = Field("", max_length=32)
+    note: Text = Field("", max_length=200)
+
+
+class HoldReleaseIn(Input):
+    note: Text = Field("", max_length=200)
+
+
+class HoldOut(Schema):
+    id: int
+    kind: str
+    reason: str
+    status: str
+    note: str
+    sku: str | None = Field(None, alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
+    location: str | None = Field(None, alias="location.code")
+    lpn: str | None = Field(None, alias="lpn.code")
+    held_units: int
+    created_at: datetime.datetime
+    released_at: datetime.datetime | None
+    release_note: str

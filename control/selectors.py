@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from control.models import (
     OPEN_COUNT_STATUSES,
@@ -17,11 +17,13 @@ from control.models import (
     CountPlan,
     CountStatus,
     CountTask,
+    Hold,
 )
 from control.services.counts import Variance, thresholds_for, variances
-from inventory.models import Client, Zone
+from inventory.models import Balance, Client, Event, LocationKind, Lot, StockMove, Zone
 from inventory.selectors import scope_by_user
 from wms.accounts.models import Role
+from wms.permissions import client_id_of, warehouse_ids_for
 
 if TYPE_CHECKING:
     from control.models import CountSettings
@@ -158,3 +160,104 @@ def accuracy(
     return sorted(by_zone.values(), key=lambda a: a.name), sorted(
         by_client.values(), key=lambda a: a.name
     )
+
+
+# --- Holds and recalls ---------------------------------------------------------------------
+
+
+def holds_for_user(user: User) -> QuerySet[Hold]:
+    """Holds the user may see: a client user their client's, an operator those of their
+    warehouses or of no one warehouse (lot and product holds span the building)."""
+    rows = Hold.objects.select_related(
+        "product", "lot", "location", "lpn", "warehouse", "created_by", "released_by"
+    )
+    if user.role == Role.CLIENT:
+        return rows.filter(client_id=client_id_of(user))
+    if user.role == Role.OPERATOR:
+        return rows.filter(Q(warehouse=None) | Q(warehouse_id__in=warehouse_ids_for(user)))
+    return rows
+
+
+def get_hold_for_user(user: User, pk: int) -> Hold | None:
+    return holds_for_user(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class RecallOut:
+    """Units of the lot that left the building or its stock: where to (customer, scrap,
+    adjustment) and for which document (a shipment names its order)."""
+
+    destination: str
+    reference_type: str
+    reference_id: str
+    order: str
+    units: int
+
+
+@dataclass(frozen=True)
+class RecallReport:
+    lot: Lot
+    in_stock: list[Balance]
+    gone: list[RecallOut]
+
+    @property
+    def units_in_stock(self) -> int:
+        return sum(b.on_hand for b in self.in_stock)
+
+    @property
+    def units_gone(self) -> int:
+        return sum(g.units for g in self.gone)
+
+
+def recall_report(user: User, lot: Lot) -> RecallReport:
+    """Where every unit of a lot is: in stock (bin, LPN, status) and what left the stock,
+    by destination and document; shipped units name their order (from the picks' events)."""
+    in_stock = list(
+        scope_by_user(Balance.objects.filter(lot=lot, on_hand__gt=0), user)
+        .select_related("location", "lpn", "warehouse")
+        .order_by("warehouse__code", "location__code", "pk")
+    )
+    gone_rows = (
+        scope_by_user(
+            StockMove.objects.filter(lot=lot, to_location__is_virtual=True).exclude(
+                to_location__kind=LocationKind.SUPPLIER
+            ),
+            user,
+        )
+        .values("to_location__kind", "reference_type", "reference_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("to_location__kind", "reference_type", "reference_id")
+    )
+    back_rows = (
+        scope_by_user(StockMove.objects.filter(lot=lot, from_location__is_virtual=True), user)
+        .exclude(from_location__kind=LocationKind.SUPPLIER)
+        .values("from_location__kind", "reference_type", "reference_id")
+        .annotate(units=Sum("quantity"))
+    )
+    returned = {
+        (r["from_location__kind"], r["reference_type"], r["reference_id"]): r["units"]
+        for r in back_rows
+    }
+    orders: dict[str, str] = {}
+    for payload in Event.objects.filter(
+        type="pick.confirmed", payload__lot=lot.number, payload__sku=lot.product.sku
+    ).values_list("payload", flat=True):
+        orders[str(payload.get("order_id"))] = str(payload.get("order", ""))
+    gone = []
+    for row in gone_rows:
+        key = (row["to_location__kind"], row["reference_type"], row["reference_id"])
+        units = row["units"] - returned.get(key, 0)
+        if units <= 0:
+            continue
+        gone.append(
+            RecallOut(
+                destination=row["to_location__kind"],
+                reference_type=row["reference_type"],
+                reference_id=row["reference_id"],
+                order=orders.get(row["reference_id"], "")
+                if row["to_location__kind"] == LocationKind.CUSTOMER
+                else "",
+                units=units,
+            )
+        )
+    return RecallReport(lot=lot, in_stock=in_stock, gone=gone)

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PickingConfig(AppConfig):
     name = "picking"
     verbose_name = "Picking: orders, allocation, waves and pick lists"
+
+    def ready(self) -> None:
+        # A hold (control) gives order lines' reservations back through picking's rules.
+        from control.hooks import register_reservation_owner
+        from picking.models import ORDER_LINE_REF
+        from picking.services.holds import OrderLineReservations
+
+        register_reservation_owner(ORDER_LINE_REF, OrderLineReservations())

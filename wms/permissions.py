@@ -161,6 +161,8 @@ rules.add_perm("erp.manage_erp", staff)
 # thresholds, approve or reject a count (never their own) and read accuracy.
 rules.add_perm("control.count", floor_staff & in_scope)
 rules.add_perm("control.manage_counts", staff)
+# Holds: managers place and release them (audited) and read recall reports.
+rules.add_perm("control.manage_holds", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -16,6 +16,8 @@ CONTROL_ROUTES = {
     "/api/v1/count-tasks/{pk}/count": {"post"},
     "/api/v1/counts/{pk}/approve": {"post"},
     "/api/v1/counts/{pk}/reject": {"post"},
+    "/api/v1/holds": {"get", "post"},
+    "/api/v1/holds/{pk}/release": {"post"},
 }
 BODY = {"location": "A-01-01", "items": [{"item": "CASE-WIDGET-6", "quantity": 6}]}
 
