@@ -21,3 +21,7 @@ class OwnCountRefused(ConflictError):
 
 class HoldRefused(DomainError):
     code = "hold_refused"
+
+
+class ReplenishmentRefused(DomainError):
+    code = "replenishment_refused"
