@@ -20,9 +20,13 @@ from control.schemas import (
     HoldIn,
     HoldOut,
     HoldReleaseIn,
+    ReplenishmentDoneIn,
+    ReplenishmentTaskOut,
+    ReplenishmentTaskQuery,
 )
 from control.services.counts import CountedItem, decide_count, submit_count
 from control.services.holds import place_hold, release_hold
+from control.services.replenishment import complete_replenishment
 from inventory.models import Location, Lot, Lpn, Product
 from inventory.selectors import References
 from wms.accounts.models import User
@@ -172,3 +176,50 @@ def release_hold_route(
     hold = _hold(user, pk)
     release_hold(hold=hold, user=user, note=payload.note, idempotency_key=idempotency_key)
     return _hold(user, pk)
+
+
+# --- Replenishment ------------------------------------------------------------------
+
+
+@router.get(
+    "/replenishment-tasks",
+    response=list[ReplenishmentTaskOut],
+    summary="Replenishment tasks, most urgent first",
+)
+@paginate(Page)
+def list_replenishment_tasks(request: HttpRequest, filters: Query[ReplenishmentTaskQuery]) -> Any:
+    user = user_of(request)
+    require(user, "control.replenish")
+    rows = selectors.replenishment_tasks_for_user(user)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows
+
+
+@router.post(
+    "/replenishment-tasks/{pk}/complete",
+    response=ReplenishmentTaskOut,
+    summary="Move the units to the face",
+)
+def complete_replenishment_task(
+    request: HttpRequest,
+    pk: IdParam,
+    payload: ReplenishmentDoneIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """The source and the face as scanned; the units move through the ledger (reason
+    replenish). A wrong scan is refused and nothing is written."""
+    user = user_of(request)
+    require(user, "control.replenish")
+    task = found(
+        selectors.get_replenishment_task_for_user(user, pk), f"No replenishment task {pk}."
+    )
+    complete_replenishment(
+        task=task,
+        user=user,
+        from_code=payload.from_location,
+        to_code=payload.to_location,
+        quantity=payload.quantity,
+        idempotency_key=idempotency_key,
+    )
+    return selectors.get_replenishment_task_for_user(user, pk)

@@ -80,3 +80,21 @@ class CountLineForm(forms.Form):
     lot = ScanField(max_length=64, required=False, label="Lot")
     lpn = ScanField(max_length=32, required=False, label="LPN")
     quantity = QuantityField(min_value=0, label="Quantity")
+
+
+class MoveForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            ("units", "Units bin to bin"),
+            ("lpn", "Whole LPN to a bin"),
+            ("split", "Split units into another LPN"),
+            ("merge", "Merge an LPN into another"),
+        ],
+        label="Move",
+    )
+    source = ScanField(max_length=64, label="From (bin or LPN)")
+    target = ScanField(max_length=64, label="To (bin or LPN)")
+    item = ScanField(max_length=64, required=False, label="Item")
+    lot = ScanField(max_length=64, required=False, label="Lot")
+    lpn = ScanField(max_length=32, required=False, label="From LPN (units only)")
+    quantity = QuantityField(required=False, label="Quantity (blank: all)")

@@ -7,9 +7,9 @@ import datetime
 
 from ninja import Field, Schema
 
-from control.models import CountStatus, HoldKind, HoldReason
+from control.models import CountStatus, HoldKind, HoldReason, ReplenishmentStatus
 from wms.schemas import Input
-from wms.validation import Code, Int32, Scan, Text
+from wms.validation import Code, Int32, Quantity, Scan, Text
 
 
 class CountTaskOut(Schema):
@@ -74,3 +74,26 @@ class HoldOut(Schema):
     created_at: datetime.datetime
     released_at: datetime.datetime | None
     release_note: str
+
+
+class ReplenishmentTaskOut(Schema):
+    id: int
+    warehouse: str = Field(alias="warehouse.code")
+    location: str = Field(alias="location.code")
+    from_location: str | None = Field(None, alias="from_location.code")
+    sku: str = Field(alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
+    quantity: int
+    trigger: str
+    status: str
+    created_at: datetime.datetime
+
+
+class ReplenishmentTaskQuery(Schema):
+    status: ReplenishmentStatus | None = None
+
+
+class ReplenishmentDoneIn(Input):
+    from_location: Scan = Field(max_length=64, description="The source bin as scanned.")
+    to_location: Scan = Field(max_length=64, description="The pick face as scanned.")
+    quantity: Quantity | None = None

@@ -18,6 +18,7 @@ from control.models import (
     CountStatus,
     CountTask,
     Hold,
+    ReplenishmentTask,
 )
 from control.services.counts import Variance, thresholds_for, variances
 from inventory.models import Balance, Client, Event, LocationKind, Lot, StockMove, Zone
@@ -261,3 +262,22 @@ def recall_report(user: User, lot: Lot) -> RecallReport:
             )
         )
     return RecallReport(lot=lot, in_stock=in_stock, gone=gone)
+
+
+# --- Replenishment ---------------------------------------------------------------------------
+
+
+def replenishment_tasks_for_user(user: User) -> QuerySet[ReplenishmentTask]:
+    if user.role == Role.CLIENT:
+        return ReplenishmentTask.objects.none()
+    return scope_by_user(
+        ReplenishmentTask.objects.select_related(
+            "warehouse", "location", "from_location", "product", "lot"
+        ),
+        user,
+        client_field="warehouse",
+    )
+
+
+def get_replenishment_task_for_user(user: User, pk: int) -> ReplenishmentTask | None:
+    return replenishment_tasks_for_user(user).filter(pk=pk).first()

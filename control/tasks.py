@@ -6,6 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from control.services.nightly import nightly_counts
+from control.services.replenishment import sweep
 
 
 @shared_task(name="control.nightly_counts")
@@ -13,3 +14,9 @@ def nightly_counts_task() -> int:
     """Recomputes every warehouse's ABC classes and runs the active count plans. Returns the
     count tasks made."""
     return nightly_counts()
+
+
+@shared_task(name="control.replenishment_sweep")
+def replenishment_sweep_task() -> int:
+    """Gives every pick face below its min an open replenishment task (one each)."""
+    return sweep()

@@ -3,7 +3,7 @@ under /floor/count/."""
 
 from django.urls import include, path
 
-from control.views import counts, floor
+from control.views import counts, floor, moves
 
 desk = [
     path("counts/", counts.count_list, name="count_list"),
@@ -23,4 +23,5 @@ handheld = [
 urlpatterns = [
     path("control/", include(desk)),
     path("floor/count/", include(handheld)),
+    path("floor/move/", moves.floor_move, name="floor_move"),
 ]

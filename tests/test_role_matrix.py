@@ -45,6 +45,7 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/shipping/manifests/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
     "/floor/count/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/move/": (OK, OK, OK, DENIED, SIGN_IN),
     "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),

@@ -163,6 +163,9 @@ rules.add_perm("control.count", floor_staff & in_scope)
 rules.add_perm("control.manage_counts", staff)
 # Holds: managers place and release them (audited) and read recall reports.
 rules.add_perm("control.manage_holds", staff)
+# Moves and replenishment on the handheld: floor staff in their warehouses.
+rules.add_perm("inventory.move_stock", floor_staff & in_scope)
+rules.add_perm("control.replenish", floor_staff & in_scope)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -28,6 +28,7 @@ from inventory.events import emit
 from inventory.lifecycle import transition
 from inventory.models import Balance, InventoryStatus, Location, LocationKind, Reason, Warehouse
 from inventory.services import ledger
+from wms.idempotency.services import idempotent, model_codec
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -188,6 +189,7 @@ def sweep(*, warehouses: Iterable[Warehouse] | None = None) -> int:
 
 
 @transaction.atomic
+@idempotent("replenishment.complete", result=model_codec(ReplenishmentTask))
 def complete_replenishment(
     *,
     task: ReplenishmentTask,
@@ -195,6 +197,7 @@ def complete_replenishment(
     from_code: str,
     to_code: str,
     quantity: int | None = None,
+    idempotency_key: str | None = None,
 ) -> ReplenishmentTask:
     """The operator scanned the source and the face: the units move through the ledger (reason
     replenish) and the task is done. A wrong scan is refused and nothing is written."""

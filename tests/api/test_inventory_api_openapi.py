@@ -34,7 +34,7 @@ ROUTES = {
     "/api/v1/lpns": {"get", "post"},
     "/api/v1/lpns/{pk}": {"get"},
     "/api/v1/inventory": {"get"},
-    "/api/v1/stock-moves": {"get"},
+    "/api/v1/stock-moves": {"get", "post"},
     "/api/v1/stock-moves/{pk}": {"get"},
     "/api/v1/adjustments": {"post"},
 }

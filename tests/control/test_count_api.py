@@ -18,6 +18,8 @@ CONTROL_ROUTES = {
     "/api/v1/counts/{pk}/reject": {"post"},
     "/api/v1/holds": {"get", "post"},
     "/api/v1/holds/{pk}/release": {"post"},
+    "/api/v1/replenishment-tasks": {"get"},
+    "/api/v1/replenishment-tasks/{pk}/complete": {"post"},
 }
 BODY = {"location": "A-01-01", "items": [{"item": "CASE-WIDGET-6", "quantity": 6}]}
 

@@ -155,3 +155,48 @@ def test_sweep_tasks_faces_below_min_once(
     assert sweep() == 1
     assert sweep() == 0
     assert ReplenishmentTask.objects.get().trigger == "sweep"
+
+
+def test_the_beat_task_runs_the_sweep(
+    manager: Any, face: Any, staging: Any, serum: Any, rule: Any, serum_stock: Any
+) -> None:
+    from control.tasks import replenishment_sweep_task
+
+    _pick(manager, face, staging, serum, serum_stock["late"], 2)
+    assert replenishment_sweep_task() == 1
+
+
+def test_replenishment_api_lists_and_completes(
+    api_as: Any,
+    manager: Any,
+    operator: Any,
+    face: Any,
+    staging: Any,
+    serum: Any,
+    rule: Any,
+    serum_stock: Any,
+) -> None:
+    _pick(manager, face, staging, serum, serum_stock["late"], 3)
+    task = after_pick(location_id=face.pk, product_id=serum.pk, user=manager)
+    assert task is not None
+    api = api_as(operator)
+    [listed] = api.get("/replenishment-tasks", status="open").json()["items"]
+    assert (listed["location"], listed["from_location"], listed["quantity"]) == ("P-01", "R-02", 15)
+    wrong = api.post(
+        f"/replenishment-tasks/{task.pk}/complete", {"from_location": "R-01", "to_location": "P-01"}
+    )
+    assert wrong.status_code == 400
+    done = api.post(
+        f"/replenishment-tasks/{task.pk}/complete",
+        {"from_location": "R-02", "to_location": "P-01"},
+        **{"Idempotency-Key": "r-1"},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "done"
+    again = api.post(
+        f"/replenishment-tasks/{task.pk}/complete",
+        {"from_location": "R-02", "to_location": "P-01"},
+        **{"Idempotency-Key": "r-1"},
+    )
+    assert again.json() == done.json()
+    assert StockMove.objects.filter(reason=Reason.REPLENISH).count() == 1
