@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from control import selectors
+from control import queue, selectors
 from control.models import CountTask, Hold, HoldKind
 from control.schemas import (
     CountIn,
@@ -23,6 +23,8 @@ from control.schemas import (
     ReplenishmentDoneIn,
     ReplenishmentTaskOut,
     ReplenishmentTaskQuery,
+    WorkItemOut,
+    WorkNextIn,
 )
 from control.services.counts import CountedItem, decide_count, submit_count
 from control.services.holds import place_hold, release_hold
@@ -223,3 +225,23 @@ def complete_replenishment_task(
         idempotency_key=idempotency_key,
     )
     return selectors.get_replenishment_task_for_user(user, pk)
+
+
+# --- The work queue ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/work/next",
+    response={200: WorkItemOut, 204: None},
+    summary="Get work: the most urgent task you may do",
+)
+def work_next(request: HttpRequest, payload: WorkNextIn) -> Any:
+    """Claims (under SKIP LOCKED) and answers the task you hold, else the first free one by the
+    warehouse's order of kinds of work; 204 when there is none. Two callers at once never get
+    the same task. Repeating the call answers the task you now hold."""
+    user = user_of(request)
+    require(user, "wms.use_floor")
+    warehouse = References(user).only_warehouse(payload.warehouse)
+    require(user, "control.count", warehouse)
+    item = queue.next_work(user=user, warehouse=warehouse)
+    return item if item is not None else Status(204, None)

@@ -97,3 +97,15 @@ class ReplenishmentDoneIn(Input):
     from_location: Scan = Field(max_length=64, description="The source bin as scanned.")
     to_location: Scan = Field(max_length=64, description="The pick face as scanned.")
     quantity: Quantity | None = None
+
+
+class WorkNextIn(Input):
+    warehouse: Code = Field(max_length=16)
+
+
+class WorkItemOut(Schema):
+    kind: str
+    id: int = Field(alias="pk")
+    label: str
+    url: str
+    priority: int

@@ -3,7 +3,7 @@ under /floor/count/."""
 
 from django.urls import include, path
 
-from control.views import counts, floor, moves
+from control.views import counts, floor, moves, work
 
 desk = [
     path("counts/", counts.count_list, name="count_list"),
@@ -13,6 +13,7 @@ desk = [
     path("counts/plans/<int:pk>/run/", counts.plan_run, name="count_plan_run"),
     path("counts/thresholds/", counts.thresholds, name="count_thresholds"),
     path("accuracy/", counts.accuracy, name="count_accuracy"),
+    path("work/", work.work_queue, name="work_queue"),
 ]
 
 handheld = [
@@ -24,4 +25,6 @@ urlpatterns = [
     path("control/", include(desk)),
     path("floor/count/", include(handheld)),
     path("floor/move/", moves.floor_move, name="floor_move"),
+    path("floor/work/", work.floor_work, name="floor_work"),
+    path("floor/replenish/<int:pk>/", work.floor_replenish, name="floor_replenish"),
 ]

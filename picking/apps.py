@@ -12,3 +12,8 @@ class PickingConfig(AppConfig):
         from picking.services.holds import OrderLineReservations
 
         register_reservation_owner(ORDER_LINE_REF, OrderLineReservations())
+        # Pick lists are a kind of work in the floor's one queue.
+        from control.queue import register_source
+        from picking.work import PickingSource
+
+        register_source(PickingSource())

@@ -46,6 +46,8 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/floor/ship/": (OK, OK, OK, DENIED, SIGN_IN),
     "/floor/count/": (OK, OK, OK, DENIED, SIGN_IN),
     "/floor/move/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/work/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/control/work/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),

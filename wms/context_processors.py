@@ -13,6 +13,7 @@ NAV = [
     ("Orders", "/outbound/orders/", "picking.view_orders"),
     ("Waves", "/outbound/waves/", "picking.manage_waves"),
     ("Counts", "/control/counts/", "control.manage_counts"),
+    ("Work", "/control/work/", "control.manage_work"),
     ("Shipping", "/shipping/boxes/", "shipping.view_catalog"),
     ("Billing", "/billing/", "billing.view_billing"),
     ("ERP", "/erp/", "erp.manage_erp"),

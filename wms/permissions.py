@@ -166,6 +166,8 @@ rules.add_perm("control.manage_holds", staff)
 # Moves and replenishment on the handheld: floor staff in their warehouses.
 rules.add_perm("inventory.move_stock", floor_staff & in_scope)
 rules.add_perm("control.replenish", floor_staff & in_scope)
+# The work queue: managers see it, reassign, reprioritise and order the kinds of work.
+rules.add_perm("control.manage_work", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:
