@@ -18,6 +18,7 @@ from control.models import (
     CountStatus,
     CountTask,
     Hold,
+    LowStockAlert,
     ReplenishmentTask,
 )
 from control.services.counts import Variance, thresholds_for, variances
@@ -281,3 +282,8 @@ def replenishment_tasks_for_user(user: User) -> QuerySet[ReplenishmentTask]:
 
 def get_replenishment_task_for_user(user: User, pk: int) -> ReplenishmentTask | None:
     return replenishment_tasks_for_user(user).filter(pk=pk).first()
+
+
+def low_stock_alerts(user: User, *, open_only: bool = True) -> QuerySet[LowStockAlert]:
+    rows = scope_by_user(LowStockAlert.objects.select_related("product", "warehouse"), user)
+    return rows.filter(is_open=True) if open_only else rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from control.services.alerts import check_low_stock
 from control.services.nightly import nightly_counts
 from control.services.replenishment import sweep
 
@@ -20,3 +21,9 @@ def nightly_counts_task() -> int:
 def replenishment_sweep_task() -> int:
     """Gives every pick face below its min an open replenishment task (one each)."""
     return sweep()
+
+
+@shared_task(name="control.check_low_stock")
+def check_low_stock_task() -> int:
+    """Raises (and clears) low-stock alerts; returns how many were raised."""
+    return check_low_stock().raised

@@ -14,6 +14,7 @@ desk = [
     path("counts/thresholds/", counts.thresholds, name="count_thresholds"),
     path("accuracy/", counts.accuracy, name="count_accuracy"),
     path("work/", work.work_queue, name="work_queue"),
+    path("alerts/", counts.low_stock, name="low_stock"),
 ]
 
 handheld = [

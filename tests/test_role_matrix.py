@@ -48,6 +48,7 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/floor/move/": (OK, OK, OK, DENIED, SIGN_IN),
     "/floor/work/": (OK, OK, OK, DENIED, SIGN_IN),
     "/control/work/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/alerts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),

@@ -105,3 +105,10 @@ def accuracy(request: AuthedRequest) -> HttpResponse:
         "control/accuracy.html",
         {"by_zone": by_zone, "by_client": by_client, "days": days},
     )
+
+
+@page("control.manage_counts")
+def low_stock(request: AuthedRequest) -> HttpResponse:
+    """Open low-stock alerts: available below the reorder point."""
+    alerts = selectors.low_stock_alerts(request.user)
+    return render(request, "control/low_stock.html", {"alerts": alerts})

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "control.nightly_counts",
         "schedule": crontab(hour=1, minute=15),
     },
+    "control-check-low-stock": {
+        "task": "control.check_low_stock",
+        "schedule": 300.0,
+    },
     "control-replenishment-sweep": {
         "task": "control.replenishment_sweep",
         "schedule": crontab(hour=1, minute=45),
