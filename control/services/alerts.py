@@ -49,7 +49,7 @@ def check_low_stock() -> AlertRun:
     now = timezone.now()
     for point in points.order_by("pk"):
         key = (point.warehouse_id, point.product_id)
-        level = int(point.available)  # type: ignore[attr-defined]
+        level = int(point.available)
         alert = open_alerts.get(key)
         if level < point.quantity and alert is None:
             made = LowStockAlert.objects.bulk_create(
