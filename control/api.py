@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from control import queue, selectors
-from control.models import CountTask, Hold, HoldKind
+from control.models import CountTask, Hold, HoldKind, Transfer
 from control.schemas import (
     CountIn,
     CountTaskOut,
@@ -23,12 +23,21 @@ from control.schemas import (
     ReplenishmentDoneIn,
     ReplenishmentTaskOut,
     ReplenishmentTaskQuery,
+    TransferIn,
+    TransferOut,
+    TransferReceiveIn,
     WorkItemOut,
     WorkNextIn,
 )
 from control.services.counts import CountedItem, decide_count, submit_count
 from control.services.holds import place_hold, release_hold
 from control.services.replenishment import complete_replenishment
+from control.services.transfers import (
+    TransferLineSpec,
+    create_transfer,
+    receive_transfer,
+    ship_transfer,
+)
 from inventory.models import Location, Lot, Lpn, Product
 from inventory.selectors import References
 from wms.accounts.models import User
@@ -245,3 +254,101 @@ def work_next(request: HttpRequest, payload: WorkNextIn) -> Any:
     require(user, "control.count", warehouse)
     item = queue.next_work(user=user, warehouse=warehouse)
     return item if item is not None else Status(204, None)
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+
+def _transfer(user: User, pk: int) -> Transfer:
+    require(user, "control.manage_transfers")
+    return found(selectors.get_transfer_for_user(user, pk), f"No transfer {pk}.")
+
+
+@router.get("/transfers", response=list[TransferOut], summary="Transfers, newest first")
+@paginate(Page)
+def list_transfers(request: HttpRequest) -> Any:
+    user = user_of(request)
+    require(user, "control.manage_transfers")
+    return selectors.transfers_for_user(user)
+
+
+@router.get("/transfers/{pk}", response=TransferOut, summary="A transfer with what is in transit")
+def get_transfer(request: HttpRequest, pk: IdParam) -> Any:
+    return _transfer(user_of(request), pk)
+
+
+@router.post("/transfers", response={201: TransferOut}, summary="Create a transfer (draft)")
+def create_transfer_route(
+    request: HttpRequest, payload: TransferIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Unknown references are 422; more than is free in a bin now is 400; nothing is written
+    on refusal."""
+    user = user_of(request)
+    require(user, "control.manage_transfers")
+    refs = References(user)
+    source = refs.warehouse(payload.from_warehouse, "from_warehouse")
+    target = refs.warehouse(payload.to_warehouse, "to_warehouse")
+    specs = []
+    for line in payload.lines:
+        product = refs.product(None, line.sku, line.client)
+        location = refs.location(None, line.location, payload.from_warehouse) if source else None
+        lot = refs.lot(product, line.lot) if product and line.lot else None
+        if product and location:
+            specs.append(
+                TransferLineSpec(
+                    product=product, quantity=line.quantity, from_location=location, lot=lot
+                )
+            )
+    refs.check()
+    assert source is not None and target is not None
+    transfer = create_transfer(
+        user=user,
+        from_warehouse=source,
+        to_warehouse=target,
+        lines=specs,
+        note=payload.note,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, _transfer(user, transfer.pk))
+
+
+@router.post("/transfers/{pk}/ship", response=TransferOut, summary="Ship a transfer")
+def ship_transfer_route(
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Every line leaves its bin for the sender's in-transit location, or none does (409 when
+    a bin no longer has the free stock)."""
+    user = user_of(request)
+    transfer = _transfer(user, pk)
+    ship_transfer(transfer=transfer, user=user, idempotency_key=idempotency_key)
+    return _transfer(user, pk)
+
+
+@router.post("/transfers/{pk}/receive", response=TransferOut, summary="Receive a transfer")
+def receive_transfer_route(
+    request: HttpRequest,
+    pk: IdParam,
+    payload: TransferReceiveIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Into a bin of the receiving warehouse: scanned quantities per line, or blind (all that
+    was shipped). What is not received stays in transit."""
+    user = user_of(request)
+    transfer = _transfer(user, pk)
+    refs = References(user)
+    location = refs.location(None, payload.location, transfer.to_warehouse.code)
+    refs.check()
+    assert location is not None
+    quantities = (
+        {line.line_id: line.quantity for line in payload.lines}
+        if payload.lines is not None
+        else None
+    )
+    receive_transfer(
+        transfer=transfer,
+        user=user,
+        to_location=location,
+        quantities=quantities,
+        idempotency_key=idempotency_key,
+    )
+    return _transfer(user, pk)

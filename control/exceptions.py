@@ -25,3 +25,7 @@ class HoldRefused(DomainError):
 
 class ReplenishmentRefused(DomainError):
     code = "replenishment_refused"
+
+
+class TransferRefused(DomainError):
+    code = "transfer_refused"

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from control.models import CountStatus, HoldKind, HoldReason, ReplenishmentStatus
 from wms.schemas import Input
-from wms.validation import Code, Int32, Quantity, Scan, Text
+from wms.validation import Code, Id, Int32, Quantity, Scan, Text
 
 
 class CountTaskOut(Schema):
@@ -109,3 +109,53 @@ class WorkItemOut(Schema):
     label: str
     url: str
     priority: int
+
+
+class TransferLineIn(Input):
+    client: Code = Field(max_length=32)
+    sku: Code = Field(max_length=64)
+    lot: Code = Field("", max_length=64)
+    location: Code = Field(max_length=32, description="The bin it leaves from.")
+    quantity: Quantity
+
+
+class TransferIn(Input):
+    from_warehouse: Code = Field(max_length=16)
+    to_warehouse: Code = Field(max_length=16)
+    lines: list[TransferLineIn] = Field(min_length=1, max_length=200)
+    note: Text = Field("", max_length=200)
+
+
+class TransferReceiptLineIn(Input):
+    line_id: Id
+    quantity: Int32 = Field(ge=0)
+
+
+class TransferReceiveIn(Input):
+    location: Code = Field(max_length=32, description="The receiving bin.")
+    lines: list[TransferReceiptLineIn] | None = Field(
+        None, max_length=200, description="Scanned quantities per line; left out: blind, all."
+    )
+
+
+class TransferLineOut(Schema):
+    id: int
+    sku: str = Field(alias="product.sku")
+    lot: str | None = Field(None, alias="lot.number")
+    from_location: str = Field(alias="from_location.code")
+    quantity: int
+    received_qty: int
+    in_transit: int
+
+
+class TransferOut(Schema):
+    id: int
+    number: str
+    from_warehouse: str = Field(alias="from_warehouse.code")
+    to_warehouse: str = Field(alias="to_warehouse.code")
+    status: str
+    note: str
+    lines: list[TransferLineOut]
+    created_at: datetime.datetime
+    shipped_at: datetime.datetime | None
+    received_at: datetime.datetime | None

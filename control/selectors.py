@@ -20,6 +20,7 @@ from control.models import (
     Hold,
     LowStockAlert,
     ReplenishmentTask,
+    Transfer,
 )
 from control.services.counts import Variance, thresholds_for, variances
 from inventory.models import Balance, Client, Event, LocationKind, Lot, StockMove, Zone
@@ -287,3 +288,19 @@ def get_replenishment_task_for_user(user: User, pk: int) -> ReplenishmentTask | 
 def low_stock_alerts(user: User, *, open_only: bool = True) -> QuerySet[LowStockAlert]:
     rows = scope_by_user(LowStockAlert.objects.select_related("product", "warehouse"), user)
     return rows.filter(is_open=True) if open_only else rows
+
+
+def transfers_for_user(user: User) -> QuerySet[Transfer]:
+    if user.role == Role.CLIENT:
+        return Transfer.objects.none()
+    rows = Transfer.objects.select_related("from_warehouse", "to_warehouse").prefetch_related(
+        "lines__product", "lines__lot", "lines__from_location"
+    )
+    if user.role == Role.OPERATOR:
+        ids = warehouse_ids_for(user)
+        rows = rows.filter(Q(from_warehouse_id__in=ids) | Q(to_warehouse_id__in=ids))
+    return rows
+
+
+def get_transfer_for_user(user: User, pk: int) -> Transfer | None:
+    return transfers_for_user(user).filter(pk=pk).first()

@@ -168,6 +168,8 @@ rules.add_perm("inventory.move_stock", floor_staff & in_scope)
 rules.add_perm("control.replenish", floor_staff & in_scope)
 # The work queue: managers see it, reassign, reprioritise and order the kinds of work.
 rules.add_perm("control.manage_work", staff)
+# Transfers between warehouses: managers create, ship and receive them.
+rules.add_perm("control.manage_transfers", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

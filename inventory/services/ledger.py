@@ -54,6 +54,8 @@ __all__ = [
     "move",
     "move_lpn",
     "post_count",
+    "transfer_in",
+    "transfer_out",
     "receive",
     "release",
     "release_many",
@@ -321,6 +323,83 @@ def post_count(
         reason=Reason.COUNT,
         reason_code="cycle_count",
         reference_type="count_task",
+        reference_id=reference_id,
+    )
+
+
+@dataclass(frozen=True)
+class TransferLeg:
+    """Units of one product (lot, LPN) leaving a bin for another warehouse, or arriving."""
+
+    product: Product
+    lot: Lot | None
+    quantity: int
+    location: Location
+    lpn: Lpn | None = None
+
+
+@ledger_service
+def transfer_out(
+    *, user: User | None, legs: list[TransferLeg], reference_id: str
+) -> list[StockMove]:
+    """Ships free available stock from bins of one warehouse to its in-transit location (reason
+    transfer out), all legs or none: more than is free anywhere refuses the whole shipment."""
+    if not legs:
+        return []
+    warehouse_ids = {leg.location.warehouse_id for leg in legs}
+    if len(warehouse_ids) != 1 or any(leg.location.is_virtual for leg in legs):
+        raise LocationRefused("A transfer ships from physical bins of one warehouse.")
+    in_transit = virtual_location(warehouse_ids.pop(), LocationKind.IN_TRANSIT)
+    return post_legs(
+        [
+            Leg(
+                product=leg.product,
+                lot=leg.lot,
+                quantity=leg.quantity,
+                from_location=leg.location,
+                to_location=in_transit,
+                from_lpn=leg.lpn,
+            )
+            for leg in legs
+        ],
+        event_type="stock.transferred_out",
+        user=user,
+        reason=Reason.TRANSFER_OUT,
+        reference_type="transfer",
+        reference_id=reference_id,
+    )
+
+
+@ledger_service
+def transfer_in(
+    *, user: User | None, from_warehouse_id: int, legs: list[TransferLeg], reference_id: str
+) -> list[StockMove]:
+    """Receives a transfer: from the sending warehouse's in-transit location into bins of the
+    receiving one (reason transfer in)."""
+    if not legs:
+        return []
+    in_transit = virtual_location(from_warehouse_id, LocationKind.IN_TRANSIT)
+    for leg in legs:
+        if leg.location.is_virtual or leg.location.warehouse_id == from_warehouse_id:
+            raise LocationRefused(
+                f"Receive a transfer into a bin of the receiving warehouse, not {leg.location.code}."
+            )
+    return post_legs(
+        [
+            Leg(
+                product=leg.product,
+                lot=leg.lot,
+                quantity=leg.quantity,
+                from_location=in_transit,
+                to_location=leg.location,
+                to_lpn=leg.lpn,
+            )
+            for leg in legs
+        ],
+        event_type="stock.transferred_in",
+        user=user,
+        reason=Reason.TRANSFER_IN,
+        reference_type="transfer",
         reference_id=reference_id,
     )
 

@@ -21,6 +21,10 @@ CONTROL_ROUTES = {
     "/api/v1/replenishment-tasks": {"get"},
     "/api/v1/replenishment-tasks/{pk}/complete": {"post"},
     "/api/v1/work/next": {"post"},
+    "/api/v1/transfers": {"get", "post"},
+    "/api/v1/transfers/{pk}": {"get"},
+    "/api/v1/transfers/{pk}/ship": {"post"},
+    "/api/v1/transfers/{pk}/receive": {"post"},
 }
 BODY = {"location": "A-01-01", "items": [{"item": "CASE-WIDGET-6", "quantity": 6}]}
 
