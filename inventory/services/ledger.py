@@ -54,14 +54,14 @@ __all__ = [
     "move",
     "move_lpn",
     "post_count",
-    "transfer_in",
-    "transfer_out",
     "receive",
     "release",
     "release_many",
     "reserve",
     "reserve_set",
     "ship_lpn",
+    "transfer_in",
+    "transfer_out",
     "virtual_location",
 ]
 
@@ -382,7 +382,8 @@ def transfer_in(
     for leg in legs:
         if leg.location.is_virtual or leg.location.warehouse_id == from_warehouse_id:
             raise LocationRefused(
-                f"Receive a transfer into a bin of the receiving warehouse, not {leg.location.code}."
+                "Receive a transfer into a bin of the receiving warehouse, "
+                f"not {leg.location.code}."
             )
     return post_legs(
         [
