@@ -3,7 +3,7 @@ under /floor/count/."""
 
 from django.urls import include, path
 
-from control.views import counts, floor, moves, work
+from control.views import counts, floor, holds, moves, work
 
 desk = [
     path("counts/", counts.count_list, name="count_list"),
@@ -15,6 +15,9 @@ desk = [
     path("accuracy/", counts.accuracy, name="count_accuracy"),
     path("work/", work.work_queue, name="work_queue"),
     path("alerts/", counts.low_stock, name="low_stock"),
+    path("holds/", holds.hold_list, name="hold_list"),
+    path("holds/<int:pk>/release/", holds.hold_release, name="hold_release"),
+    path("recall/lots/<int:pk>/", holds.recall, name="recall_report"),
 ]
 
 handheld = [

@@ -172,3 +172,42 @@ def test_recall_report_lists_stock_and_shipped_units(
         ("adjustment", "", 2),
     }
     assert report.units_in_stock + report.units_gone == 20
+
+
+def test_holds_desk_places_releases_and_shows_the_recall(
+    http_for: Any, manager: Any, wh: Any, bin_a: Any, serum: Any, serum_lot: Any
+) -> None:
+    from control.models import Hold
+
+    ledger.receive(user=manager, product=serum, quantity=9, location=bin_a, lot=serum_lot)
+    http = http_for(manager)
+    placed = http.post(
+        "/control/holds/",
+        {
+            "kind": "lot",
+            "reason": "recall",
+            "client": "acme-outdoor",
+            "sku": "SERUM",
+            "lot": "S-2027-01",
+        },
+    )
+    assert placed.status_code == 302, placed.content
+    hold = Hold.objects.get()
+    assert hold.held_units == 9
+    with assert_nothing_written(except_tables=["django_session"]):
+        unknown = http.post(
+            "/control/holds/",
+            {
+                "kind": "lot",
+                "reason": "recall",
+                "client": "acme-outdoor",
+                "sku": "SERUM",
+                "lot": "NOPE",
+            },
+        )
+    assert unknown.status_code == 200
+    report = http.get(f"/control/recall/lots/{serum_lot.pk}/")
+    assert "9 units in stock" in report.content.decode()
+    http.post(f"/control/holds/{hold.pk}/release/", {"note": "lab ok"})
+    hold.refresh_from_db()
+    assert (hold.status, hold.release_note) == ("released", "lab ok")
