@@ -14,7 +14,7 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = os.environ.get("BENCH_DB", "fluxvantage_bench")
-BENCHES = ("provisioning", "ledger", "cartonization", "picking", "billing")
+BENCHES = ("provisioning", "ledger", "cartonization", "picking", "billing", "work_queue")
 
 
 def _bench_database_url() -> str:
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from tests.bench import billing, cartonization, ledger, picking, provisioning
+    from tests.bench import billing, cartonization, ledger, picking, provisioning, work_queue
 
     print(f"FluxVantage benchmarks on {urlsplit(url).hostname or 'socket'} (db {BENCH_DB})")
     if "provisioning" not in selected:
@@ -68,6 +68,7 @@ def main(argv: list[str]) -> int:
         "cartonization": cartonization.run,
         "picking": picking.run,
         "billing": billing.run,
+        "work_queue": work_queue.run,
     }
     for name in selected:
         runs[name]()
