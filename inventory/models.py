@@ -176,6 +176,11 @@ class Location(models.Model):
     max_units = models.PositiveIntegerField(null=True, blank=True)
     max_volume_cm3 = models.PositiveBigIntegerField(null=True, blank=True)
     max_weight_g = models.PositiveBigIntegerField(null=True, blank=True)
+    max_pallets = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Pallets this place holds; a pallet position holds one unless set here.",
+    )
     is_pickable = models.BooleanField(default=False)
     is_blocked = models.BooleanField(default=False)
     blocked_reason = models.CharField(max_length=200, blank=True)
