@@ -29,3 +29,7 @@ class ReplenishmentRefused(DomainError):
 
 class TransferRefused(DomainError):
     code = "transfer_refused"
+
+
+class ReturnRefused(DomainError):
+    code = "return_refused"

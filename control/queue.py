@@ -22,10 +22,13 @@ from django.utils import timezone
 from control.models import (
     OPEN_COUNT_STATUSES,
     REPLENISHMENT_LIFECYCLE,
+    RETURN_LIFECYCLE,
     CountStatus,
     CountTask,
     ReplenishmentStatus,
     ReplenishmentTask,
+    ReturnStatus,
+    ReturnTask,
     WorkKind,
     WorkRule,
 )
@@ -38,7 +41,13 @@ from wms.exceptions import DomainError
 if TYPE_CHECKING:
     from wms.accounts.models import User
 
-DEFAULT_ORDER = (WorkKind.REPLENISHMENT, WorkKind.PICKING, WorkKind.PUTAWAY, WorkKind.COUNTING)
+DEFAULT_ORDER = (
+    WorkKind.REPLENISHMENT,
+    WorkKind.PICKING,
+    WorkKind.PUTAWAY,
+    WorkKind.RETURNS,
+    WorkKind.COUNTING,
+)
 
 
 @dataclass(frozen=True)
@@ -292,5 +301,77 @@ class ReplenishmentSource:
         ReplenishmentTask.objects.filter(pk=pk).update(priority=priority, updated_at=timezone.now())
 
 
+def _return_item(task: ReturnTask) -> WorkItem:
+    where = f" in {task.from_lpn.code}" if task.from_lpn else ""
+    to = f" to {task.to_location.code}" if task.to_location else ""
+    return WorkItem(
+        kind=WorkKind.RETURNS,
+        pk=task.pk,
+        warehouse_id=task.warehouse_id,
+        label=f"Return {task.quantity} of {task.product.sku} from {task.from_location.code}"
+        f"{where}{to}",
+        url=reverse("floor_return", args=[task.pk]),
+        priority=0,
+        assigned_to_id=task.assigned_to_id,
+        created_at=task.created_at,
+    )
+
+
+class ReturnsSource:
+    kind: str = WorkKind.RETURNS
+    related = ("product", "from_location", "from_lpn", "to_location")
+
+    def held(self, user: User, warehouse_id: int) -> WorkItem | None:
+        task = (
+            ReturnTask.objects.filter(
+                warehouse_id=warehouse_id, assigned_to=user, status=ReturnStatus.IN_PROGRESS
+            )
+            .select_related(*self.related)
+            .first()
+        )
+        return _return_item(task) if task else None
+
+    @transaction.atomic
+    def claim(self, user: User, warehouse_id: int) -> WorkItem | None:
+        task = (
+            ReturnTask.objects.filter(
+                warehouse_id=warehouse_id, status=ReturnStatus.OPEN, assigned_to=None
+            )
+            .order_by("created_at", "pk")
+            .select_for_update(skip_locked=True)
+            .first()
+        )
+        if task is None:
+            return None
+        transition(
+            RETURN_LIFECYCLE,
+            task,
+            ReturnStatus.IN_PROGRESS,
+            user=user,
+            changes={"assigned_to": user},
+        )
+        return _return_item(ReturnTask.objects.select_related(*self.related).get(pk=task.pk))
+
+    def open_items(self, warehouse_ids: Iterable[int]) -> list[WorkItem]:
+        rows = ReturnTask.objects.filter(
+            warehouse_id__in=list(warehouse_ids),
+            status__in=[ReturnStatus.OPEN, ReturnStatus.IN_PROGRESS],
+        ).select_related(*self.related)
+        return [_return_item(t) for t in rows]
+
+    @transaction.atomic
+    def reassign(self, pk: int, to_user: User | None, by: User) -> None:
+        task = ReturnTask.objects.select_for_update().get(pk=pk)
+        wanted = ReturnStatus.IN_PROGRESS if to_user else ReturnStatus.OPEN
+        if task.status == wanted:
+            ReturnTask.objects.filter(pk=pk).update(assigned_to=to_user)
+        elif task.status != ReturnStatus.DONE:
+            transition(RETURN_LIFECYCLE, task, wanted, user=by, changes={"assigned_to": to_user})
+
+    def set_priority(self, pk: int, priority: int, by: User) -> None:
+        """Returns are handed out oldest first and carry no priority of their own."""
+
+
 register_source(CountingSource())
 register_source(ReplenishmentSource())
+register_source(ReturnsSource())

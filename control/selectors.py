@@ -20,6 +20,7 @@ from control.models import (
     Hold,
     LowStockAlert,
     ReplenishmentTask,
+    ReturnTask,
     Transfer,
 )
 from control.services.counts import Variance, thresholds_for, variances
@@ -304,3 +305,16 @@ def transfers_for_user(user: User) -> QuerySet[Transfer]:
 
 def get_transfer_for_user(user: User, pk: int) -> Transfer | None:
     return transfers_for_user(user).filter(pk=pk).first()
+
+
+def get_return_task_for_user(user: User, pk: int) -> ReturnTask | None:
+    if user.role == Role.CLIENT:
+        return None
+    rows = scope_by_user(
+        ReturnTask.objects.select_related(
+            "warehouse", "product", "lot", "from_location", "from_lpn", "to_location"
+        ),
+        user,
+        client_field="warehouse",
+    )
+    return rows.filter(pk=pk).first()

@@ -31,4 +31,5 @@ urlpatterns = [
     path("floor/move/", moves.floor_move, name="floor_move"),
     path("floor/work/", work.floor_work, name="floor_work"),
     path("floor/replenish/<int:pk>/", work.floor_replenish, name="floor_replenish"),
+    path("floor/return/<int:pk>/", work.floor_return, name="floor_return"),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from control import queue, selectors
 from control.models import WorkKind
 from control.services.replenishment import complete_replenishment
+from control.services.returns import complete_return
 from inventory import selectors as inventory_selectors
 from inventory.models import Warehouse
 from inventory.selectors.scope import users_with_scope
@@ -129,3 +130,26 @@ def work_queue(request: AuthedRequest) -> HttpResponse:
     operators = users_with_scope().filter(role__in=["operator", "manager"], is_active=True)
     context = {"items": items, "orders": orders, "rules_form": rules_form, "operators": operators}
     return render(request, "control/work_queue.html", context)
+
+
+@page("control.replenish", "GET", "POST")
+def floor_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A return to stock: scan where the units are, then the bin they go back to."""
+    task = found_or_404(selectors.get_return_task_for_user(request.user, pk))
+    require(request.user, "control.replenish", task)
+    form = ReplenishForm(request.POST or None)
+    context: dict[str, Any] = {"task": task, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = complete_return(
+                task=task,
+                user=request.user,
+                from_code=form.cleaned_data["source"],
+                to_code=form.cleaned_data["target"],
+            )
+        except DomainError as refused:
+            context["error"] = refused.message
+        else:
+            assert task.to_location is not None
+            context.update(task=task, done=f"Returned {task.quantity} to {task.to_location.code}.")
+    return render(request, "control/floor_return.html", context)
