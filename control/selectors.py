@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from control.models import (
     OPEN_COUNT_STATUSES,
@@ -318,3 +319,21 @@ def get_return_task_for_user(user: User, pk: int) -> ReturnTask | None:
         client_field="warehouse",
     )
     return rows.filter(pk=pk).first()
+
+
+DWELL_KINDS = (
+    LocationKind.DOCK,
+    LocationKind.STAGING,
+    LocationKind.PACK_STATION,
+    LocationKind.SHIP_DOCK,
+)
+
+
+def lingering_stock(user: User, *, hours: int, now: dt.datetime | None = None) -> QuerySet[Balance]:
+    """Stock sitting at dock, staging, pack or ship-dock locations unchanged for longer than
+    `hours` (a balance's last change is when stock last arrived or left there), oldest first."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    rows = Balance.objects.filter(
+        on_hand__gt=0, location__kind__in=DWELL_KINDS, updated_at__lte=cutoff
+    ).select_related("location", "product", "lot", "lpn", "warehouse")
+    return scope_by_user(rows, user).order_by("updated_at", "pk")

@@ -15,6 +15,7 @@ desk = [
     path("accuracy/", counts.accuracy, name="count_accuracy"),
     path("work/", work.work_queue, name="work_queue"),
     path("alerts/", counts.low_stock, name="low_stock"),
+    path("lingering/", counts.lingering, name="lingering_stock"),
     path("holds/", holds.hold_list, name="hold_list"),
     path("holds/<int:pk>/release/", holds.hold_release, name="hold_release"),
     path("recall/lots/<int:pk>/", holds.recall, name="recall_report"),

@@ -50,6 +50,7 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/control/work/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/alerts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/holds/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/lingering/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
     "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),

@@ -112,3 +112,12 @@ def low_stock(request: AuthedRequest) -> HttpResponse:
     """Open low-stock alerts: available below the reorder point."""
     alerts = selectors.low_stock_alerts(request.user)
     return render(request, "control/low_stock.html", {"alerts": alerts})
+
+
+@page("control.manage_counts")
+def lingering(request: AuthedRequest) -> HttpResponse:
+    """Stock left at dock, staging, pack or ship-dock locations longer than `hours` (default 4)."""
+    raw = request.GET.get("hours", "")
+    hours = int(raw) if raw.isdigit() and 0 < int(raw) <= 24 * 90 else 4
+    rows = selectors.lingering_stock(request.user, hours=hours)[:500]
+    return render(request, "control/lingering.html", {"rows": rows, "hours": hours})
