@@ -151,9 +151,17 @@ def after_pick(*, location_id: int, product_id: int, user: User | None) -> Reple
     if rule is None:
         return None
     level = face_level(location_id, product_id)
-    if level >= rule.min_qty:
+    if level >= rule.min_qty or _has_open_task(location_id, product_id):
+        # (The check saves the source lookup on every pick of a face already being refilled;
+        # the unique index, not this read, is what keeps racing pickers to one task.)
         return None
     return _make_task(rule, ReplenishmentTrigger.PICK, level, user)
+
+
+def _has_open_task(location_id: int, product_id: int) -> bool:
+    return ReplenishmentTask.objects.filter(
+        location_id=location_id, product_id=product_id, status__in=OPEN_REPLENISHMENT_STATUSES
+    ).exists()
 
 
 def after_shortage(
