@@ -4,7 +4,7 @@ active count plan (a plan leaves bins counted within its frequency, and bins on 
 from __future__ import annotations
 
 from control.models import CountPlan
-from control.services.counts import recompute_classes, run_plan
+from control.services.plans import recompute_classes, run_plan
 from inventory.models import Warehouse
 
 

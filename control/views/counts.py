@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from control import selectors
 from control.forms import CountFilterForm, CountPlanForm, DecisionForm, ThresholdsForm
-from control.services import counts
+from control.services import counts, plans
 from inventory import selectors as inventory_selectors
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
@@ -69,7 +69,7 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 @page("control.manage_counts", "POST")
 def plan_run(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = found_or_404(selectors.get_plan_for_user(request.user, pk))
-    made = counts.run_plan(plan=plan, user=request.user)
+    made = plans.run_plan(plan=plan, user=request.user)
     messages.success(request, f"{plan.name}: {made} count task{'s' if made != 1 else ''} made.")
     return redirect("count_plans")
 

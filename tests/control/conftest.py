@@ -109,7 +109,7 @@ def api_as(acme: Any, admin_user: Any) -> Any:
 def count_task(manager: Any, wh: Any, zone: Any, stocked: Any, bin_a: Any) -> Any:
     """One open count of A-01-01 (37 widgets), made by a zone plan."""
     from control.models import CountPlan, CountTask, PlanKind
-    from control.services.counts import run_plan
+    from control.services.plans import run_plan
 
     plan = CountPlan.objects.create(warehouse=wh, name="Ambient", kind=PlanKind.ZONE, zone=zone)
     run_plan(plan=plan, user=manager)

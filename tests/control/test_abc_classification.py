@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from control.models import ProductClass
-from control.services.counts import classify_abc, recompute_classes
+from control.services.plans import classify_abc, recompute_classes
 from inventory.models import Reason
 from inventory.services import ledger
 from tests.factories import ProductFactory

@@ -13,9 +13,9 @@ from control.services.counts import (
     decide_count,
     finish_count,
     next_count_task,
-    run_plan,
     start_count,
 )
+from control.services.plans import run_plan
 from inventory.models import (
     Balance,
     CountRequest,

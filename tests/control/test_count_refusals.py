@@ -15,9 +15,9 @@ from control.services.counts import (
     decide_count,
     finish_count,
     next_count_task,
-    run_plan,
     start_count,
 )
+from control.services.plans import run_plan
 from tests.helpers import assert_nothing_written
 
 

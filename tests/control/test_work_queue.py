@@ -29,7 +29,7 @@ def work(
     """One task of each kind in EAST: a count of A-01-01, a replenishment of P-01, a released
     pick list for one widget, and a putaway of a pallet at the dock."""
     from control.models import CountPlan, PlanKind
-    from control.services.counts import run_plan
+    from control.services.plans import run_plan
 
     face = LocationFactory(
         warehouse=wh, zone=zone, code="P-01", kind=LocationKind.PICK_FACE, is_pickable=True
