@@ -37,3 +37,7 @@ class ReservationRefused(ConflictError):
 
 class MasterDataRefused(ConflictError):
     code = "master_data_refused"
+
+
+class MoveRefused(DomainError):
+    code = "move_refused"

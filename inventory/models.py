@@ -176,6 +176,11 @@ class Location(models.Model):
     max_units = models.PositiveIntegerField(null=True, blank=True)
     max_volume_cm3 = models.PositiveBigIntegerField(null=True, blank=True)
     max_weight_g = models.PositiveBigIntegerField(null=True, blank=True)
+    max_pallets = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Pallets this place holds; a pallet position holds one unless set here.",
+    )
     is_pickable = models.BooleanField(default=False)
     is_blocked = models.BooleanField(default=False)
     blocked_reason = models.CharField(max_length=200, blank=True)
@@ -226,6 +231,12 @@ class Product(models.Model):
     pallet_qty = models.PositiveIntegerField(null=True, blank=True, help_text="Eaches per pallet.")
     ships_in_own_container = models.BooleanField(
         default=False, help_text="Ships alone, in its own packaging (never packed with others)."
+    )
+    unit_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        help_text="What one base unit is worth, for count variance by value.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)

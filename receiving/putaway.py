@@ -11,8 +11,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Count
+
 from inventory import selectors
-from inventory.models import Location, LocationKind, Lot, Lpn, LpnKind, Product, Warehouse
+from inventory.models import (
+    Balance,
+    Location,
+    LocationKind,
+    Lot,
+    Lpn,
+    LpnKind,
+    Product,
+    StorageType,
+    Warehouse,
+)
 
 if TYPE_CHECKING:
     from wms.accounts.models import User
@@ -105,6 +117,7 @@ class _Occupancy:
     lot_numbers: dict[int, str] = field(default_factory=dict)
     skus: dict[int, str] = field(default_factory=dict)
     client_ids: set[int] = field(default_factory=set)
+    pallets: int = 0
 
     def add(self, product: Product, lot_id: int | None, lot_number: str, quantity: int) -> None:
         key = (product.pk, lot_id)
@@ -126,6 +139,73 @@ class _Occupancy:
 
     def lots_of(self, product_id: int) -> set[int | None]:
         return {lot for (pk, lot) in self.held if pk == product_id}
+
+
+@dataclass(frozen=True)
+class _Flight:
+    """A load an open task will bring to a location."""
+
+    location_id: int
+    items: list[PutawayItem]
+    is_pallet: bool
+
+
+def _pallets_at(warehouse: Warehouse) -> list[tuple[int, int]]:
+    """Pallets standing at each location now."""
+    rows = (
+        Lpn.objects.filter(warehouse=warehouse, kind=LpnKind.PALLET, location__isnull=False)
+        .values_list("location_id")
+        .annotate(n=Count("pk"))
+    )
+    return [(location_id, n) for location_id, n in rows]
+
+
+def _in_flight(warehouse: Warehouse, exclude_task_id: int | None) -> list[_Flight]:
+    """What open putaway tasks (but one) and open replenishment tasks will bring where: so
+    ten pallets received at once are not all sent to the same empty bin."""
+    from control.models import OPEN_REPLENISHMENT_STATUSES, ReplenishmentTask
+    from receiving.models import PutawayStatus, PutawayTask
+
+    tasks = list(
+        PutawayTask.objects.filter(
+            warehouse=warehouse,
+            status__in=[PutawayStatus.OPEN, PutawayStatus.IN_PROGRESS],
+            proposed_location__isnull=False,
+        )
+        .exclude(pk=exclude_task_id or 0)
+        .select_related("product", "lot", "lpn")
+    )
+    contents: dict[int, list[PutawayItem]] = {}
+    lpn_ids = [t.lpn_id for t in tasks if t.lpn_id is not None]
+    for balance in Balance.objects.filter(lpn_id__in=lpn_ids, on_hand__gt=0).select_related(
+        "product", "lot"
+    ):
+        assert balance.lpn_id is not None
+        contents.setdefault(balance.lpn_id, []).append(
+            PutawayItem(balance.product, balance.lot, balance.on_hand)
+        )
+    flights = []
+    for task in tasks:
+        assert task.proposed_location_id is not None
+        if task.lpn is not None:
+            items = contents.get(task.lpn.pk, [])
+            pallet = task.lpn.kind == LpnKind.PALLET
+        elif task.product is not None and task.quantity:
+            items, pallet = [PutawayItem(task.product, task.lot, task.quantity)], False
+        else:
+            continue
+        flights.append(_Flight(task.proposed_location_id, items, pallet))
+    for replenishment in ReplenishmentTask.objects.filter(
+        warehouse=warehouse, status__in=OPEN_REPLENISHMENT_STATUSES
+    ).select_related("product", "lot"):
+        flights.append(
+            _Flight(
+                replenishment.location_id,
+                [PutawayItem(replenishment.product, replenishment.lot, replenishment.quantity)],
+                False,
+            )
+        )
+    return flights
 
 
 class _Load:
@@ -155,6 +235,7 @@ class _Planner:
         policy: PutawayPolicy,
         homes: Mapping[int, int] | None,
         storage_class_of: Callable[[Product], str],
+        exclude_task_id: int | None = None,
     ) -> None:
         self.warehouse = warehouse
         self.policy = policy
@@ -176,6 +257,14 @@ class _Planner:
                 row["lot__number"] or "",
                 row["quantity"],
             )
+        for location_id, pallets in _pallets_at(warehouse):
+            self.stock.setdefault(location_id, _Occupancy()).pallets += pallets
+        # Work in flight: what open putaway and replenishment tasks will bring counts as there.
+        for flight in _in_flight(warehouse, exclude_task_id):
+            here = self.stock.setdefault(flight.location_id, _Occupancy())
+            for item in flight.items:
+                here.add_item(item)
+            here.pallets += 1 if flight.is_pallet else 0
 
     def propose(self, load: _Load) -> PutawayProposal:
         if not load.items:
@@ -202,6 +291,7 @@ class _Planner:
         here = self.stock.setdefault(location.pk, _Occupancy())
         for item in load.items:
             here.add_item(item)
+        here.pallets += 1 if load.is_pallet else 0
 
     # --- Strategies: each returns a proposal or None, noting why candidates were refused.
 
@@ -309,6 +399,12 @@ class _Planner:
         ):
             if limit is not None and current + added > limit:
                 return f"{code} full ({current}/{limit} {unit})"
+        pallets = location.max_pallets
+        if pallets is None and location.storage_type == StorageType.PALLET_POSITION:
+            pallets = 1
+        if load.is_pallet and pallets is not None and here.pallets + 1 > pallets:
+            plural = "s" if pallets != 1 else ""
+            return f"{code} holds {pallets} pallet{plural} ({here.pallets} there or on the way)"
         return None
 
 
@@ -353,11 +449,16 @@ def propose_putaway(
     homes: Mapping[int, int] | None = None,
     storage_class_of: Callable[[Product], str] = any_storage_class,
     lpn: Lpn | None = None,
+    exclude_task_id: int | None = None,
 ) -> PutawayProposal:
     """One destination for all `items` together (an LPN moves whole), by the policy's strategies.
     `homes` maps product pk to its fixed home location pk (a Product field will feed it later).
-    A bounded number of queries, whatever the number of locations."""
-    planner = _Planner(warehouse, policy or PutawayPolicy(), homes, storage_class_of)
+    What open putaway tasks (but `exclude_task_id`, the one being proposed) and replenishment
+    tasks will bring counts against capacity. A bounded number of queries, whatever the number
+    of locations."""
+    planner = _Planner(
+        warehouse, policy or PutawayPolicy(), homes, storage_class_of, exclude_task_id
+    )
     return planner.propose(_Load(items, lpn))
 
 
@@ -402,6 +503,7 @@ def propose_lpn_putaway(
     policy: PutawayPolicy | None = None,
     homes: Mapping[int, int] | None = None,
     storage_class_of: Callable[[Product], str] = any_storage_class,
+    exclude_task_id: int | None = None,
 ) -> PutawayProposal:
     """One destination for a whole LPN's contents; a pallet prefers storage over pick faces."""
     return propose_putaway(
@@ -411,4 +513,5 @@ def propose_lpn_putaway(
         homes=homes,
         storage_class_of=storage_class_of,
         lpn=lpn,
+        exclude_task_id=exclude_task_id,
     )

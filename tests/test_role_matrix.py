@@ -66,6 +66,18 @@ PAGES: dict[str, tuple[int, int, int, int, int]] = {
     "/portal/tokens/": (DENIED, DENIED, DENIED, DENIED, SIGN_IN),
     "/floor/clock/": (OK, OK, OK, DENIED, SIGN_IN),
     "/labour/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/floor/count/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/move/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/floor/work/": (OK, OK, OK, DENIED, SIGN_IN),
+    "/control/work/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/alerts/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/holds/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/lingering/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/plans/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/plans/new/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/counts/thresholds/": (OK, OK, DENIED, DENIED, SIGN_IN),
+    "/control/accuracy/": (OK, OK, DENIED, DENIED, SIGN_IN),
 }
 
 # POSTs that change something: (path, data) -> which roles may

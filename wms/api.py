@@ -197,6 +197,7 @@ def on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", "wms.accounts.api.router")
 # Each app's routes, by dotted path so that wms imports no app.
 api.add_router("/", "inventory.api.router")
+api.add_router("/", "control.api.router")
 api.add_router("/", "receiving.api.router")
 api.add_router("/", "picking.api.router")
 api.add_router("/", "shipping.api.router")

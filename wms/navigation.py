@@ -21,7 +21,13 @@ class Group:
 
 
 NAV: tuple[Group, ...] = (
-    Group("Today", (Link("Dashboard", "/dashboard/", "wms.view_dashboard"),)),
+    Group(
+        "Today",
+        (
+            Link("Dashboard", "/dashboard/", "wms.view_dashboard"),
+            Link("Work queue", "/control/work/", "control.manage_work"),
+        ),
+    ),
     Group(
         "Inbound",
         (
@@ -38,6 +44,11 @@ NAV: tuple[Group, ...] = (
             Link("Locations", "/inventory/locations/", "inventory.view_master_data"),
             Link("Lots", "/inventory/lots/", "inventory.view_master_data"),
             Link("LPNs", "/inventory/lpns/", "inventory.view_master_data"),
+            Link("Counts", "/control/counts/", "control.manage_counts"),
+            Link("Accuracy", "/control/accuracy/", "control.manage_counts"),
+            Link("Holds", "/control/holds/", "control.manage_holds"),
+            Link("Low stock", "/control/alerts/", "control.manage_counts"),
+            Link("Lingering stock", "/control/lingering/", "control.manage_counts"),
         ),
     ),
     Group(

@@ -201,6 +201,19 @@ rules.add_perm("portal.administer_client_user", is_client_admin & client_admin_m
 # measures, correct shifts (with a reason) and set the engineered standards.
 rules.add_perm("labour.clock", floor_staff)
 rules.add_perm("labour.manage_labour", staff)
+# Inventory control: operators count the bins of their warehouses; managers plan counts, set
+# thresholds, approve or reject a count (never their own) and read accuracy.
+rules.add_perm("control.count", floor_staff & in_scope)
+rules.add_perm("control.manage_counts", staff)
+# Holds: managers place and release them (audited) and read recall reports.
+rules.add_perm("control.manage_holds", staff)
+# Moves and replenishment on the handheld: floor staff in their warehouses.
+rules.add_perm("inventory.move_stock", floor_staff & in_scope)
+rules.add_perm("control.replenish", floor_staff & in_scope)
+# The work queue: managers see it, reassign, reprioritise and order the kinds of work.
+rules.add_perm("control.manage_work", staff)
+# Transfers between warehouses: managers create, ship and receive them.
+rules.add_perm("control.manage_transfers", staff)
 
 
 def require(user: User, perm: str, obj: Any = None) -> None:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("picking.urls")),
     path("", include("shipping.urls")),
     path("", include("inventory.urls")),
+    path("", include("control.urls")),
     path("", include("billing.urls")),
     path("", include("erp.urls")),
     path("", include("webhooks.urls")),

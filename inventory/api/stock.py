@@ -18,15 +18,18 @@ from inventory.schemas.stock import (
     LpnIn,
     LpnOut,
     LpnQuery,
+    StockMoveIn,
     StockMoveOut,
     StockMoveQuery,
+    StockMoveResultOut,
     StockTotals,
 )
 from inventory.selectors import References
-from inventory.services import ledger, master
+from inventory.services import ledger, master, moves
 from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, create_once, found, staff_user, user_of
 from wms.pagination import Page
+from wms.permissions import require
 from wms.validation import IdParam
 
 router = Router(tags=["stock"])
@@ -71,6 +74,40 @@ def list_inventory(request: HttpRequest, filters: Query[InventoryQuery]) -> Any:
 @paginate(Page)
 def list_stock_moves(request: HttpRequest, filters: Query[StockMoveQuery]) -> Any:
     return selectors.stock_moves_for_user(user_of(request), filters.to_filters())
+
+
+@router.post(
+    "/stock-moves", response=StockMoveResultOut, summary="Move units bin to bin, or a whole LPN"
+)
+def create_stock_move(
+    request: HttpRequest, payload: StockMoveIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Through the ledger, from scanned codes, as on the handheld. Held stock is refused (400
+    held); more than is free is 409; nothing is written on refusal. The same Idempotency-Key
+    answers the first result."""
+    user = user_of(request)
+    require(user, "inventory.move_stock")
+    warehouse = References(user).only_warehouse(payload.warehouse)
+    require(user, "inventory.move_stock", warehouse)
+    if payload.kind == "lpn":
+        return moves.move_whole_lpn(
+            user=user,
+            warehouse=warehouse,
+            lpn_code=payload.lpn,
+            to_code=payload.to_location,
+            idempotency_key=idempotency_key,
+        )
+    return moves.move_units(
+        user=user,
+        warehouse=warehouse,
+        from_code=payload.from_location,
+        to_code=payload.to_location,
+        item_code=payload.item,
+        quantity=payload.quantity,
+        lot_number=payload.lot,
+        lpn_code=payload.lpn,
+        idempotency_key=idempotency_key,
+    )
 
 
 @router.get("/stock-moves/{pk}", response=StockMoveOut)

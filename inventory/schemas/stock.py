@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -12,7 +12,7 @@ from inventory.models import InventoryStatus, LpnKind, Reason
 from inventory.schemas.products import ProductRef
 from inventory.selectors import BalanceFilters, MoveFilters
 from wms.schemas import Input
-from wms.validation import INT_MAX, Code, Id, IdParam, Int32, Text
+from wms.validation import INT_MAX, Code, Id, IdParam, Int32, Quantity, Scan, Text
 
 # --- LPNs -------------------------------------------------------------------------------------
 
@@ -185,3 +185,20 @@ class AdjustmentIn(ProductRef):
         if value == 0:
             raise ValueError("Adjust by a whole number other than zero.")
         return value
+
+
+class StockMoveIn(Input):
+    kind: Literal["units", "lpn"] = Field(description="units: bin to bin; lpn: a whole LPN.")
+    warehouse: Code = Field(max_length=16)
+    from_location: Scan = Field("", max_length=64, description="For units: the source bin.")
+    to_location: Scan = Field(max_length=64)
+    item: Scan = Field("", max_length=64, description="For units: barcode or SKU.")
+    quantity: Quantity | None = Field(None, description="For units; all free units if left out.")
+    lot: Scan = Field("", max_length=64)
+    lpn: Scan = Field("", max_length=32, description="For lpn: the LPN; for units: from LPN.")
+
+
+class StockMoveResultOut(Schema):
+    moves: int
+    units: int
+    message: str

@@ -5,6 +5,7 @@ inventory.services.reservations and are re-exported here, so callers use one mod
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from inventory.exceptions import InvalidQuantity, LocationRefused, LpnRefused
@@ -52,12 +53,15 @@ __all__ = [
     "consume_in_transaction",
     "move",
     "move_lpn",
+    "post_count",
     "receive",
     "release",
     "release_many",
     "reserve",
     "reserve_set",
     "ship_lpn",
+    "transfer_in",
+    "transfer_out",
     "virtual_location",
 ]
 
@@ -267,6 +271,138 @@ def adjust(
         reason_code=reason_code.strip(),
         note=note,
     )[0]
+
+
+@dataclass(frozen=True)
+class CountDifference:
+    """One difference an approved count found: `quantity` units more (> 0) or fewer (< 0) of
+    a product (lot, LPN) in the bin than the ledger held at the count's scan."""
+
+    product: Product
+    lot: Lot | None
+    lpn: Lpn | None
+    quantity: int
+
+
+@ledger_service
+def post_count(
+    *,
+    user: User | None,
+    location: Location,
+    differences: list[CountDifference],
+    reference_id: str,
+) -> list[StockMove]:
+    """Posts an approved count: one move per difference between the bin and the adjustment
+    location, reason count with reason code `cycle_count`, available status. A loss larger than
+    the free stock left in the bin now is refused (InsufficientStock) and nothing is written."""
+    if location.is_virtual:
+        raise LocationRefused(f"Count a physical location, not {location.code}.")
+    adjustment = virtual_location(location.warehouse_id, LocationKind.ADJUSTMENT)
+    legs = []
+    for difference in differences:
+        if difference.quantity == 0:
+            continue
+        inward = difference.quantity > 0
+        legs.append(
+            Leg(
+                product=difference.product,
+                lot=difference.lot,
+                quantity=abs(difference.quantity),
+                from_location=adjustment if inward else location,
+                to_location=location if inward else adjustment,
+                from_lpn=None if inward else difference.lpn,
+                to_lpn=difference.lpn if inward else None,
+            )
+        )
+    if not legs:
+        return []
+    return post_legs(
+        legs,
+        event_type="stock.adjusted",
+        user=user,
+        reason=Reason.COUNT,
+        reason_code="cycle_count",
+        reference_type="count_task",
+        reference_id=reference_id,
+    )
+
+
+@dataclass(frozen=True)
+class TransferLeg:
+    """Units of one product (lot, LPN) leaving a bin for another warehouse, or arriving."""
+
+    product: Product
+    lot: Lot | None
+    quantity: int
+    location: Location
+    lpn: Lpn | None = None
+
+
+@ledger_service
+def transfer_out(
+    *, user: User | None, legs: list[TransferLeg], reference_id: str
+) -> list[StockMove]:
+    """Ships free available stock from bins of one warehouse to its in-transit location (reason
+    transfer out), all legs or none: more than is free anywhere refuses the whole shipment."""
+    if not legs:
+        return []
+    warehouse_ids = {leg.location.warehouse_id for leg in legs}
+    if len(warehouse_ids) != 1 or any(leg.location.is_virtual for leg in legs):
+        raise LocationRefused("A transfer ships from physical bins of one warehouse.")
+    in_transit = virtual_location(warehouse_ids.pop(), LocationKind.IN_TRANSIT)
+    return post_legs(
+        [
+            Leg(
+                product=leg.product,
+                lot=leg.lot,
+                quantity=leg.quantity,
+                from_location=leg.location,
+                to_location=in_transit,
+                from_lpn=leg.lpn,
+            )
+            for leg in legs
+        ],
+        event_type="stock.transferred_out",
+        user=user,
+        reason=Reason.TRANSFER_OUT,
+        reference_type="transfer",
+        reference_id=reference_id,
+    )
+
+
+@ledger_service
+def transfer_in(
+    *, user: User | None, from_warehouse_id: int, legs: list[TransferLeg], reference_id: str
+) -> list[StockMove]:
+    """Receives a transfer: from the sending warehouse's in-transit location into bins of the
+    receiving one (reason transfer in)."""
+    if not legs:
+        return []
+    in_transit = virtual_location(from_warehouse_id, LocationKind.IN_TRANSIT)
+    for leg in legs:
+        if leg.location.is_virtual or leg.location.warehouse_id == from_warehouse_id:
+            raise LocationRefused(
+                "Receive a transfer into a bin of the receiving warehouse, "
+                f"not {leg.location.code}."
+            )
+    return post_legs(
+        [
+            Leg(
+                product=leg.product,
+                lot=leg.lot,
+                quantity=leg.quantity,
+                from_location=in_transit,
+                to_location=leg.location,
+                to_lpn=leg.lpn,
+            )
+            for leg in legs
+        ],
+        event_type="stock.transferred_in",
+        user=user,
+        reason=Reason.TRANSFER_IN,
+        reference_type="transfer",
+        reference_id=reference_id,
+    )
 
 
 @ledger_service

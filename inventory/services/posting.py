@@ -162,7 +162,9 @@ def _check_leg(leg: Leg) -> None:
         raise LotRefused(f"{product.sku} is not lot-tracked; lot {leg.lot.number} was given.")
     if leg.lot is not None and leg.lot.product_id != product.pk:
         raise LotRefused(f"Lot {leg.lot.number} belongs to another product, not {product.sku}.")
-    if leg.from_location.warehouse_id != leg.to_location.warehouse_id:
+    crossing = leg.from_location.kind == LocationKind.IN_TRANSIT and not leg.to_location.is_virtual
+    if leg.from_location.warehouse_id != leg.to_location.warehouse_id and not crossing:
+        # Only a transfer's receipt crosses warehouses: from the sender's in-transit location.
         raise LocationRefused(
             f"{leg.from_location.code} and {leg.to_location.code} are in different warehouses; "
             "use a transfer."

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from django.db import connection, transaction
 from django.utils import timezone
 
+from control.services import replenishment
 from inventory.models import Product, Reservation, Tracking
 from inventory.services import ledger
 from picking import rotation
@@ -254,6 +255,14 @@ def allocate_orders(*, order_ids: Iterable[int], user: User | None) -> Allocatio
     for warehouse_id, warehouse_lines in by_warehouse.items():
         reservations = reserve_for_lines(warehouse_id, warehouse_lines, orders)
         result.units += sum(r.quantity for r in reservations)
+        shortages: dict[int, int] = defaultdict(int)
+        for line in warehouse_lines:
+            if line.open_qty > 0:
+                shortages[line.product_id] += line.open_qty
+        if shortages:
+            replenishment.after_shortage(
+                warehouse_id=warehouse_id, shortages=dict(shortages), user=user
+            )
     return _settle(orders, lines, result, user)
 
 

@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from control.services.returns import ReturnItem, request_returns
 from inventory import lifecycle
 from inventory import selectors as inventory_selectors
 from inventory.events import emit
-from inventory.models import Client, Product, Warehouse
+from inventory.models import Client, Product, Reason, StockMove, Warehouse
 from inventory.services import ledger
 from picking.exceptions import DuplicateOrder, OrderRefused
 from picking.models import (
     ORDER_LIFECYCLE,
     ORDER_LINE_REF,
+    PICK_LINE_REF,
     Order,
     OrderLine,
     OrderStatus,
@@ -307,11 +309,43 @@ def cancel_order(*, order: Order, user: User | None, idempotency_key: str | None
         status=PickLineStatus.CANCELLED
     )
     picked = sum(line.picked_qty for line in lines)
+    returns = _request_returns(order, user)
     return transition(
         order,
         OrderStatus.CANCELLED,
         user,
-        payload={"released_units": released, "picked_units_to_put_back": picked},
+        payload={
+            "released_units": released,
+            "picked_units_to_put_back": picked,
+            "return_tasks": len(returns),
+        },
+    )
+
+
+def _request_returns(order: Order, user: User | None) -> list[Any]:
+    """Every unit picked for the order, where its pick put it (a tote or staging), gets a
+    return-to-stock task back to the bin it was picked from (control's work queue)."""
+    picked_lines = PickLine.objects.filter(order=order, picked_qty__gt=0).values_list(
+        "pk", flat=True
+    )
+    moves = StockMove.objects.filter(
+        reason=Reason.PICK,
+        reference_type=PICK_LINE_REF,
+        reference_id__in=[str(pk) for pk in picked_lines],
+    ).select_related("product", "lot", "from_location", "to_location", "to_lpn")
+    items = [
+        ReturnItem(
+            product=move.product,
+            lot=move.lot,
+            quantity=move.quantity,
+            from_location=move.to_location,
+            from_lpn=move.to_lpn,
+            to_location=move.from_location,
+        )
+        for move in moves.order_by("pk")
+    ]
+    return request_returns(
+        items=items, reference_type="order", reference_id=str(order.pk), user=user
     )
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from control.services import replenishment
 from inventory import lifecycle, selectors
 from inventory.events import emit
 from inventory.gs1 import gtin_spellings
@@ -374,6 +375,7 @@ def _take(user: User, pick_list: PickList, line: PickLine, qty: int, tote: Lpn |
         reference_type=PICK_LINE_REF,
         reference_id=str(line.pk),
     )
+    replenishment.after_pick(location_id=line.location_id, product_id=line.product_id, user=user)
     line.picked_qty += qty
     line.picked_by = user
     line.picked_at = timezone.now()

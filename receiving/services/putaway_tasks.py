@@ -71,12 +71,13 @@ def _propose(user: User, task: PutawayTask) -> PutawayProposal:
     """The engine's proposal under the warehouse's saved putaway settings (or the defaults)."""
     policy = putaway_policy_for(task.warehouse_id)
     if task.lpn is not None:
-        return propose_lpn_putaway(user, task.lpn, policy=policy)
+        return propose_lpn_putaway(user, task.lpn, policy=policy, exclude_task_id=task.pk)
     assert task.product is not None and task.quantity is not None  # the check constraint
     return propose_putaway(
         [PutawayItem(task.product, task.lot, task.quantity)],
         warehouse=task.warehouse,
         policy=policy,
+        exclude_task_id=task.pk,
     )
 
 

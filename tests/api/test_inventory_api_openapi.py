@@ -12,6 +12,7 @@ from tests.api.test_receiving_api_labels import RECEIVING_ROUTES
 from tests.api.test_tokens_api import TOKEN_ROUTES
 from tests.billing.test_billing_api import BILLING_ROUTES
 from tests.channels.test_channels_api import CHANNEL_ROUTES
+from tests.control.test_count_api import CONTROL_ROUTES
 from tests.erp.test_pages_and_api import ERP_ROUTES
 from tests.shipping.test_box_catalog_api import SHIPPING_ROUTES
 from tests.shipping.test_pack_api import PACK_ROUTES
@@ -35,7 +36,7 @@ ROUTES = {
     "/api/v1/lpns": {"get", "post"},
     "/api/v1/lpns/{pk}": {"get"},
     "/api/v1/inventory": {"get"},
-    "/api/v1/stock-moves": {"get"},
+    "/api/v1/stock-moves": {"get", "post"},
     "/api/v1/stock-moves/{pk}": {"get"},
     "/api/v1/adjustments": {"post"},
 }
@@ -61,6 +62,7 @@ def test_openapi_lists_every_inventory_route_and_method(acme: Any) -> None:
         *ERP_ROUTES,
         *WEBHOOK_ROUTES,
         *CHANNEL_ROUTES,
+        *CONTROL_ROUTES,
     }
     listed = {path: set(methods) for path, methods in paths.items() if path not in others}
     assert listed == ROUTES

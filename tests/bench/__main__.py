@@ -25,6 +25,7 @@ BENCHES = (
     "pageweight",
     "portal",
     "desk",
+    "work_queue",
 )
 
 
@@ -79,6 +80,7 @@ def main(argv: list[str]) -> int:
         portal,
         provisioning,
         webhooks,
+        work_queue,
     )
 
     print(f"FluxVantage benchmarks on {urlsplit(url).hostname or 'socket'} (db {BENCH_DB})")
@@ -95,6 +97,7 @@ def main(argv: list[str]) -> int:
         "pageweight": pageweight.run,
         "portal": portal.run,
         "desk": desk.run,
+        "work_queue": work_queue.run,
     }
     for name in selected:
         runs[name]()

@@ -94,6 +94,17 @@ RECORD_ROUTES: dict[str, Any] = {
     # Sales channels are the 3PL's to connect (staff only): a client's token is refused.
     "/api/v1/channels/{pk}/sync": None,
     "/api/v1/channels/{pk}/drift": None,
+    # Inventory control is the warehouse's work (floor staff and managers): a client's token is
+    # refused whatever the record.
+    "/api/v1/count-tasks/{pk}": None,
+    "/api/v1/count-tasks/{pk}/count": None,
+    "/api/v1/counts/{pk}/approve": None,
+    "/api/v1/counts/{pk}/reject": None,
+    "/api/v1/holds/{pk}/release": None,
+    "/api/v1/replenishment-tasks/{pk}/complete": None,
+    "/api/v1/transfers/{pk}": None,
+    "/api/v1/transfers/{pk}/receive": None,
+    "/api/v1/transfers/{pk}/ship": None,
 }
 # Shared by every client of the building (a warehouse is the 3PL's, not a client's).
 SHARED_ROUTES = {"/api/v1/warehouses/{pk}"}
@@ -133,6 +144,11 @@ COLLECTION_ROUTES = {
     "/api/v1/webhook-deliveries",
     "/api/v1/webhook-topics",
     "/api/v1/channels",
+    "/api/v1/count-tasks",
+    "/api/v1/holds",
+    "/api/v1/replenishment-tasks",
+    "/api/v1/transfers",
+    "/api/v1/work/next",
 }
 # A body that names B's client, SKUs and records, for every create.
 THEIR_BODY = {

@@ -47,6 +47,7 @@ TENANT_APPS = [
     "wms.accounts",
     "wms.idempotency",
     "inventory",
+    "control",
     "receiving",
     "picking",
     "shipping",
@@ -286,6 +287,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "billing-record-storage": {
         "task": "billing.record_storage",
         "schedule": crontab(minute=5),
+    },
+    "control-nightly-counts": {
+        "task": "control.nightly_counts",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "control-check-low-stock": {
+        "task": "control.check_low_stock",
+        "schedule": 300.0,
+    },
+    "control-replenishment-sweep": {
+        "task": "control.replenishment_sweep",
+        "schedule": crontab(hour=1, minute=45),
     },
 }
 
