@@ -1,0 +1,208 @@
+"""Unpacking or discarding an opened carton at the pack station: every unit goes back through the
+ledger to the tote it was packed from, the order's lines count it as not packed again, the carton
+is discarded and gives its number to the next one; a closed carton, or one of another warehouse,
+is refused with nothing written; a repeated key unpacks once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from control.models import ReturnTask
+from inventory.models import Balance, Event, Reason, StockMove
+from inventory.reconcile import find_drift
+from picking.models import OrderStatus
+from picking.services.orders import cancel_order
+from shipping.exceptions import PackRefused
+from shipping.models import Carton, CartonLine, CartonStatus
+from shipping.services.pack_documents import carton_label_for
+from shipping.services.packing import close_carton, open_carton, pack_item, to_pack
+from shipping.services.unpacking import UNPACK_REF, unpack_carton
+from tests.factories import UserFactory, give_scope
+from tests.helpers import assert_nothing_written
+from tests.shipping.pack_world import BALM_LOT
+
+pytestmark = pytest.mark.django_db
+
+
+def stock() -> list[tuple[str, str, str, str, int]]:
+    """Every balance with units: (location, LPN, SKU, lot, on hand)."""
+    rows = Balance.objects.filter(on_hand__gt=0).select_related("location", "lpn", "product", "lot")
+    return sorted(
+        (
+            b.location.code,
+            b.lpn.code if b.lpn else "",
+            b.product.sku,
+            b.lot.number if b.lot else "",
+            b.on_hand,
+        )
+        for b in rows
+    )
+
+
+def counters(order: Any) -> list[tuple[str, int, int]]:
+    return [(r.product.sku, r.packed, r.remaining) for r in to_pack(order)]
+
+
+@pytest.fixture
+def packed_carton(picked_order: Any, operator: Any, station: Any, boxes: Any) -> Any:
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=carton, code="MUG", quantity=2)
+    pack_item(user=operator, carton=carton, code="LAMP")
+    pack_item(user=operator, carton=carton, code="BALM", quantity=2, lot=BALM_LOT)
+    return carton
+
+
+def test_unpacking_moves_every_unit_back_into_the_tote_and_the_counters_back(
+    picked_order: Any, operator: Any, station: Any, boxes: Any
+) -> None:
+    before = stock()
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=carton, code="MUG", quantity=1)
+    pack_item(user=operator, carton=carton, code="MUG", quantity=1)
+    pack_item(user=operator, carton=carton, code="BALM", quantity=2, lot=BALM_LOT)
+    assert counters(picked_order) == [("MUG", 2, 0), ("LAMP", 0, 1), ("BALM", 2, 0)]
+    assert stock() != before
+
+    result = unpack_carton(user=operator, carton=carton)
+
+    assert result.units == 4
+    assert "Carton 1 unpacked: 4 units back" in result.message
+    assert stock() == before
+    assert ("STAGE-1", "TOTE-001", "MUG", "", 2) in before
+    assert not Balance.objects.filter(lpn=carton.lpn, on_hand__gt=0).exists()
+    assert counters(picked_order) == [("MUG", 0, 2), ("LAMP", 0, 1), ("BALM", 0, 2)]
+    assert not CartonLine.objects.filter(carton=carton).exists()
+    carton.refresh_from_db()
+    assert carton.status == CartonStatus.DISCARDED
+    # Two pack moves of mugs come back as one move; every move back is reason move.
+    back = StockMove.objects.filter(reference_type=UNPACK_REF, reference_id=str(carton.pk))
+    assert sorted((m.product.sku, m.quantity, m.reason, m.to_lpn.code) for m in back) == [
+        ("BALM", 2, Reason.MOVE, "TOTE-001"),
+        ("MUG", 2, Reason.MOVE, "TOTE-001"),
+    ]
+    event = Event.objects.get(type="carton.discarded")
+    assert event.payload["carton_id"] == carton.pk and event.payload["units"] == 4
+    assert {(r["sku"], r["quantity"], r["to"], r["lpn"]) for r in event.payload["returned"]} == {
+        ("MUG", 2, "STAGE-1", "TOTE-001"),
+        ("BALM", 2, "STAGE-1", "TOTE-001"),
+    }
+    assert find_drift() == []
+    picked_order.refresh_from_db()
+    assert picked_order.status == OrderStatus.PICKED
+
+
+def test_after_unpacking_the_order_packs_again_into_carton_1_of_1(
+    picked_order: Any, packed_carton: Any, operator: Any, station: Any, boxes: Any
+) -> None:
+    unpack_carton(user=operator, carton=packed_carton)
+    again = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    assert again.number == 1 and again.pk != packed_carton.pk
+    for code, quantity, lot in (("MUG", 2, ""), ("LAMP", 1, ""), ("BALM", 2, BALM_LOT)):
+        pack_item(user=operator, carton=again, code=code, quantity=quantity, lot=lot)
+    closed = close_carton(user=operator, carton=again, weight_g=220 + 700 + 120 + 80)
+    assert closed.order_packed
+    label = carton_label_for(closed.carton)
+    assert (label.carton_number, label.carton_count) == (1, 1)
+    assert find_drift() == []
+
+
+def test_unpacking_the_open_second_carton_leaves_the_closed_first_one_alone(
+    picked_order: Any, operator: Any, station: Any, boxes: Any
+) -> None:
+    first = open_carton(
+        order=picked_order, box_type=boxes["BOX-M"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=first, code="MUG", quantity=2)
+    close_carton(user=operator, carton=first, weight_g=220 + 700)
+    second = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    pack_item(user=operator, carton=second, code="LAMP")
+    in_first = stock()
+
+    unpack_carton(user=operator, carton=second)
+
+    assert counters(picked_order) == [("MUG", 2, 0), ("LAMP", 0, 1), ("BALM", 0, 2)]
+    assert [row for row in stock() if row[1] == first.lpn.code] == [
+        row for row in in_first if row[1] == first.lpn.code
+    ]
+    assert ("STAGE-1", "TOTE-001", "LAMP", "", 1) in stock()
+    third = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    assert third.number == 2
+    assert find_drift() == []
+
+
+def test_an_empty_carton_is_discarded(
+    picked_order: Any, operator: Any, station: Any, boxes: Any
+) -> None:
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    before = StockMove.objects.count()
+    result = unpack_carton(user=operator, carton=carton)
+    assert result.units == 0 and result.message == "Carton 1 was empty and is discarded."
+    assert StockMove.objects.count() == before
+    assert Carton.objects.get(pk=carton.pk).status == CartonStatus.DISCARDED
+    assert Event.objects.filter(type="carton.discarded", payload__units=0).count() == 1
+
+
+def test_a_closed_carton_is_refused_and_nothing_is_written(
+    picked_order: Any, packed_carton: Any, operator: Any
+) -> None:
+    close_carton(user=operator, carton=packed_carton, weight_g=220 + 700 + 120 + 80)
+    with (
+        assert_nothing_written(),
+        pytest.raises(PackRefused, match="Carton 1 of order SO-1 is closed; only an open carton"),
+    ):
+        unpack_carton(user=operator, carton=packed_carton)
+
+
+def test_a_carton_of_another_warehouse_is_refused_and_nothing_is_written(
+    packed_carton: Any, west: Any
+) -> None:
+    stranger = UserFactory(role="operator", email="west@acme.test")
+    give_scope(stranger, warehouses=[west])
+    with assert_nothing_written(), pytest.raises(PackRefused) as refused:
+        unpack_carton(user=stranger, carton=packed_carton)
+    assert refused.value.code == "wrong_warehouse"
+    assert "is in warehouse EAST, not one of yours" in refused.value.message
+
+
+def test_a_repeated_key_unpacks_once_and_a_second_unpack_is_refused(
+    packed_carton: Any, operator: Any
+) -> None:
+    first = unpack_carton(user=operator, carton=packed_carton, idempotency_key="unpack-1")
+    moves = StockMove.objects.count()
+    again = unpack_carton(user=operator, carton=packed_carton, idempotency_key="unpack-1")
+    assert again == first
+    assert StockMove.objects.count() == moves
+    with assert_nothing_written(), pytest.raises(PackRefused, match="is discarded"):
+        unpack_carton(user=operator, carton=packed_carton, idempotency_key="unpack-2")
+
+
+def test_a_cancelled_orders_carton_unpacks_into_the_tote_its_return_tasks_start_from(
+    picked_order: Any, packed_carton: Any, operator: Any, manager: Any
+) -> None:
+    cancel_order(order=picked_order, user=manager)
+    unpack_carton(user=operator, carton=packed_carton)
+    assert [row for row in stock() if row[1] == "TOTE-001"] == [
+        ("STAGE-1", "TOTE-001", "BALM", BALM_LOT, 2),
+        ("STAGE-1", "TOTE-001", "LAMP", "", 1),
+        ("STAGE-1", "TOTE-001", "MUG", "", 2),
+    ]
+    tasks = ReturnTask.objects.filter(reference_type="order", reference_id=str(picked_order.pk))
+    assert {(t.from_location.code, t.from_lpn.code if t.from_lpn else "") for t in tasks} == {
+        ("STAGE-1", "TOTE-001")
+    }
+    assert sum(t.quantity for t in tasks) == 5
+    assert find_drift() == []
