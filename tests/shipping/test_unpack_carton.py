@@ -20,7 +20,13 @@ from shipping.services.pack_documents import carton_label_for
 from shipping.services.packing import close_carton, open_carton, pack_item, to_pack
 from shipping.services.unpacking import UNPACK_REF, unpack_carton
 from tests.factories import UserFactory, give_scope
-from tests.helpers import assert_nothing_written
+from tests.helpers import (
+    assert_nothing_written,
+    element,
+    link_targets,
+    table_records,
+    text_by_id,
+)
 from tests.shipping.pack_world import BALM_LOT
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +212,114 @@ def test_a_cancelled_orders_carton_unpacks_into_the_tote_its_return_tasks_start_
     }
     assert sum(t.quantity for t in tasks) == 5
     assert find_drift() == []
+
+
+# --- The pack station's pages ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("base", ["/shipping/pack", "/floor/pack"])
+def test_the_page_asks_first_and_the_post_unpacks(
+    http_for: Any, picked_order: Any, packed_carton: Any, operator: Any, base: str
+) -> None:
+    http = http_for(operator)
+    order_page = http.get(f"{base}/orders/{picked_order.pk}/").content.decode()
+    url = f"{base}/cartons/{packed_carton.pk}/unpack/"
+    assert link_targets(order_page)["Unpack carton 1"] == url
+
+    with assert_nothing_written(except_tables=["django_session"]):
+        asked = http.get(url)
+    assert asked.status_code == 200
+    body = asked.content.decode()
+    assert text_by_id(body, "unpack-question") == "Unpack carton 1 of order SO-1?"
+    assert table_records(body, with_column="Back to") == [
+        {"SKU": "MUG", "Lot": "-", "Units": "2", "Back to": "STAGE-1 · tote TOTE-001"},
+        {"SKU": "LAMP", "Lot": "-", "Units": "1", "Back to": "STAGE-1 · tote TOTE-001"},
+        {"SKU": "BALM", "Lot": BALM_LOT, "Units": "2", "Back to": "STAGE-1 · tote TOTE-001"},
+    ]
+    assert element(body, "#unpack-form button").get_text(strip=True) == "Unpack carton 1"
+
+    done = http.post(url, {"idempotency_key": "page-1"}, follow=True)
+    assert "Carton 1 unpacked: 5 units back where they were packed from" in done.content.decode()
+    assert done.redirect_chain[-1][0] == f"{base}/orders/{picked_order.pk}/"
+    assert text_by_id(done.content.decode(), "remaining-count") == "5"
+    assert Carton.objects.get(pk=packed_carton.pk).status == CartonStatus.DISCARDED
+    assert find_drift() == []
+
+    again = http.post(url, {"idempotency_key": "page-2"}, follow=True)
+    assert "is discarded; only an open carton is unpacked" in again.content.decode()
+
+
+def test_the_page_offers_to_discard_an_empty_carton(
+    http_for: Any, picked_order: Any, operator: Any, station: Any, boxes: Any
+) -> None:
+    carton = open_carton(
+        order=picked_order, box_type=boxes["BOX-S"], pack_station=station, user=operator
+    )
+    http = http_for(operator)
+    order_page = http.get(f"/floor/pack/orders/{picked_order.pk}/").content.decode()
+    url = f"/floor/pack/cartons/{carton.pk}/unpack/"
+    assert link_targets(order_page)["Discard carton 1"] == url
+    asked = http.get(url).content.decode()
+    assert text_by_id(asked, "unpack-question") == "Discard empty carton 1 of order SO-1?"
+    done = http.post(url, {}, follow=True)
+    assert "Carton 1 was empty and is discarded." in done.content.decode()
+
+
+def test_a_client_user_may_not_and_an_operator_of_another_warehouse_finds_no_carton(
+    http_for: Any, packed_carton: Any, client_user: Any, west: Any
+) -> None:
+    stranger = UserFactory(role="operator", email="west@acme.test")
+    give_scope(stranger, warehouses=[west])
+    url = f"/shipping/pack/cartons/{packed_carton.pk}/unpack/"
+    with assert_nothing_written(except_tables=["django_session"]):
+        assert http_for(client_user).get(url).status_code == 403
+        assert http_for(client_user).post(url, {}).status_code == 403
+        assert http_for(stranger).get(url).status_code == 404
+        assert http_for(stranger).post(url, {}).status_code == 404
+        assert http_for().post(url, {}).status_code == 302
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+def test_the_api_unpacks_once_per_key_and_refuses_a_closed_carton(
+    operator_api: Any, picked_order: Any, packed_carton: Any, operator: Any
+) -> None:
+    url = f"/cartons/{packed_carton.pk}/unpack"
+    first = operator_api.post(url, {}, **{"Idempotency-Key": "unpack-api-1"})
+    assert first.status_code == 200, first.content
+    body = first.json()
+    assert body["units_returned"] == 5
+    assert body["carton"]["status"] == "discarded" and body["carton"]["lines"] == []
+    assert body["carton"]["order_remaining_units"] == 5
+    moves = StockMove.objects.filter(reference_type=UNPACK_REF).count()
+    events = Event.objects.filter(type="carton.discarded").count()
+    again = operator_api.post(url, {}, **{"Idempotency-Key": "unpack-api-1"})
+    assert again.status_code == 200 and again.json() == body
+    assert StockMove.objects.filter(reference_type=UNPACK_REF).count() == moves == 3
+    assert Event.objects.filter(type="carton.discarded").count() == events == 1
+
+    carton = open_carton(
+        order=picked_order,
+        box_type=packed_carton.box_type,
+        pack_station=packed_carton.pack_station,
+        user=operator,
+    )
+    pack_item(user=operator, carton=carton, code="MUG", quantity=2)
+    close_carton(user=operator, carton=carton, weight_g=220 + 700)
+    with assert_nothing_written(except_tables=["idempotency_idempotencyrecord"]):
+        refused = operator_api.post(f"/cartons/{carton.pk}/unpack", {})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "carton_closed"
+
+
+def test_the_api_answers_404_outside_the_scope_and_403_to_a_client_user(
+    api_as: Any, client_api: Any, packed_carton: Any, west: Any
+) -> None:
+    stranger = UserFactory(role="operator", email="west@acme.test")
+    give_scope(stranger, warehouses=[west])
+    url = f"/cartons/{packed_carton.pk}/unpack"
+    with assert_nothing_written(except_tables=["accounts_apitoken"]):
+        assert api_as(stranger).post(url, {}).status_code == 404
+        assert client_api.post(url, {}).status_code == 403
+    assert Carton.objects.get(pk=packed_carton.pk).status == CartonStatus.OPEN
