@@ -323,3 +323,11 @@ def test_the_api_answers_404_outside_the_scope_and_403_to_a_client_user(
         assert api_as(stranger).post(url, {}).status_code == 404
         assert client_api.post(url, {}).status_code == 403
     assert Carton.objects.get(pk=packed_carton.pk).status == CartonStatus.OPEN
+
+
+def test_a_cancelled_orders_open_carton_is_offered_for_unpacking_on_its_page(
+    http_for: Any, picked_order: Any, packed_carton: Any, operator: Any, manager: Any
+) -> None:
+    cancel_order(order=picked_order, user=manager)
+    page = http_for(operator).get(f"/floor/pack/orders/{picked_order.pk}/").content.decode()
+    assert link_targets(page)["Unpack"] == f"/floor/pack/cartons/{packed_carton.pk}/unpack/"
