@@ -168,14 +168,17 @@ class CartonStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
     SHIPPED = "shipped", "Shipped"
+    DISCARDED = "discarded", "Discarded"
 
 
 # A carton is packed while open, closed on its weight (`carton.packed`, what billing charges for
-# packing), and shipped when it is loaded at the ship dock.
+# packing), and shipped when it is loaded at the ship dock. An open carton may instead be
+# unpacked (its units back where they were packed from) or, empty, thrown away: discarded.
 CARTON_TRANSITIONS: dict[str, frozenset[str]] = {
-    CartonStatus.OPEN: frozenset({CartonStatus.CLOSED}),
+    CartonStatus.OPEN: frozenset({CartonStatus.CLOSED, CartonStatus.DISCARDED}),
     CartonStatus.CLOSED: frozenset({CartonStatus.SHIPPED}),
     CartonStatus.SHIPPED: frozenset(),
+    CartonStatus.DISCARDED: frozenset(),
 }
 
 
@@ -196,7 +199,9 @@ class Carton(models.Model):
     height_mm = models.PositiveIntegerField()
     tare_weight_g = models.PositiveIntegerField(default=0)
     pack_station = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=8, choices=CartonStatus.choices, default=CartonStatus.OPEN)
+    status = models.CharField(
+        max_length=12, choices=CartonStatus.choices, default=CartonStatus.OPEN
+    )
     weight_g = models.PositiveIntegerField(null=True, blank=True, help_text="Weighed at close.")
     packed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -208,7 +213,13 @@ class Carton(models.Model):
     class Meta:
         ordering = ["order", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "number"], name="carton_number_per_order")
+            # A discarded carton gives its number to the next one, so the order's cartons
+            # stay "1 of n" to "n of n" on labels.
+            models.UniqueConstraint(
+                fields=["order", "number"],
+                condition=~Q(status="discarded"),
+                name="carton_number_per_order",
+            )
         ]
         indexes = [models.Index(fields=["warehouse", "status"])]
 

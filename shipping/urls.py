@@ -92,6 +92,7 @@ pack_station = (
         path("orders/<int:pk>/shipments/", packing.shipments, name="shipments"),
         path("orders/<int:pk>/packing-slip.pdf", packing.packing_slip, name="packing_slip"),
         path("cartons/<int:pk>/close/", packing.close_carton, name="close_carton"),
+        path("cartons/<int:pk>/unpack/", packing.unpack_carton, name="unpack_carton"),
         path("cartons/<int:pk>/label.pdf", packing.carton_label, name="carton_label"),
         path("cartons/<int:pk>/shipping-label.pdf", packing.shipping_label, name="shipping_label"),
     ],

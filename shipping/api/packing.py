@@ -24,8 +24,9 @@ from shipping.schemas.packing import (
     CartonPackIn,
     CartonShipIn,
     CartonShipOut,
+    CartonUnpackOut,
 )
-from shipping.services import dispatch, pack_documents, packing
+from shipping.services import dispatch, pack_documents, packing, unpacking
 from wms.accounts.models import User
 from wms.api_common import IdempotencyKey, found, user_of
 from wms.permissions import require
@@ -197,6 +198,28 @@ def close_carton_route(
         "shipments": [
             {"id": s.pk, "carton_id": s.carton_id, "status": s.status} for s in result.shipments
         ],
+        "message": result.message,
+    }
+
+
+@router.post(
+    "/cartons/{pk}/unpack",
+    response=CartonUnpackOut,
+    summary="Unpack an open carton (or discard it, empty)",
+)
+def unpack_carton_route(
+    request: HttpRequest, pk: IdParam, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Moves every unit packed into the open carton back where it was packed from (the tote or
+    staging place), so the order counts it as not packed again, and discards the carton. A
+    closed or shipped carton is 409 pack_refused and nothing is written. Send an
+    Idempotency-Key: a repeat returns the first answer and moves nothing again."""
+    user = user_of(request)
+    carton = _carton(user, pk)
+    result = unpacking.unpack_carton(user=user, carton=carton, idempotency_key=idempotency_key)
+    return {
+        "carton": _carton_out(carton),
+        "units_returned": result.units,
         "message": result.message,
     }
 

@@ -112,6 +112,12 @@ class CartonCloseOut(Schema):
     message: str
 
 
+class CartonUnpackOut(Schema):
+    carton: CartonOut
+    units_returned: int = Field(description="Units moved back out of the carton (0: it was empty).")
+    message: str
+
+
 class CartonShipIn(Input):
     ship_dock: Code = Field(
         min_length=1,

@@ -22,6 +22,7 @@ from shipping.selectors.packing import (
     ProposedCarton,
     Source,
     ToPack,
+    UnpackBack,
     cartons_for_user,
     expected_weight,
     find_order_to_pack,
@@ -35,6 +36,7 @@ from shipping.selectors.packing import (
     remaining_units,
     shipments_in_flight,
     to_pack,
+    unpack_plan,
     weight_tolerance_percent,
 )
 from shipping.selectors.shipments import (
@@ -56,6 +58,7 @@ __all__ = [
     "ProposedCarton",
     "Source",
     "ToPack",
+    "UnpackBack",
     "active_carrier_account_ids",
     "box_types_for_client",
     "carrier_settings",
@@ -85,6 +88,7 @@ __all__ = [
     "shipments_for_user",
     "shipments_in_flight",
     "to_pack",
+    "unpack_plan",
     "webhook_secrets",
     "weight_tolerance_percent",
 ]

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
-from inventory.models import Location, LocationKind, Lot, Lpn, LpnKind, Product, Warehouse
+from inventory.models import (
+    Location,
+    LocationKind,
+    Lot,
+    Lpn,
+    LpnKind,
+    Product,
+    Reason,
+    StockMove,
+    Warehouse,
+)
 from picking import selectors as picking_selectors
 from picking.models import Order, OrderLine, OrderStatus, PickLine, PickListOrder
 from shipping import cartonize, selectors
@@ -31,6 +41,8 @@ if TYPE_CHECKING:
     from wms.accounts.models import User
 
 DEFAULT_WEIGHT_TOLERANCE_PERCENT = 10
+# The ledger reference of a pack move (reference_id: the carton).
+CARTON_REF = "carton"
 # Orders the pack station shows: ready to pack, or packed (to follow their shipments).
 SHOWN_STATUSES = (OrderStatus.PICKED, OrderStatus.PACKED)
 
@@ -181,6 +193,49 @@ def pack_stations(warehouse: Warehouse | int) -> list[Location]:
         .exclude(is_blocked=True)
         .order_by("code")
     )
+
+
+# --- Unpacking -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnpackBack:
+    """Units of one balance key going back out of the carton to one place."""
+
+    product: Product
+    lot: Lot | None
+    status: str
+    to_location: Location
+    to_lpn: Lpn | None
+    quantity: int
+
+
+def unpack_plan(carton: Carton) -> list[UnpackBack]:
+    """The carton's pack moves, reversed and merged per destination: each unit goes back to the
+    LPN it came out of (at that LPN's location now: a tote may have moved since) or, loose, to
+    the place it was taken from."""
+    moves = (
+        StockMove.objects.filter(
+            reason=Reason.PACK,
+            reference_type=CARTON_REF,
+            reference_id=str(carton.pk),
+            to_lpn_id=carton.lpn_id,
+        )
+        .select_related("product", "lot", "from_location", "from_lpn__location")
+        .order_by("pk")
+    )
+    merged: dict[tuple[Any, ...], UnpackBack] = {}
+    for move in moves:
+        source = move.from_lpn
+        place = source.location if source is not None and source.location else move.from_location
+        key = (move.product_id, move.lot_id, move.to_status, place.pk, move.from_lpn_id)
+        if key in merged:
+            merged[key].quantity += move.quantity
+        else:
+            merged[key] = UnpackBack(
+                move.product, move.lot, move.to_status, place, source, move.quantity
+            )
+    return list(merged.values())
 
 
 # --- Finding the order -------------------------------------------------------------------------

@@ -71,7 +71,7 @@ class ShipResult:
     def of(cls, shipment: Shipment) -> ShipResult:
         """The result as it stands for a shipment that was loaded (a repeated scan's answer)."""
         left = Carton.objects.filter(order_id=shipment.order_id).exclude(
-            status=CartonStatus.SHIPPED
+            status__in=(CartonStatus.SHIPPED, CartonStatus.DISCARDED)
         )
         return cls(shipment, shipment.order.status == OrderStatus.SHIPPED, left.count())
 
@@ -155,7 +155,11 @@ def ship_carton(
             user=user,
             payload={"tracking_code": shipment.tracking_code, "ship_dock": ship_dock.code},
         )
-        cartons = list(Carton.objects.filter(order_id=order.pk).select_related("lpn"))
+        cartons = list(
+            Carton.objects.filter(order_id=order.pk)
+            .exclude(status=CartonStatus.DISCARDED)
+            .select_related("lpn")
+        )
         left = [c for c in cartons if c.status != CartonStatus.SHIPPED and c.pk != carton.pk]
         order_shipped = not left
         if order_shipped:

@@ -18,7 +18,12 @@ from shipping.documents import (
     render_carton_label_pdf,
     render_packing_slip_pdf,
 )
-from shipping.models import Carton, CartonLine, ShippingPolicy
+from shipping.models import Carton, CartonLine, CartonStatus, ShippingPolicy
+
+
+def _carton_count(order: Order) -> int:
+    """The order's cartons on its documents: a discarded carton is none of them."""
+    return Carton.objects.filter(order=order).exclude(status=CartonStatus.DISCARDED).count()
 
 
 def ship_to_of(order: Order) -> ShipTo:
@@ -73,7 +78,7 @@ def packing_slip_for(order: Order) -> PackingSlip:
         order_reference=order.reference,
         ship_to=ship_to_of(order),
         lines=lines,
-        carton_count=Carton.objects.filter(order=order).count(),
+        carton_count=_carton_count(order),
         ship_date=timezone.localdate(),
         returns_note=note,
     )
@@ -95,7 +100,7 @@ def carton_label_for(carton: Carton) -> CartonLabel:
         client_name=branding,
         order_reference=order.reference,
         carton_number=carton.number,
-        carton_count=max(Carton.objects.filter(order=order).count(), carton.number),
+        carton_count=max(_carton_count(order), carton.number),
         ship_to=ship_to_of(order),
         contents=contents,
         weight_g=carton.weight_g,

@@ -40,6 +40,7 @@ from shipping.models import (
     Shipment,
 )
 from shipping.selectors.packing import (
+    CARTON_REF,
     PackProposal,
     ToPack,
     expected_weight,
@@ -73,8 +74,6 @@ __all__ = [
     "proposal_for",
     "to_pack",
 ]
-
-CARTON_REF = "carton"
 
 
 # --- Opening a carton --------------------------------------------------------------------------
@@ -179,8 +178,12 @@ def open_carton(
                     code="invalid_dims",
                 )
             size = dims
+        # A discarded carton's number goes to the next carton (see Carton.Meta).
         number = (
-            Carton.objects.filter(order=locked).order_by("-number").values_list("number", flat=True)
+            Carton.objects.filter(order=locked)
+            .exclude(status=CartonStatus.DISCARDED)
+            .order_by("-number")
+            .values_list("number", flat=True)
         ).first() or 0
         carton = Carton.objects.create(
             order=locked,

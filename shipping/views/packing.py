@@ -24,7 +24,7 @@ from picking.models import Order, OrderStatus
 from shipping import selectors
 from shipping.forms.packing import CloseCartonForm, OpenCartonForm
 from shipping.models import BoxType, Carton, PackagingMaterial, Shipment
-from shipping.services import pack_documents, packing
+from shipping.services import pack_documents, packing, unpacking
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
 from wms.pages import page
@@ -248,6 +248,35 @@ def open_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
     what = box_type.code if box_type else f"{carton.length_mm}x{carton.width_mm}x{carton.height_mm}"
     messages.success(request, f"Carton {carton.number} ({what}) is open: scan the items into it.")
     return back
+
+
+@page(PACK, "GET", "POST")
+def unpack_carton(request: AuthedRequest, surface: str, pk: int) -> HttpResponse:
+    """GET asks first, listing what goes back where; POST unpacks the open carton (or discards
+    it, empty) and goes back to the order."""
+    carton = _carton_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            result = unpacking.unpack_carton(
+                user=request.user,
+                carton=carton,
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, result.message)
+        return redirect(f"{_ns(surface)}:order", pk=carton.order_id)
+    context = {
+        "carton": carton,
+        "order": carton.order,
+        "lines": list(carton.lines.select_related("product", "lot").order_by("pk")),
+        "plan": selectors.unpack_plan(carton),
+        "ns": _ns(surface),
+        "base": "handheld.html" if surface == "floor" else "desktop.html",
+        "form_key": uuid.uuid4().hex,
+    }
+    return render(request, "shipping/pack/unpack.html", context)
 
 
 def _materials(request: AuthedRequest) -> list[packing.MaterialUse]:

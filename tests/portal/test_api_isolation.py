@@ -71,6 +71,7 @@ RECORD_ROUTES: dict[str, Any] = {
     "/api/v1/cartons/{pk}/close": None,
     "/api/v1/cartons/{pk}/label": None,
     "/api/v1/cartons/{pk}/ship": None,
+    "/api/v1/cartons/{pk}/unpack": None,
     "/api/v1/shipments/{pk}": None,
     "/api/v1/shipments/{pk}/retry": None,
     "/api/v1/shipments/{pk}/void": None,

@@ -22,6 +22,7 @@ PACK_ROUTES = {
     "/api/v1/orders/{pk}/packing-slip": {"get"},
     "/api/v1/cartons/{pk}/label": {"get"},
     "/api/v1/cartons/{pk}/ship": {"post"},
+    "/api/v1/cartons/{pk}/unpack": {"post"},
 }
 EVERYTHING = [
     {"code": MUG_BARCODE, "quantity": 2},
@@ -141,6 +142,7 @@ def test_the_openapi_document_lists_the_pack_routes_with_their_idempotency_key(
         "/api/v1/orders/{pk}/cartons",
         "/api/v1/cartons/{pk}/close",
         "/api/v1/cartons/{pk}/ship",
+        "/api/v1/cartons/{pk}/unpack",
     ):
         headers = [p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
         assert headers == ["Idempotency-Key"]
