@@ -67,7 +67,9 @@ def test_prod_settings_module_pools_and_answers_503_first(monkeypatch: pytest.Mo
         prod = importlib.import_module("wms.settings.prod")
         assert "pool" in prod.DATABASES["default"]["OPTIONS"]
         assert prod.TENANT_LIMIT_SET_CALLS is True
-        assert prod.MIDDLEWARE[:4] == [
+        # Outermost only the HTML compression, which touches no database.
+        assert prod.MIDDLEWARE[:5] == [
+            "wms.middleware.CompressPagesMiddleware",
             "wms.middleware.DatabaseUnavailableMiddleware",
             "django_tenants.middleware.main.TenantMainMiddleware",
             "django.middleware.security.SecurityMiddleware",

@@ -136,7 +136,8 @@ def test_a_client_orders_in_the_portal_and_follows_it_to_the_truck_and_the_bill(
 
     sign_in(base, CLIENT)
     expect(page).to_have_url(f"{base}/portal/")
-    expect(page.get_by_role("banner")).to_contain_text("Demo")  # the 3PL's name
+    # The 3PL's name heads the shell's side band (above the page on a phone).
+    expect(page.get_by_role("complementary")).to_contain_text("Demo")
     expect(page.locator("#stock")).to_contain_text("units on hand")
     fits_the_phone(page)
 
