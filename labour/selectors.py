@@ -264,7 +264,7 @@ def _pick_shares(pick_list_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .order_by("pick_list_id", "order__client_id")
     )
     for row in rows:
-        shares[row["pick_list_id"]].append(row)
+        shares[row["pick_list_id"]].append(dict(row))
     return shares
 
 
