@@ -218,3 +218,44 @@ def test_receiving_history_sorts_by_quantity_and_exports_the_filtered_receipts(
     assert [(r["SKU"], r["Qty"]) for r in rows] == [("MUG", "12"), ("TENT", "5"), ("LAMP", "1")]
     export = http.get("/receiving/history/", {"sku": "tent", "format": "csv"})
     assert [(r["SKU"], r["Qty"], r["ASN"]) for r in csv_records(export)] == [("TENT", "5", "blind")]
+
+
+def test_manifests_sort_filter_by_carrier_and_export(
+    http_for: Any, manager: Any, east: Any, west: Any
+) -> None:
+    import datetime as dt
+
+    from shipping.models import Manifest, ManifestStatus
+
+    day = dt.date(2026, 12, 1)
+    for warehouse, carrier, offset, status in [
+        (east, "USPS", 0, ManifestStatus.READY),
+        (west, "USPS", 2, ManifestStatus.FAILED),
+        (east, "UPS", 1, ManifestStatus.READY),
+        (east, "USPS", 1, ManifestStatus.READY),
+    ]:
+        Manifest.objects.create(
+            warehouse=warehouse,
+            carrier=carrier,
+            date=day + dt.timedelta(days=offset),
+            status=status,
+        )
+    http = http_for(manager)
+    response = http.get("/shipping/manifests/", {"carrier": "USPS", "sort": "date"})
+    rows = table_records(response.content, with_column="Carrier")
+    assert [(r["Date"], r["Warehouse"], r["Carrier"]) for r in rows] == [
+        ("2026-12-01", "EAST", "USPS"),
+        ("2026-12-02", "EAST", "USPS"),
+        ("2026-12-03", "WEST", "USPS"),
+    ]
+    assert element(response.content, "th[aria-sort=ascending]").get_text(strip=True) == "Date"
+    assert next(iter(option_labels(response.content, "status").values())) == "Any status"
+    assert next(iter(option_labels(response.content, "carrier").values())) == "Any carrier"
+    export = http.get(
+        "/shipping/manifests/",
+        {"carrier": "usps", "status": "ready", "sort": "-date", "format": "csv"},
+    )
+    assert [(r["Date"], r["Warehouse"], r["Status"]) for r in csv_records(export)] == [
+        ("2026-12-02", "EAST", "Ready"),
+        ("2026-12-01", "EAST", "Ready"),
+    ]
