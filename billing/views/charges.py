@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from billing import forms, selectors
@@ -18,7 +19,7 @@ from billing.services.charges import add_manual_charge, mark_non_billable, rerat
 from billing.services.invoices import catch_up
 from billing.services.periods import billing_today
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 
 VIEW = "billing.view_billing"
 MANAGE = "billing.manage_billing"
@@ -107,18 +108,41 @@ def _form_errors(form: Any, exc: ChargeRefused) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
+UNRATED_COLUMNS = (
+    Column(""),
+    Column("Date", lambda e: e.activity_date.isoformat(), ("activity_date",)),
+    Column("Client", lambda e: e.client.name if e.client else "", ("client__name",)),
+    Column("Event", lambda e: f"{e.event_type} #{e.event_id}", ("event_type", "event_id")),
+    Column("Reason", lambda e: e.reason, ("reason_code",)),
+    Column(
+        "Status",
+        lambda e: e.get_status_display() + (f": {e.resolution_note}" if e.resolution_note else ""),
+        ("status",),
+    ),
+    Column(""),
+)
+# The queue opens on what waits; "any" shows every entry whatever its status.
+ANY = "any"
+
+
 @page(MANAGE)
-def unrated_list(request: AuthedRequest) -> HttpResponse:
+def unrated_list(request: AuthedRequest) -> HttpResponseBase:
+    """The unrated queue filtered by the URL (status: waiting unless asked; `any` for all),
+    sortable, exported to CSV as filtered."""
     status = request.GET.get("status", UnratedStatus.OPEN)
-    rows = selectors.unrated_for_user(
-        request.user, status=status if status in UnratedStatus.values else ""
+    if status not in UnratedStatus.values:
+        status = ANY
+    rows = selectors.unrated_for_user(request.user, status="" if status == ANY else status)
+    return table_page(
+        request,
+        "billing/unrated.html",
+        rows,
+        columns=UNRATED_COLUMNS,
+        csv_name="unrated-activity",
+        status=status,
+        statuses=UnratedStatus.choices,
+        any_status=ANY,
     )
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status,
-        "statuses": UnratedStatus.choices,
-    }
-    return render(request, "billing/unrated.html", context)
 
 
 @page(MANAGE, "POST")

@@ -259,3 +259,73 @@ def test_manifests_sort_filter_by_carrier_and_export(
         ("2026-12-02", "EAST", "Ready"),
         ("2026-12-01", "EAST", "Ready"),
     ]
+
+
+def test_invoices_sort_by_total_filter_by_client_and_export(
+    http_for: Any, manager: Any, acme_outdoor: Any, other_client: Any
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from billing.models import BillingPeriod, Invoice
+
+    for client, month, total, status in [
+        (acme_outdoor, 1, "120.00", "finalized"),
+        (acme_outdoor, 2, "80.50", "draft"),
+        (acme_outdoor, 3, "300.00", "draft"),
+        (other_client, 1, "999.00", "draft"),
+    ]:
+        period = BillingPeriod.objects.create(
+            client=client,
+            start_date=dt.date(2026, month, 1),
+            end_date=dt.date(2026, month, 28),
+            status="closed",
+        )
+        Invoice.objects.create(
+            client=client, period=period, status=status, currency="USD", total=Decimal(total)
+        )
+    http = http_for(manager)
+    response = http.get("/billing/invoices/", {"client": acme_outdoor.pk, "sort": "-total"})
+    rows = table_records(response.content, with_column="Total")
+    assert [r["Total"] for r in rows] == ["300.00 USD", "120.00 USD", "80.50 USD"]
+    assert next(iter(option_labels(response.content, "client").values())) == "Any client"
+    export = http.get(
+        "/billing/invoices/",
+        {"client": acme_outdoor.pk, "status": "draft", "sort": "total", "format": "csv"},
+    )
+    assert [(r["Client"], r["Status"], r["Total"]) for r in csv_records(export)] == [
+        (acme_outdoor.name, "Draft", "80.50 USD"),
+        (acme_outdoor.name, "Draft", "300.00 USD"),
+    ]
+
+
+def test_the_unrated_queue_opens_on_waiting_sorts_and_exports_any_status(
+    http_for: Any, manager: Any, acme_outdoor: Any
+) -> None:
+    import datetime as dt
+
+    from billing.models import UnratedActivity
+
+    for n, (day, status) in enumerate([(3, "open"), (1, "open"), (2, "non_billable")]):
+        UnratedActivity.objects.create(
+            event_id=1000 + n,
+            event_type="order.shipped",
+            kind="picking",
+            client=acme_outdoor,
+            activity_date=dt.date(2026, 11, day),
+            reason_code="no_rate_card",
+            reason="No rate card",
+            status=status,
+        )
+    http = http_for(manager)
+    waiting = http.get("/billing/unrated/", {"sort": "-date"})
+    rows = table_records(waiting.content, with_column="Date")
+    # Waiting entries only, newest activity first.
+    assert [r["Event"] for r in rows] == ["order.shipped #1000", "order.shipped #1001"]
+    assert next(iter(option_labels(waiting.content, "status").values())) == "Any status"
+    export = http.get("/billing/unrated/", {"status": "any", "sort": "date", "format": "csv"})
+    assert [(r["Date"], r["Status"]) for r in csv_records(export)] == [
+        ("2026-11-01", "Waiting"),
+        ("2026-11-02", "Marked non-billable"),
+        ("2026-11-03", "Waiting"),
+    ]
