@@ -77,3 +77,35 @@ def test_low_stock_alerts_filter_by_client_sort_and_export(
         assert next(iter(option_labels(response.content, name).values())) == first
     export = http.get("/control/alerts/", {"sort": "since", "format": "csv"})
     assert [r["SKU"] for r in csv_records(export)] == ["WIDGET", gadget.sku, serum.sku]
+
+
+def test_holds_filter_by_status_sort_by_units_and_export(
+    http_for: Any, manager: Any, wh: Any, bin_a: Any, bin_b: Any, staging: Any
+) -> None:
+    from control.models import Hold, HoldStatus
+
+    for location, units, status in [
+        (bin_a, 4, HoldStatus.ACTIVE),
+        (bin_b, 11, HoldStatus.ACTIVE),
+        (staging, 30, HoldStatus.RELEASED),
+    ]:
+        Hold.objects.create(
+            kind="location",
+            reason="damage",
+            location=location,
+            warehouse=wh,
+            held_units=units,
+            status=status,
+            created_by=manager,
+        )
+    http = http_for(manager)
+    response = http.get("/control/holds/", {"status": "active", "sort": "-units"})
+    rows = table_records(response.content, with_column="What")
+    assert [(r["What"], r["Units held"]) for r in rows] == [("A-01-02", "11"), ("A-01-01", "4")]
+    assert next(iter(option_labels(response.content, "status").values())) == "Any status"
+    export = http.get("/control/holds/", {"sort": "units", "format": "csv"})
+    assert [(r["What"], r["Status"]) for r in csv_records(export)] == [
+        ("A-01-01", "Active"),
+        ("A-01-02", "Active"),
+        (staging.code, "Released"),
+    ]
