@@ -45,19 +45,37 @@ def _invoice_or_404(request: AuthedRequest, pk: int) -> Invoice:
     return invoice
 
 
+PERIOD_COLUMNS = (
+    Column("Client", lambda p: p.client.name, ("client__name",)),
+    Column("Period", str, ("start_date",)),
+    Column("Status", lambda p: p.get_status_display(), ("status",)),
+    Column("Lines", lambda p: p.line_count, ("line_count",), numeric=True),
+    Column(""),
+)
+
+
 @page(VIEW)
-def period_list(request: AuthedRequest) -> HttpResponse:
-    rows = selectors.periods_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in PeriodStatus.values:
+def period_list(request: AuthedRequest) -> HttpResponseBase:
+    """Billing periods filtered by the URL (status, client), sortable, exported to CSV."""
+    status = filter_text(request.GET, "status", max_length=16)
+    status = status if status in PeriodStatus.values else ""
+    clients = list(selectors.clients_for_user(request.user).order_by("name"))
+    client = next((c for c in clients if str(c.pk) == request.GET.get("client", "")), None)
+    rows = selectors.periods_for_user(request.user, client_id=client.pk if client else None)
+    if status:
         rows = rows.filter(status=status)
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "today": billing_today(),
-        "status": status,
-        "statuses": PeriodStatus.choices,
-    }
-    return render(request, "billing/periods.html", context)
+    return table_page(
+        request,
+        "billing/periods.html",
+        rows,
+        columns=PERIOD_COLUMNS,
+        csv_name="billing-periods",
+        today=billing_today(),
+        status=status,
+        statuses=PeriodStatus.choices,
+        client=client,
+        clients=clients,
+    )
 
 
 @page(MANAGE, "GET", "POST")

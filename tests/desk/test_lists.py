@@ -329,3 +329,39 @@ def test_the_unrated_queue_opens_on_waiting_sorts_and_exports_any_status(
         ("2026-11-02", "Marked non-billable"),
         ("2026-11-03", "Waiting"),
     ]
+
+
+def test_billing_periods_filter_by_client_sort_and_export(
+    http_for: Any, manager: Any, acme_outdoor: Any, other_client: Any
+) -> None:
+    import datetime as dt
+
+    from billing.models import BillingPeriod, Invoice
+
+    for client, month, status in [
+        (acme_outdoor, 1, "finalized"),
+        (acme_outdoor, 3, "open"),
+        (acme_outdoor, 2, "closed"),
+        (other_client, 1, "open"),
+    ]:
+        period = BillingPeriod.objects.create(
+            client=client,
+            start_date=dt.date(2026, month, 1),
+            end_date=dt.date(2026, month, 28),
+            status=status,
+        )
+        if status != "open":  # a closed period has its invoice
+            Invoice.objects.create(client=client, period=period, status="draft", currency="USD")
+    http = http_for(manager)
+    response = http.get("/billing/periods/", {"client": acme_outdoor.pk, "sort": "period"})
+    rows = table_records(response.content, with_column="Period")
+    assert [(r["Period"], r["Status"]) for r in rows] == [
+        ("2026-01-01 to 2026-01-28", "Finalised"),
+        ("2026-02-01 to 2026-02-28", "Closed (draft invoice)"),
+        ("2026-03-01 to 2026-03-28", "Open"),
+    ]
+    assert next(iter(option_labels(response.content, "client").values())) == "Any client"
+    export = http.get("/billing/periods/", {"status": "open", "sort": "-client", "format": "csv"})
+    assert [(r["Client"], r["Status"]) for r in csv_records(export)] == [
+        (name, "Open") for name in sorted([acme_outdoor.name, other_client.name], reverse=True)
+    ]
