@@ -160,6 +160,17 @@ def test_shipments_list_sorts_filters_and_exports(
         ("/inventory/lpns/", ("warehouse", "kind")),
         ("/inventory/products/", ("client", "tracking")),
         ("/receiving/putaway/", ("warehouse",)),
+        ("/inventory/stock/", ("client", "warehouse", "zone", "status")),
+        ("/inventory/lots/", ("client",)),
+        ("/shipping/manifests/", ("status", "carrier")),
+        ("/billing/invoices/", ("status", "client")),
+        ("/billing/periods/", ("status", "client")),
+        ("/billing/unrated/", ("status",)),
+        ("/billing/disputes/", ("status",)),
+        ("/erp/log/", ("connection", "state", "direction", "kind")),
+        ("/control/counts/", ("status",)),
+        ("/control/alerts/", ("warehouse", "client")),
+        ("/control/holds/", ("status",)),
     ],
 )
 def test_filter_selects_say_any(
