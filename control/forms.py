@@ -10,8 +10,8 @@ from django import forms
 
 from control.models import CountPlan, CountStatus, PlanKind
 from inventory import selectors as inventory_selectors
-from inventory.models import Warehouse, Zone
-from wms.forms import FilterForm, choice_filter, limit_choices
+from inventory.models import Client, Warehouse, Zone
+from wms.forms import FilterForm, choice_filter, limit_choices, model_filter
 from wms.validation import CleanModelForm, QuantityField, ScanField, TextField, WholeNumberField
 
 if TYPE_CHECKING:
@@ -23,6 +23,12 @@ class CountFilterForm(FilterForm):
     status = choice_filter(
         "Status", [("", "Any status"), ("open", "Open (any stage)"), *CountStatus.choices]
     )
+
+
+class LowStockFilterForm(FilterForm):
+    placeholder = "Search by SKU"
+    warehouse = model_filter("Warehouse", Warehouse.objects.order_by("code"), "Any warehouse")
+    client = model_filter("Client", Client.objects.order_by("code"), "Any client")
 
 
 class CountPlanForm(CleanModelForm):

@@ -127,7 +127,7 @@ class RecordFilterForm(FilterForm):
         "Connection", ErpConnection.objects.order_by("name"), "Any connection"
     )
     state = choice_filter("State", [("", "Any state"), *SyncState.choices])
-    direction = choice_filter("Direction", [("", "Both directions"), *Direction.choices])
+    direction = choice_filter("Direction", [("", "Any direction"), *Direction.choices])
     kind = choice_filter("Document", [("", "Any document"), *SyncKind.choices])
 
 

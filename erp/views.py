@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from erp import forms, selectors
@@ -14,7 +15,7 @@ from erp.services import connections, records
 from shipping.services.shipments import send_after_commit
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, form_page, found_or_404, list_page, page
+from wms.pages import Column, add_refusal, form_page, found_or_404, page, table_page
 
 MANAGE = "erp.manage_erp"
 
@@ -107,8 +108,36 @@ def reconciliation(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "erp/reconciliation.html", {"run": run})
 
 
+def _erp_document(row: SyncRecord) -> str:
+    if not (row.erp_number or row.erp_id):
+        return ""
+    return f"{row.erp_model} {row.erp_number or row.erp_id}"
+
+
+LOG_COLUMNS = (
+    Column("When", lambda r: r.created_at.isoformat(timespec="seconds"), ("created_at",)),
+    Column("Connection", lambda r: r.connection.name, ("connection__name",)),
+    Column(
+        "Document",
+        lambda r: f"{r.get_direction_display()}: {r.get_kind_display()}",
+        ("direction", "kind"),
+    ),
+    Column("Reference", lambda r: r.reference, ("reference",)),
+    Column(
+        "State",
+        lambda r: r.get_state_display() + (f": {r.skip_reason}" if r.skip_reason else ""),
+        ("state",),
+    ),
+    Column("Attempts", lambda r: r.attempts, ("attempts",), numeric=True),
+    Column("ERP", _erp_document, ("erp_number",)),
+    Column("Message", lambda r: r.message),
+    Column(""),
+)
+
+
 @page(MANAGE)
-def log(request: AuthedRequest) -> HttpResponse:
+def log(request: AuthedRequest) -> HttpResponseBase:
+    """The sync log filtered by the URL, sortable, exported to CSV as filtered."""
     filters = forms.RecordFilterForm(request.GET)
     values = filters.filters()
     connection = values.get("connection")
@@ -119,8 +148,13 @@ def log(request: AuthedRequest) -> HttpResponse:
         kind=values.get("kind", ""),
         query=values.get("query", ""),
     )
-    return list_page(
-        request, "erp/log.html", selectors.records_for_user(request.user, query), filters
+    return table_page(
+        request,
+        "erp/log.html",
+        selectors.records_for_user(request.user, query),
+        columns=LOG_COLUMNS,
+        csv_name="erp-sync-log",
+        filters=filters,
     )
 
 

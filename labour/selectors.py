@@ -2,7 +2,13 @@
 and locations done, their minutes (from the scans that started and ended each task), the
 standard minutes they earned, lines and units per hour, percent of standard (earned / task
 minutes) and, per operator, utilisation (task minutes / clocked minutes). Three set-based
-reads of the floor's tasks, one of the shifts, one of the standards."""
+reads of the floor's tasks, one of the shifts, one of the standards.
+
+The same measures per client (`client_measures`): a task's client is its order's (a pick list's
+lines, a carton) or its receipt's product's owner (a putaway). A pick list that holds orders of
+several clients is shared between them by their share of its picked lines: each client gets that
+share of its minutes and of the standard it earned, and the lines, units and locations of its
+own orders (so the clients' minutes add up to the operators')."""
 
 from __future__ import annotations
 
@@ -14,9 +20,9 @@ from typing import Any
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from inventory.models import Warehouse
+from inventory.models import Client, Warehouse
 from labour.models import IndirectTime, LabourStandard, Shift, TaskKind
-from picking.models import PickList, PickListStatus
+from picking.models import PickLine, PickList, PickListStatus
 from receiving.models import PutawayStatus, PutawayTask
 from shipping.models import Carton
 from wms.accounts.models import User
@@ -97,7 +103,8 @@ def _duration(start: str, end: str) -> ExpressionWrapper:
 
 
 def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    """Every finished task in the window as (kind, user, seconds, lines, units, locations)."""
+    """Every finished task in the window as (kind, user, seconds, lines, units, locations,
+    client; a pick list's client is None: its lines say whose they are)."""
     picks = (
         PickList.objects.filter(
             warehouse=warehouse,
@@ -112,7 +119,7 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             n_units=Coalesce(Sum("lines__picked_qty"), 0),
             n_locations=Count("lines__location", filter=Q(lines__picked_qty__gt=0), distinct=True),
         )
-        .values("assigned_to_id", "took", "n_lines", "n_units", "n_locations")
+        .values("pk", "assigned_to_id", "took", "n_lines", "n_units", "n_locations")
     )
     putaways = (
         PutawayTask.objects.filter(
@@ -124,7 +131,7 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             done_at__lt=end,
         )
         .annotate(took=_duration("started_at", "done_at"), n_units=Coalesce("quantity", 0))
-        .values("assigned_to_id", "took", "n_units")
+        .values("assigned_to_id", "took", "n_units", "product__client_id")
     )
     cartons = (
         Carton.objects.filter(
@@ -135,7 +142,7 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             n_lines=Count("lines"),
             n_units=Coalesce(Sum("lines__quantity"), 0),
         )
-        .values("packed_by_id", "took", "n_lines", "n_units")
+        .values("packed_by_id", "took", "n_lines", "n_units", "client_id")
     )
     rows = [
         {
@@ -145,6 +152,8 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             "lines": r["n_lines"],
             "units": r["n_units"],
             "locations": r["n_locations"],
+            "pick_list": r["pk"],
+            "client": None,
         }
         for r in picks
     ]
@@ -156,6 +165,7 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             "lines": 1,
             "units": r["n_units"],
             "locations": 1,
+            "client": r["product__client_id"],
         }
         for r in putaways
     ]
@@ -167,6 +177,7 @@ def _tasks(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> list[d
             "lines": r["n_lines"],
             "units": r["n_units"],
             "locations": 0,
+            "client": r["client_id"],
         }
         for r in cartons
     ]
@@ -215,6 +226,88 @@ def day_measures(
                 lines=task["lines"], units=task["units"], locations=task["locations"]
             )
     return sorted(days.values(), key=lambda d: d.user.email)
+
+
+@dataclass
+class ClientMeasures:
+    client: Client
+    kinds: dict[str, KindMeasure] = field(default_factory=dict)
+
+    @property
+    def task_seconds(self) -> float:
+        return sum(k.task_seconds for k in self.kinds.values())
+
+    @property
+    def standard_seconds(self) -> float:
+        return sum(k.standard_seconds for k in self.kinds.values())
+
+    @property
+    def task_hours(self) -> float:
+        return self.task_seconds / 3600
+
+    @property
+    def percent_of_standard(self) -> float | None:
+        return 100 * self.standard_seconds / self.task_seconds if self.task_seconds else None
+
+
+def _pick_shares(pick_list_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Per pick list, each client's picked lines, units and locations (one read)."""
+    shares: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        PickLine.objects.filter(pick_list_id__in=pick_list_ids, picked_qty__gt=0)
+        .values("pick_list_id", "order__client_id")
+        .annotate(
+            n_lines=Count("pk"),
+            n_units=Coalesce(Sum("picked_qty"), 0),
+            n_locations=Count("location", distinct=True),
+        )
+        .order_by("pick_list_id", "order__client_id")
+    )
+    for row in rows:
+        shares[row["pick_list_id"]].append(dict(row))
+    return shares
+
+
+def client_measures(
+    warehouse: Warehouse, start: dt.datetime, end: dt.datetime, clients: Any = None
+) -> list[ClientMeasures]:
+    """Per client, the measures per task kind of the tasks finished in [start, end) for it:
+    tasks, lines, units, locations, task minutes and the standard minutes earned (a pick list
+    of several clients' orders shared by picked lines). `clients` (a queryset of the ones the
+    reader may see) limits the answer; clients are sorted by code."""
+    standards = {s.task_kind: s for s in LabourStandard.objects.filter(warehouse=warehouse)}
+    tasks = _tasks(warehouse, start, end)
+    shares = _pick_shares([t["pick_list"] for t in tasks if t["kind"] == TaskKind.PICK])
+    found: dict[int, dict[str, KindMeasure]] = defaultdict(dict)
+    for task in tasks:
+        standard = standards.get(task["kind"])
+        earned = (
+            standard.seconds_for(
+                lines=task["lines"], units=task["units"], locations=task["locations"]
+            )
+            if standard is not None
+            else 0
+        )
+        if task["kind"] == TaskKind.PICK:
+            parts = [
+                (r["order__client_id"], r["n_lines"], r["n_units"], r["n_locations"])
+                for r in shares.get(task["pick_list"], [])
+            ]
+        else:
+            parts = [(task["client"], task["lines"], task["units"], task["locations"])]
+        for client_id, lines, units, locations in parts:
+            share = lines / task["lines"] if task["kind"] == TaskKind.PICK else 1.0
+            measure = found[client_id].setdefault(task["kind"], KindMeasure(task["kind"]))
+            measure.tasks += 1
+            measure.lines += lines
+            measure.units += units
+            measure.locations += locations
+            measure.task_seconds += task["seconds"] * share
+            measure.standard_seconds += earned * share
+    visible = Client.objects.all() if clients is None else clients
+    by_pk = {c.pk: c for c in visible.filter(pk__in=list(found))}
+    made = [ClientMeasures(by_pk[pk], kinds) for pk, kinds in found.items() if pk in by_pk]
+    return sorted(made, key=lambda m: m.client.code)
 
 
 def open_indirect_of(user: User) -> IndirectTime | None:

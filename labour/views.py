@@ -121,11 +121,61 @@ def _csv_lines(days: list[selectors.OperatorDay]) -> Any:
             )
 
 
+CLIENT_CSV_COLUMNS = (
+    "Client",
+    "Task kind",
+    "Tasks",
+    "Lines",
+    "Units",
+    "Locations",
+    "Task minutes",
+    "Standard minutes",
+    "Lines per hour",
+    "Units per hour",
+    "Percent of standard",
+)
+
+
+def _client_csv_lines(measures: list[selectors.ClientMeasures]) -> Any:
+    """The per-client measures, one line per client and task kind (labour hours a client's
+    work took, which billing's labour charges can read)."""
+    import csv
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    yield "\ufeff" + writer.writerow(CLIENT_CSV_COLUMNS)
+
+    def fmt(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    for measure in measures:
+        for kind in measure.kinds.values():
+            yield writer.writerow(
+                [
+                    measure.client.code,
+                    kind.label,
+                    kind.tasks,
+                    kind.lines,
+                    kind.units,
+                    kind.locations,
+                    fmt(kind.task_minutes),
+                    fmt(kind.standard_minutes),
+                    fmt(kind.lines_per_hour),
+                    fmt(kind.units_per_hour),
+                    fmt(kind.percent_of_standard),
+                ]
+            )
+
+
 @page(MANAGE)
 def day(request: AuthedRequest) -> HttpResponseBase:
     """A warehouse's day (?warehouse=CODE&day=YYYY-MM-DD), or the week to that day
     (&span=week): who is clocked in now, each operator's measures per task kind, and the league
-    per task kind; `format=csv` downloads the measures."""
+    per task kind, and the measures per client; `format=csv` downloads the measures
+    (`&by=client`: the per-client ones)."""
     warehouses = list(inventory_selectors.warehouses_for_user(request.user))
     code = filter_text(request.GET, "warehouse", max_length=32)
     warehouse = next(
@@ -141,6 +191,13 @@ def day(request: AuthedRequest) -> HttpResponseBase:
         start -= dt.timedelta(days=6)
     days = selectors.day_measures(warehouse, start, end, now=timezone.now())
     doing = selectors.current_tasks(warehouse)
+    by_client = selectors.client_measures(warehouse, start, end)
+    if request.GET.get("format") == "csv" and request.GET.get("by") == "client":
+        span = "week-to" if week else "day"
+        return csv_download(
+            _client_csv_lines(by_client),
+            f"labour-by-client-{warehouse.code}-{span}-{the_day.isoformat()}",
+        )
     if request.GET.get("format") == "csv":
         span = "week-to" if week else "day"
         return csv_download(
@@ -153,6 +210,7 @@ def day(request: AuthedRequest) -> HttpResponseBase:
         "week": week,
         "days": days,
         "league": selectors.league(days),
+        "by_client": by_client,
         "on_shift": [
             (shift, doing.get(shift.user_id, "between tasks"))
             for shift in Shift.objects.filter(warehouse=warehouse, ended_at__isnull=True)

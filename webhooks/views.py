@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from webhooks import forms, selectors
-from webhooks.models import Delivery, Endpoint
+from webhooks.models import Delivery, DeliveryState, Endpoint
 from webhooks.services import delivery as deliveries
 from webhooks.services import endpoints
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, found_or_404, page
+from wms.pages import Column, add_refusal, found_or_404, page, table_page
+from wms.validation import filter_text
 
 MANAGE = "webhooks.manage_webhooks"
 
@@ -70,20 +72,44 @@ def endpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "webhooks/endpoint_form.html", {"form": form, "title": title})
 
 
+DELIVERY_COLUMNS = (
+    Column("Message", lambda d: d.message_id, ("message_id",)),
+    Column("Topic", lambda d: d.topic, ("topic",)),
+    Column("State", lambda d: d.get_state_display(), ("state",)),
+    Column("Attempts", lambda d: d.attempts, ("attempts",), numeric=True),
+    Column(
+        "Last answer",
+        lambda d: f"{d.last_status_code or ''} {d.last_error}".strip(),
+        ("last_status_code",),
+    ),
+    Column("Created", lambda d: d.created_at.isoformat(timespec="seconds"), ("created_at",)),
+)
+
+
 @page(MANAGE)
-def endpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def endpoint_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """An endpoint and its deliveries, filtered by the URL (state, topic), sortable, 50 a page,
+    exported to CSV as filtered."""
     endpoint = _endpoint(request, pk)
-    state = request.GET.get("state", "")
+    state = filter_text(request.GET, "state", max_length=16)
+    state = state if state in DeliveryState.values else ""
+    topic = filter_text(request.GET, "topic", max_length=64)
     rows = selectors.deliveries_for_user(
-        request.user, selectors.DeliveryFilters(endpoint_id=endpoint.pk, state=state)
-    )[:100]
-    context = {
-        "endpoint": endpoint,
-        "deliveries": rows,
-        "state": state,
-        "replay_form": forms.ReplayForm(),
-    }
-    return render(request, "webhooks/endpoint.html", context)
+        request.user,
+        selectors.DeliveryFilters(endpoint_id=endpoint.pk, state=state, topic=topic),
+    )
+    return table_page(
+        request,
+        "webhooks/endpoint.html",
+        rows,
+        columns=DELIVERY_COLUMNS,
+        csv_name=f"webhook-deliveries-{endpoint.pk}",
+        endpoint=endpoint,
+        state=state,
+        topic=topic,
+        states=DeliveryState.choices,
+        replay_form=forms.ReplayForm(),
+    )
 
 
 @page(MANAGE, "GET", "POST")

@@ -7,18 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from billing import forms, selectors
 from billing.exceptions import ChargeRefused
-from billing.models import UnratedStatus
+from billing.models import RuleKind, UnratedStatus
 from billing.services.charges import add_manual_charge, mark_non_billable, rerate_unrated
 from billing.services.invoices import catch_up
 from billing.services.periods import billing_today
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 
 VIEW = "billing.view_billing"
 MANAGE = "billing.manage_billing"
@@ -53,23 +53,53 @@ def rate_now(request: AuthedRequest) -> HttpResponse:
     return redirect("billing_home")
 
 
+def _source(line: Any) -> str:
+    parts = [f"{line.event_type} #{line.event_id}" if line.event_id else ""]
+    parts += [line.order_reference, line.asn_reference, line.carton_sscc, line.tracking_code]
+    parts += [line.sku, line.note]
+    return " ".join(part for part in parts if part)
+
+
+CHARGE_COLUMNS = (
+    Column("Date", lambda c: c.activity_date.isoformat(), ("activity_date",)),
+    Column("Kind", lambda c: c.kind, ("kind",)),
+    Column("Description", lambda c: c.description, ("description",)),
+    Column("Quantity", lambda c: c.quantity.normalize(), ("quantity",), numeric=True),
+    Column("Unit", lambda c: c.unit, ("unit",)),
+    Column("Unit price", lambda c: c.unit_price, ("unit_price",), numeric=True),
+    Column("Amount", lambda c: c.amount, ("amount",), numeric=True),
+    Column("Source", _source),
+)
+
+
 @page(VIEW)
-def client_accrued(request: AuthedRequest, pk: int) -> HttpResponse:
+def client_accrued(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """A client's charges this period: the totals by kind, and the charge lines filtered by the
+    URL (kind), sortable, 50 a page, exported to CSV as filtered."""
     client = selectors.find_client_for_user(request.user, pk=pk)
     if client is None:
         raise Http404("No such client.")
     period = selectors.current_period(client, billing_today())
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in RuleKind.values else ""
     lines = selectors.charges_for_user(
         request.user,
-        selectors.ChargeFilters(client_id=client.pk, period_id=period.pk if period else 0),
+        selectors.ChargeFilters(
+            client_id=client.pk, period_id=period.pk if period else 0, kind=kind
+        ),
     )
-    context = {
-        "client": client,
-        "accrued": selectors.accrued_for_client(client, period),
-        "page": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
-        "periods": selectors.periods_for_user(request.user, client.pk)[:12],
-    }
-    return render(request, "billing/client.html", context)
+    return table_page(
+        request,
+        "billing/client.html",
+        lines,
+        columns=CHARGE_COLUMNS,
+        csv_name=f"charges-{client.code}",
+        client=client,
+        accrued=selectors.accrued_for_client(client, period),
+        periods=selectors.periods_for_user(request.user, client.pk)[:12],
+        kind=kind,
+        kinds=RuleKind.choices,
+    )
 
 
 @page(MANAGE, "GET", "POST")
@@ -107,18 +137,41 @@ def _form_errors(form: Any, exc: ChargeRefused) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
+UNRATED_COLUMNS = (
+    Column(""),
+    Column("Date", lambda e: e.activity_date.isoformat(), ("activity_date",)),
+    Column("Client", lambda e: e.client.name if e.client else "", ("client__name",)),
+    Column("Event", lambda e: f"{e.event_type} #{e.event_id}", ("event_type", "event_id")),
+    Column("Reason", lambda e: e.reason, ("reason_code",)),
+    Column(
+        "Status",
+        lambda e: e.get_status_display() + (f": {e.resolution_note}" if e.resolution_note else ""),
+        ("status",),
+    ),
+    Column(""),
+)
+# The queue opens on what waits; "any" shows every entry whatever its status.
+ANY = "any"
+
+
 @page(MANAGE)
-def unrated_list(request: AuthedRequest) -> HttpResponse:
+def unrated_list(request: AuthedRequest) -> HttpResponseBase:
+    """The unrated queue filtered by the URL (status: waiting unless asked; `any` for all),
+    sortable, exported to CSV as filtered."""
     status = request.GET.get("status", UnratedStatus.OPEN)
-    rows = selectors.unrated_for_user(
-        request.user, status=status if status in UnratedStatus.values else ""
+    if status not in UnratedStatus.values:
+        status = ANY
+    rows = selectors.unrated_for_user(request.user, status="" if status == ANY else status)
+    return table_page(
+        request,
+        "billing/unrated.html",
+        rows,
+        columns=UNRATED_COLUMNS,
+        csv_name="unrated-activity",
+        status=status,
+        statuses=UnratedStatus.choices,
+        any_status=ANY,
     )
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status,
-        "statuses": UnratedStatus.choices,
-    }
-    return render(request, "billing/unrated.html", context)
 
 
 @page(MANAGE, "POST")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from billing import forms, selectors
@@ -13,7 +14,7 @@ from billing.services.disputes import answer_dispute
 from wms.exceptions import DomainError
 from wms.forms import FilterForm, choice_filter
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, list_page, page
+from wms.pages import Column, add_refusal, page, table_page
 
 VIEW = "billing.view_billing"
 ANSWER = "billing.answer_disputes"
@@ -23,11 +24,29 @@ class DisputeFilterForm(FilterForm):
     status = choice_filter("Status", [("", "Any status"), *DisputeStatus.choices])
 
 
+DISPUTE_COLUMNS = (
+    Column("Opened", lambda d: d.created_at.isoformat(timespec="seconds"), ("created_at",)),
+    Column("Client", lambda d: d.client.name, ("client__name",)),
+    Column("Charge", lambda d: d.charge.description, ("charge__description",)),
+    Column("Amount", lambda d: d.charge.amount, ("charge__amount",), numeric=True),
+    Column("Note", lambda d: d.note),
+    Column("Status", lambda d: d.get_status_display(), ("status",)),
+)
+
+
 @page(VIEW)
-def dispute_list(request: AuthedRequest) -> HttpResponse:
+def dispute_list(request: AuthedRequest) -> HttpResponseBase:
+    """Disputes (open first) filtered by the URL, sortable, exported to CSV as filtered."""
     filters = DisputeFilterForm(request.GET)
     rows = selectors.disputes_for_user(request.user, filters.filters().get("status", ""))
-    return list_page(request, "billing/disputes.html", rows, filters)
+    return table_page(
+        request,
+        "billing/disputes.html",
+        rows,
+        columns=DISPUTE_COLUMNS,
+        csv_name="disputes",
+        filters=filters,
+    )
 
 
 def _dispute_or_404(request: AuthedRequest, pk: int) -> Dispute:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from billing import documents, forms, selectors
@@ -22,7 +23,8 @@ from billing.services.periods import billing_today
 from billing.services.settings import save_billing_settings
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
+from wms.validation import filter_text
 
 VIEW = "billing.view_billing"
 MANAGE = "billing.manage_billing"
@@ -43,19 +45,37 @@ def _invoice_or_404(request: AuthedRequest, pk: int) -> Invoice:
     return invoice
 
 
+PERIOD_COLUMNS = (
+    Column("Client", lambda p: p.client.name, ("client__name",)),
+    Column("Period", str, ("start_date",)),
+    Column("Status", lambda p: p.get_status_display(), ("status",)),
+    Column("Lines", lambda p: p.line_count, ("line_count",), numeric=True),
+    Column(""),
+)
+
+
 @page(VIEW)
-def period_list(request: AuthedRequest) -> HttpResponse:
-    rows = selectors.periods_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in PeriodStatus.values:
+def period_list(request: AuthedRequest) -> HttpResponseBase:
+    """Billing periods filtered by the URL (status, client), sortable, exported to CSV."""
+    status = filter_text(request.GET, "status", max_length=16)
+    status = status if status in PeriodStatus.values else ""
+    clients = list(selectors.clients_for_user(request.user).order_by("name"))
+    client = next((c for c in clients if str(c.pk) == request.GET.get("client", "")), None)
+    rows = selectors.periods_for_user(request.user, client_id=client.pk if client else None)
+    if status:
         rows = rows.filter(status=status)
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "today": billing_today(),
-        "status": status,
-        "statuses": PeriodStatus.choices,
-    }
-    return render(request, "billing/periods.html", context)
+    return table_page(
+        request,
+        "billing/periods.html",
+        rows,
+        columns=PERIOD_COLUMNS,
+        csv_name="billing-periods",
+        today=billing_today(),
+        status=status,
+        statuses=PeriodStatus.choices,
+        client=client,
+        clients=clients,
+    )
 
 
 @page(MANAGE, "GET", "POST")
@@ -92,18 +112,36 @@ def period_rerate(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("billing_client", pk=period.client_id)
 
 
+INVOICE_COLUMNS = (
+    Column("Number", str, ("number", "pk")),
+    Column("Client", lambda i: i.client.name, ("client__name",)),
+    Column("Period", lambda i: str(i.period), ("period__start_date",)),
+    Column("Status", lambda i: i.get_status_display(), ("status",)),
+    Column("Total", lambda i: f"{i.total} {i.currency}", ("total",), numeric=True),
+)
+
+
 @page(VIEW)
-def invoice_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
+def invoice_list(request: AuthedRequest) -> HttpResponseBase:
+    """Invoices filtered by the URL (status, client), sortable, exported to CSV as filtered."""
+    status = filter_text(request.GET, "status", max_length=16)
+    status = status if status in InvoiceStatus.values else ""
+    clients = list(selectors.clients_for_user(request.user).order_by("name"))
+    client = next((c for c in clients if str(c.pk) == request.GET.get("client", "")), None)
     rows = selectors.invoices_for_user(
-        request.user, status=status if status in InvoiceStatus.values else ""
+        request.user, status=status, client_id=client.pk if client else None
     )
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status,
-        "statuses": InvoiceStatus.choices,
-    }
-    return render(request, "billing/invoices.html", context)
+    return table_page(
+        request,
+        "billing/invoices.html",
+        rows,
+        columns=INVOICE_COLUMNS,
+        csv_name="invoices",
+        status=status,
+        statuses=InvoiceStatus.choices,
+        client=client,
+        clients=clients,
+    )
 
 
 @page(VIEW)

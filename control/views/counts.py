@@ -8,26 +8,65 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from control import selectors
-from control.forms import CountFilterForm, CountPlanForm, DecisionForm, ThresholdsForm
+from control.forms import (
+    CountFilterForm,
+    CountPlanForm,
+    DecisionForm,
+    LowStockFilterForm,
+    ThresholdsForm,
+)
 from control.services import counts, plans
 from inventory import selectors as inventory_selectors
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, form_page, found_or_404, list_page, page
+from wms.pages import Column, add_refusal, form_page, found_or_404, page, table_page
+
+COUNT_COLUMNS = (
+    Column("Task", lambda t: t.pk, ("pk",), key="task"),
+    Column("Warehouse", lambda t: t.warehouse.code, ("warehouse__code",)),
+    Column("Bin", lambda t: t.location.code, ("location__code",)),
+    Column("Source", lambda t: t.get_source_display(), ("source",)),
+    Column("Status", lambda t: t.get_status_display(), ("status",)),
+    Column("Priority", lambda t: t.priority, ("priority",), numeric=True),
+    Column("Counter", lambda t: str(t.counted_by or ""), ("counted_by__email",)),
+    Column("Recounter", lambda t: str(t.recounted_by or ""), ("recounted_by__email",)),
+    Column("Created", lambda t: t.created_at.isoformat(timespec="seconds"), ("created_at",)),
+)
+LOW_STOCK_COLUMNS = (
+    Column("Warehouse", lambda a: a.warehouse.code, ("warehouse__code",)),
+    Column("SKU", lambda a: a.product.sku, ("product__sku",)),
+    Column(
+        "Available at alert",
+        lambda a: a.available_at_raise,
+        ("available_at_raise",),
+        key="available",
+        numeric=True,
+    ),
+    Column("Reorder point", lambda a: a.reorder_point, ("reorder_point",), numeric=True),
+    Column("Since", lambda a: a.raised_at.isoformat(timespec="seconds"), ("raised_at",)),
+)
 
 
 @page("control.manage_counts")
-def count_list(request: AuthedRequest) -> HttpResponse:
+def count_list(request: AuthedRequest) -> HttpResponseBase:
     filters = CountFilterForm(request.GET)
     chosen = filters.filters()
     rows = selectors.search_count_tasks(request.user, status=chosen.get("status", ""))
     if query := chosen.get("query"):
         rows = rows.filter(location__code__icontains=query)
-    return list_page(request, "control/count_list.html", rows, filters)
+    return table_page(
+        request,
+        "control/count_list.html",
+        rows,
+        columns=COUNT_COLUMNS,
+        csv_name="count-tasks",
+        filters=filters,
+    )
 
 
 @page("control.manage_counts", "GET", "POST")
@@ -108,10 +147,26 @@ def accuracy(request: AuthedRequest) -> HttpResponse:
 
 
 @page("control.manage_counts")
-def low_stock(request: AuthedRequest) -> HttpResponse:
-    """Open low-stock alerts: available below the reorder point."""
-    alerts = selectors.low_stock_alerts(request.user)
-    return render(request, "control/low_stock.html", {"alerts": alerts})
+def low_stock(request: AuthedRequest) -> HttpResponseBase:
+    """Open low-stock alerts (available below the reorder point), filtered by the URL
+    (warehouse, client, SKU), sortable, exported to CSV as filtered."""
+    filters = LowStockFilterForm(request.GET)
+    chosen = filters.filters()
+    rows = selectors.low_stock_alerts(request.user)
+    if warehouse := chosen.get("warehouse"):
+        rows = rows.filter(warehouse=warehouse)
+    if client := chosen.get("client"):
+        rows = rows.filter(client=client)
+    if query := chosen.get("query"):
+        rows = rows.filter(product__sku__icontains=query)
+    return table_page(
+        request,
+        "control/low_stock.html",
+        rows.order_by("-raised_at", "-pk"),
+        columns=LOW_STOCK_COLUMNS,
+        csv_name="low-stock",
+        filters=filters,
+    )
 
 
 @page("control.manage_counts")

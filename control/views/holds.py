@@ -8,17 +8,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from control import selectors
-from control.models import HoldKind, HoldReason
+from control.models import Hold, HoldKind, HoldReason, HoldStatus
 from control.services.holds import place_hold, release_hold
 from inventory import selectors as inventory_selectors
 from inventory.models import Warehouse
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import add_refusal, found_or_404, page
-from wms.validation import CodeField, TextField
+from wms.pages import Column, add_refusal, found_or_404, page, table_page
+from wms.validation import CodeField, TextField, filter_text
 
 
 class HoldForm(forms.Form):
@@ -72,8 +73,44 @@ class HoldForm(forms.Form):
         return found
 
 
+def _held(hold: Hold) -> str:
+    if hold.lot:
+        return f"lot {hold.lot.number} of {hold.product.sku if hold.product else ''}".strip()
+    if hold.product:
+        return hold.product.sku
+    if hold.location:
+        return hold.location.code
+    return hold.lpn.code if hold.lpn else ""
+
+
+def _released(hold: Hold) -> str:
+    if not hold.released_at:
+        return ""
+    note = f": {hold.release_note}" if hold.release_note else ""
+    return f"{hold.released_at.isoformat(timespec='seconds')} by {hold.released_by}{note}"
+
+
+HOLD_COLUMNS = (
+    Column("Hold", lambda h: h.pk, ("pk",), key="hold"),
+    Column("Kind", lambda h: h.get_kind_display(), ("kind",)),
+    Column("What", _held),
+    Column(
+        "Reason",
+        lambda h: h.get_reason_display() + (f": {h.note}" if h.note else ""),
+        ("reason",),
+    ),
+    Column("Units held", lambda h: h.held_units, ("held_units",), key="units", numeric=True),
+    Column("Status", lambda h: h.get_status_display(), ("status",)),
+    Column("By", lambda h: str(h.created_by or ""), ("created_by__email",)),
+    Column("Released", _released, ("released_at",)),
+    Column(""),
+)
+
+
 @page("control.manage_holds", "GET", "POST")
-def hold_list(request: AuthedRequest) -> HttpResponse:
+def hold_list(request: AuthedRequest) -> HttpResponseBase:
+    """The holds filtered by the URL (status, reason), sortable, 50 a page, exported to CSV as
+    filtered; and the form that places one."""
     form = HoldForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = form.target()
@@ -91,8 +128,26 @@ def hold_list(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Hold {hold.pk} placed: {hold.held_units} units held.")
                 return redirect("hold_list")
-    holds = selectors.holds_for_user(request.user)[:200]
-    return render(request, "control/holds.html", {"holds": holds, "form": form})
+    status = filter_text(request.GET, "status", max_length=16)
+    status = status if status in HoldStatus.values else ""
+    reason = filter_text(request.GET, "reason", max_length=16)
+    reason = reason if reason in HoldReason.values else ""
+    rows = selectors.holds_for_user(request.user)
+    if status:
+        rows = rows.filter(status=status)
+    if reason:
+        rows = rows.filter(reason=reason)
+    return table_page(
+        request,
+        "control/holds.html",
+        rows.order_by("-created_at", "-pk"),
+        columns=HOLD_COLUMNS,
+        csv_name="holds",
+        form=form,
+        filters={"status": status, "reason": reason},
+        statuses=HoldStatus.choices,
+        reasons=HoldReason.choices,
+    )
 
 
 @page("control.manage_holds", "POST")

@@ -24,9 +24,15 @@ ADJUSTMENT_REASONS = [
 
 
 class OnHandFilterForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
-    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.all(), required=False)
-    zone = forms.ModelChoiceField(queryset=Zone.objects.select_related("warehouse"), required=False)
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.all(), required=False, empty_label="Any client"
+    )
+    warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.all(), required=False, empty_label="Any warehouse"
+    )
+    zone = forms.ModelChoiceField(
+        queryset=Zone.objects.select_related("warehouse"), required=False, empty_label="Any zone"
+    )
     sku = TextField(required=False, max_length=100, label="SKU")
     location = TextField(required=False, max_length=100)
     lot = TextField(required=False, max_length=100)

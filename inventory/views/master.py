@@ -2,7 +2,8 @@
 for the table), create and edit clients, warehouses, zones, locations, products, lots and LPNs;
 CSV import and export of products and locations.
 
-Every list goes through wms.pages.list_page and every form through wms.pages.form_page, so each
+Every list goes through wms.pages.table_page (sortable columns, filters in the URL, CSV export of
+the filtered rows, 50 a page) and every form through wms.pages.form_page, so each
 view below only says which selector, form and service it uses."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -20,11 +22,96 @@ from inventory import csv_io, selectors
 from inventory.forms import master as forms
 from inventory.services import master
 from wms.http import AuthedRequest
-from wms.pages import csv_download, form_page, found_or_404, list_page, page
+from wms.pages import Column, csv_download, form_page, found_or_404, page, table_page
 
 VIEW = "inventory.view_master_data"
 CHANGE = "inventory.change_master_data"
 M = TypeVar("M", bound=Model)
+
+
+def _active(row: Any) -> str:
+    return "Active" if row.is_active else "Inactive"
+
+
+def _capacity(loc: Any) -> str:
+    parts = (
+        f"{loc.max_units} units" if loc.max_units else "",
+        f"{loc.max_volume_cm3} cm3" if loc.max_volume_cm3 else "",
+        f"{loc.max_weight_g} g" if loc.max_weight_g else "",
+    )
+    return " ".join(part for part in parts if part)
+
+
+def _blocked(loc: Any) -> str:
+    if not loc.is_blocked:
+        return "No"
+    return f"Blocked: {loc.blocked_reason}" if loc.blocked_reason else "Blocked"
+
+
+CLIENT_COLUMNS = (
+    Column("Code", lambda c: c.code, ("code",)),
+    Column("Name", lambda c: c.name, ("name",)),
+    Column("Status", _active, ("is_active",), key="status"),
+    Column(""),
+)
+WAREHOUSE_COLUMNS = (
+    Column("Code", lambda w: w.code, ("code",)),
+    Column("Name", lambda w: w.name, ("name",)),
+    Column("City", lambda w: w.city, ("city",)),
+    Column("Country", lambda w: w.country, ("country",)),
+    Column("Time zone", lambda w: w.time_zone, ("time_zone",)),
+    Column("Status", _active, ("is_active",), key="status"),
+    Column(""),
+)
+ZONE_COLUMNS = (
+    Column("Warehouse", lambda z: z.warehouse.code, ("warehouse__code",)),
+    Column("Code", lambda z: z.code, ("code",)),
+    Column("Name", lambda z: z.name, ("name",)),
+    Column("Storage class", lambda z: z.storage_class, ("storage_class",)),
+    Column("Locations", lambda z: z.location_count, ("location_count",), numeric=True),
+    Column(""),
+)
+LOCATION_COLUMNS = (
+    Column("Warehouse", lambda loc: loc.warehouse.code, ("warehouse__code",)),
+    Column("Zone", lambda loc: loc.zone.code if loc.zone else "", ("zone__code",)),
+    Column("Code", lambda loc: loc.code, ("code",)),
+    Column("Barcode", lambda loc: loc.barcode, ("barcode",)),
+    Column("Kind", lambda loc: loc.get_kind_display(), ("kind",)),
+    Column("Pick seq.", lambda loc: loc.pick_sequence, ("pick_sequence",), key="seq", numeric=True),
+    Column("Capacity", _capacity),
+    Column("Pickable", lambda loc: "Yes" if loc.is_pickable else "No", ("is_pickable",)),
+    Column("Blocked", _blocked, ("is_blocked",)),
+    Column(""),
+)
+PRODUCT_COLUMNS = (
+    Column("Client", lambda p: p.client.code, ("client__code",)),
+    Column("SKU", lambda p: p.sku, ("sku",)),
+    Column("Name", lambda p: p.name, ("name",)),
+    Column("Tracking", lambda p: p.get_tracking_display(), ("tracking",)),
+    Column("Barcodes", lambda p: " ".join(b.barcode for b in p.barcodes.all())),
+    Column("Case qty", lambda p: p.case_qty, ("case_qty",), numeric=True),
+    Column("On hand", lambda p: p.on_hand, ("on_hand",), numeric=True),
+    Column("Status", _active, ("is_active",), key="status"),
+    Column(""),
+)
+LOT_COLUMNS = (
+    Column("Client", lambda lot: lot.product.client.code, ("product__client__code",)),
+    Column("SKU", lambda lot: lot.product.sku, ("product__sku",)),
+    Column("Lot", lambda lot: lot.number, ("number",)),
+    Column(
+        "Expiry",
+        lambda lot: lot.expiry_date.isoformat() if lot.expiry_date else "",
+        ("expiry_date",),
+    ),
+    Column(""),
+)
+LPN_COLUMNS = (
+    Column("Code", lambda lpn: lpn.code, ("code",)),
+    Column("Kind", lambda lpn: lpn.get_kind_display(), ("kind",)),
+    Column("Warehouse", lambda lpn: lpn.warehouse.code, ("warehouse__code",)),
+    Column("Location", lambda lpn: lpn.location.code if lpn.location else "", ("location__code",)),
+    Column(""),
+)
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -62,10 +149,17 @@ def _import_page(
 
 
 @page(VIEW)
-def client_list(request: AuthedRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.ClientFilterForm(request.GET)
     rows = selectors.search_clients(request.user, **filters.filters())
-    return list_page(request, "inventory/master/clients.html", rows, filters)
+    return table_page(
+        request,
+        "inventory/master/clients.html",
+        rows,
+        columns=CLIENT_COLUMNS,
+        csv_name="clients",
+        filters=filters,
+    )
 
 
 @page(CHANGE, "GET", "POST")
@@ -97,10 +191,17 @@ def client_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @page(VIEW)
-def warehouse_list(request: AuthedRequest) -> HttpResponse:
+def warehouse_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.WarehouseFilterForm(request.GET)
     rows = selectors.search_warehouses(request.user, **filters.filters())
-    return list_page(request, "inventory/master/warehouses.html", rows, filters)
+    return table_page(
+        request,
+        "inventory/master/warehouses.html",
+        rows,
+        columns=WAREHOUSE_COLUMNS,
+        csv_name="warehouses",
+        filters=filters,
+    )
 
 
 @page(CHANGE, "GET", "POST")
@@ -134,10 +235,17 @@ def warehouse_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @page(VIEW)
-def zone_list(request: AuthedRequest) -> HttpResponse:
+def zone_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.ZoneFilterForm(request.GET)
     rows = selectors.search_zones(request.user, **filters.filters())
-    return list_page(request, "inventory/master/zones.html", rows, filters)
+    return table_page(
+        request,
+        "inventory/master/zones.html",
+        rows,
+        columns=ZONE_COLUMNS,
+        csv_name="zones",
+        filters=filters,
+    )
 
 
 @page(CHANGE, "GET", "POST")
@@ -165,16 +273,18 @@ def zone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @page(VIEW)
-def location_list(request: AuthedRequest) -> HttpResponse:
+def location_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.LocationFilterForm(request.GET)
     rows = selectors.search_locations(request.user, **filters.filters())
-    return list_page(
+    return table_page(
         request,
         "inventory/master/locations.html",
         rows,
-        filters,
+        columns=LOCATION_COLUMNS,
+        csv_name="locations",
+        filters=filters,
         import_form=forms.ImportForm(),
-        columns=csv_io.LOCATION_COLUMNS,
+        import_columns=csv_io.LOCATION_COLUMNS,
     )
 
 
@@ -232,16 +342,18 @@ def location_export(request: AuthedRequest) -> StreamingHttpResponse:
 
 
 @page(VIEW)
-def product_list(request: AuthedRequest) -> HttpResponse:
+def product_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.ProductFilterForm(request.GET)
     rows = selectors.with_on_hand(selectors.search_products(request.user, **filters.filters()))
-    return list_page(
+    return table_page(
         request,
         "inventory/master/products.html",
         rows,
-        filters,
+        columns=PRODUCT_COLUMNS,
+        csv_name="products",
+        filters=filters,
         import_form=forms.ImportForm(),
-        columns=csv_io.PRODUCT_COLUMNS,
+        import_columns=csv_io.PRODUCT_COLUMNS,
     )
 
 
@@ -300,10 +412,17 @@ def product_export(request: AuthedRequest) -> StreamingHttpResponse:
 
 
 @page(VIEW)
-def lot_list(request: AuthedRequest) -> HttpResponse:
+def lot_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.LotFilterForm(request.GET)
     rows = selectors.search_lots(request.user, **filters.filters())
-    return list_page(request, "inventory/master/lots.html", rows, filters)
+    return table_page(
+        request,
+        "inventory/master/lots.html",
+        rows,
+        columns=LOT_COLUMNS,
+        csv_name="lots",
+        filters=filters,
+    )
 
 
 @page(CHANGE, "GET", "POST")
@@ -331,10 +450,17 @@ def lot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @page(VIEW)
-def lpn_list(request: AuthedRequest) -> HttpResponse:
+def lpn_list(request: AuthedRequest) -> HttpResponseBase:
     filters = forms.LpnFilterForm(request.GET)
     rows = selectors.search_lpns(request.user, **filters.filters())
-    return list_page(request, "inventory/master/lpns.html", rows, filters)
+    return table_page(
+        request,
+        "inventory/master/lpns.html",
+        rows,
+        columns=LPN_COLUMNS,
+        csv_name="lpns",
+        filters=filters,
+    )
 
 
 @page(CHANGE, "GET", "POST")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
@@ -16,33 +17,43 @@ from inventory.models import Balance, Location, Product
 from inventory.services import ledger
 from wms.exceptions import DomainError
 from wms.http import AuthedRequest
-from wms.pages import page
+from wms.pages import Column, page, table_page
 
 PAGE_SIZE = 50
 
 
+ON_HAND_COLUMNS = (
+    Column("Warehouse", lambda b: b.warehouse.code, ("warehouse__code",)),
+    Column("Location", lambda b: b.location.code, ("location__code",)),
+    Column(
+        "Zone", lambda b: b.location.zone.code if b.location.zone else "", ("location__zone__code",)
+    ),
+    Column("Client", lambda b: b.product.client.code, ("product__client__code",)),
+    Column("SKU", lambda b: b.product.sku, ("product__sku",)),
+    Column("Lot", lambda b: b.lot.number if b.lot else "", ("lot__number",)),
+    Column("LPN", lambda b: b.lpn.code if b.lpn else "", ("lpn__code",)),
+    Column("Status", lambda b: b.get_status_display(), ("status",)),
+    Column("On hand", lambda b: b.on_hand, ("on_hand",), numeric=True),
+    Column("Allocated", lambda b: b.allocated, ("allocated",), numeric=True),
+    Column("Free", lambda b: b.available, (), numeric=True),
+)
+
+
 @login_required
 @permission_required("inventory.view_stock", raise_exception=True)
-def on_hand(request: AuthedRequest) -> HttpResponse:
+def on_hand(request: AuthedRequest) -> HttpResponseBase:
+    """Balances filtered by the URL, sortable by any column, exported to CSV as filtered."""
     form = OnHandFilterForm(request.GET or None)
     rows = selectors.balances(request.user, form.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "totals": selectors.totals(rows),
-        "query": _query(request),
-    }
-    template = (
-        "inventory/stock/on_hand.html#table" if request.htmx else "inventory/stock/on_hand.html"
+    return table_page(
+        request,
+        "inventory/stock/on_hand.html",
+        rows,
+        columns=ON_HAND_COLUMNS,
+        csv_name="stock-on-hand",
+        form=form,
+        totals=selectors.totals(rows),
     )
-    return render(request, template, context)
-
-
-def _query(request: AuthedRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required

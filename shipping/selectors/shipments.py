@@ -85,13 +85,28 @@ def shipment_carriers(user: User) -> list[str]:
     return sorted(set(rows.distinct()))
 
 
-def manifests_for_user(user: User) -> QuerySet[Manifest]:
+def manifests_for_user(
+    user: User, *, status: str = "", carrier: str = "", warehouse: str = ""
+) -> QuerySet[Manifest]:
+    """Manifests in the user's scope, newest first; `status` one of ManifestStatus, `carrier`
+    and `warehouse` (a code) matched whole, ignoring case."""
     rows = Manifest.objects.select_related("warehouse", "created_by").defer("form_pdf")
     if user.role == Role.OPERATOR:
         rows = rows.filter(warehouse_id__in=warehouse_ids_for(user))
     elif user.role == Role.CLIENT:
         rows = rows.none()
+    if status:
+        rows = rows.filter(status=status)
+    if carrier:
+        rows = rows.filter(carrier__iexact=carrier.strip())
+    if warehouse:
+        rows = rows.filter(warehouse__code__iexact=warehouse.strip())
     return rows.order_by("-date", "carrier", "-pk")
+
+
+def manifest_carriers(user: User) -> list[str]:
+    """The carriers the user's manifests name (for the list's filter)."""
+    return sorted(set(manifests_for_user(user).values_list("carrier", flat=True).distinct()))
 
 
 def manifest_is_ready(pk: int | None) -> bool:

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -230,9 +229,29 @@ def _status_partial(request: AuthedRequest, shipment: Shipment | None) -> HttpRe
 # --- Manifests ---------------------------------------------------------------------------------
 
 
+# The status filter's choices: the scan form still being made is named for the filter, not with
+# the sentence its row shows ("Waiting for the carrier").
+MANIFEST_FILTER_STATUSES = [
+    (value, "Form being made" if value == ManifestStatus.CREATING else label)
+    for value, label in ManifestStatus.choices
+]
+MANIFEST_COLUMNS = (
+    Column("Date", lambda m: m.date.isoformat(), ("date",)),
+    Column("Warehouse", lambda m: m.warehouse.code, ("warehouse__code",)),
+    Column("Carrier", lambda m: m.carrier, ("carrier",)),
+    Column("EasyPost scan form", lambda m: m.easypost_id, ("easypost_id",), key="scan_form"),
+    Column("Status", lambda m: m.get_status_display(), ("status",)),
+    Column(
+        "Created by", lambda m: m.created_by.email if m.created_by else "", ("created_by__email",)
+    ),
+    Column(""),
+)
+
+
 @page(MANAGE, "GET", "POST")
-def manifest_list(request: AuthedRequest) -> HttpResponse:
-    """The manifests, and a form that creates one for a warehouse, carrier and day."""
+def manifest_list(request: AuthedRequest) -> HttpResponseBase:
+    """The manifests filtered by the URL (status, carrier, warehouse code), sortable and
+    exported, and a form that creates one for a warehouse, carrier and day."""
     if request.method == "POST":
         form = ManifestForm(request.POST, user=request.user)
         if form.is_valid():
@@ -258,13 +277,21 @@ def manifest_list(request: AuthedRequest) -> HttpResponse:
             user=request.user,
             initial={"date": timezone.localdate(), "carrier": "USPS"},
         )
-    page = Paginator(selectors.manifests_for_user(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters = {name: filter_text(request.GET, name) for name in ("status", "carrier", "warehouse")}
+    response = table_page(
+        request,
+        "shipping/shipments/manifests.html",
+        selectors.manifests_for_user(request.user, **filters),
+        columns=MANIFEST_COLUMNS,
+        csv_name="manifests",
+        form=form,
+        filters=filters,
+        statuses=MANIFEST_FILTER_STATUSES,
+        carriers=selectors.manifest_carriers(request.user),
     )
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "shipping/shipments/manifests.html", {"form": form, "page": page}, status=status
-    )
+    if request.method == "POST":
+        response.status_code = 400
+    return response
 
 
 @page(MANAGE)

@@ -247,3 +247,41 @@ def test_rerating_a_period_charges_what_the_fixed_card_now_covers(
     assert ChargeLine.objects.filter(basis="pick_per_order", order_reference="O-1").count() == 1
     # The period's open queue entries were replaced by what the card now says: none waits.
     assert not UnratedActivity.objects.filter(status="open").exists()
+
+
+def test_a_clients_charges_sort_filter_by_kind_and_export(
+    wh, acme_outdoor, http_for, manager, card_for, write_event
+):
+    import csv
+    import io
+
+    from billing.services.charges import add_manual_charge
+
+    card_for(acme_outdoor, [rule("receiving", "per_asn", "25")], effective_from=dt.date(2020, 1, 1))
+    for reference in ("A-1", "A-2"):
+        write_event("asn.closed", {"reference": reference}, client=acme_outdoor, at=timezone.now())
+    rate_pending()
+    for hours, price in [(D("2"), D("40")), (D("1"), D("90"))]:
+        add_manual_charge(
+            user=manager,
+            client=acme_outdoor,
+            quantity=hours,
+            unit_price=price,
+            description="Kitting, per hour",
+        )
+    http = http_for(manager)
+    url = f"/billing/clients/{acme_outdoor.pk}/"
+    by_amount = http.get(url, {"sort": "-amount"})
+    assert [r["Amount"] for r in table_records(by_amount.content, with_column="Source")] == [
+        "90.00",
+        "80.00",
+        "25.00",
+        "25.00",
+    ]
+    first = table_records(by_amount.content, with_column="Source")
+    assert first[0]["Description"] == "Kitting, per hour"
+    export = http.get(url, {"kind": "receiving", "format": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert sorted(r["Source"].split()[-1] for r in records) == ["A-1", "A-2"]
+    assert {(r["Kind"], r["Amount"]) for r in records} == {("receiving", "25.00")}

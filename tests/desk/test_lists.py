@@ -160,6 +160,17 @@ def test_shipments_list_sorts_filters_and_exports(
         ("/inventory/lpns/", ("warehouse", "kind")),
         ("/inventory/products/", ("client", "tracking")),
         ("/receiving/putaway/", ("warehouse",)),
+        ("/inventory/stock/", ("client", "warehouse", "zone", "status")),
+        ("/inventory/lots/", ("client",)),
+        ("/shipping/manifests/", ("status", "carrier")),
+        ("/billing/invoices/", ("status", "client")),
+        ("/billing/periods/", ("status", "client")),
+        ("/billing/unrated/", ("status",)),
+        ("/billing/disputes/", ("status",)),
+        ("/erp/log/", ("connection", "state", "direction", "kind")),
+        ("/control/counts/", ("status",)),
+        ("/control/alerts/", ("warehouse", "client")),
+        ("/control/holds/", ("status",)),
     ],
 )
 def test_filter_selects_say_any(
@@ -218,3 +229,150 @@ def test_receiving_history_sorts_by_quantity_and_exports_the_filtered_receipts(
     assert [(r["SKU"], r["Qty"]) for r in rows] == [("MUG", "12"), ("TENT", "5"), ("LAMP", "1")]
     export = http.get("/receiving/history/", {"sku": "tent", "format": "csv"})
     assert [(r["SKU"], r["Qty"], r["ASN"]) for r in csv_records(export)] == [("TENT", "5", "blind")]
+
+
+def test_manifests_sort_filter_by_carrier_and_export(
+    http_for: Any, manager: Any, east: Any, west: Any
+) -> None:
+    import datetime as dt
+
+    from shipping.models import Manifest, ManifestStatus
+
+    day = dt.date(2026, 12, 1)
+    for warehouse, carrier, offset, status in [
+        (east, "USPS", 0, ManifestStatus.READY),
+        (west, "USPS", 2, ManifestStatus.FAILED),
+        (east, "UPS", 1, ManifestStatus.READY),
+        (east, "USPS", 1, ManifestStatus.READY),
+    ]:
+        Manifest.objects.create(
+            warehouse=warehouse,
+            carrier=carrier,
+            date=day + dt.timedelta(days=offset),
+            status=status,
+        )
+    http = http_for(manager)
+    response = http.get("/shipping/manifests/", {"carrier": "USPS", "sort": "date"})
+    rows = table_records(response.content, with_column="Carrier")
+    assert [(r["Date"], r["Warehouse"], r["Carrier"]) for r in rows] == [
+        ("2026-12-01", "EAST", "USPS"),
+        ("2026-12-02", "EAST", "USPS"),
+        ("2026-12-03", "WEST", "USPS"),
+    ]
+    assert element(response.content, "th[aria-sort=ascending]").get_text(strip=True) == "Date"
+    assert next(iter(option_labels(response.content, "status").values())) == "Any status"
+    assert next(iter(option_labels(response.content, "carrier").values())) == "Any carrier"
+    export = http.get(
+        "/shipping/manifests/",
+        {"carrier": "usps", "status": "ready", "sort": "-date", "format": "csv"},
+    )
+    assert [(r["Date"], r["Warehouse"], r["Status"]) for r in csv_records(export)] == [
+        ("2026-12-02", "EAST", "Ready"),
+        ("2026-12-01", "EAST", "Ready"),
+    ]
+
+
+def test_invoices_sort_by_total_filter_by_client_and_export(
+    http_for: Any, manager: Any, acme_outdoor: Any, other_client: Any
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from billing.models import BillingPeriod, Invoice
+
+    for client, month, total, status in [
+        (acme_outdoor, 1, "120.00", "finalized"),
+        (acme_outdoor, 2, "80.50", "draft"),
+        (acme_outdoor, 3, "300.00", "draft"),
+        (other_client, 1, "999.00", "draft"),
+    ]:
+        period = BillingPeriod.objects.create(
+            client=client,
+            start_date=dt.date(2026, month, 1),
+            end_date=dt.date(2026, month, 28),
+            status="closed",
+        )
+        Invoice.objects.create(
+            client=client, period=period, status=status, currency="USD", total=Decimal(total)
+        )
+    http = http_for(manager)
+    response = http.get("/billing/invoices/", {"client": acme_outdoor.pk, "sort": "-total"})
+    rows = table_records(response.content, with_column="Total")
+    assert [r["Total"] for r in rows] == ["300.00 USD", "120.00 USD", "80.50 USD"]
+    assert next(iter(option_labels(response.content, "client").values())) == "Any client"
+    export = http.get(
+        "/billing/invoices/",
+        {"client": acme_outdoor.pk, "status": "draft", "sort": "total", "format": "csv"},
+    )
+    assert [(r["Client"], r["Status"], r["Total"]) for r in csv_records(export)] == [
+        (acme_outdoor.name, "Draft", "80.50 USD"),
+        (acme_outdoor.name, "Draft", "300.00 USD"),
+    ]
+
+
+def test_the_unrated_queue_opens_on_waiting_sorts_and_exports_any_status(
+    http_for: Any, manager: Any, acme_outdoor: Any
+) -> None:
+    import datetime as dt
+
+    from billing.models import UnratedActivity
+
+    for n, (day, status) in enumerate([(3, "open"), (1, "open"), (2, "non_billable")]):
+        UnratedActivity.objects.create(
+            event_id=1000 + n,
+            event_type="order.shipped",
+            kind="picking",
+            client=acme_outdoor,
+            activity_date=dt.date(2026, 11, day),
+            reason_code="no_rate_card",
+            reason="No rate card",
+            status=status,
+        )
+    http = http_for(manager)
+    waiting = http.get("/billing/unrated/", {"sort": "-date"})
+    rows = table_records(waiting.content, with_column="Date")
+    # Waiting entries only, newest activity first.
+    assert [r["Event"] for r in rows] == ["order.shipped #1000", "order.shipped #1001"]
+    assert next(iter(option_labels(waiting.content, "status").values())) == "Any status"
+    export = http.get("/billing/unrated/", {"status": "any", "sort": "date", "format": "csv"})
+    assert [(r["Date"], r["Status"]) for r in csv_records(export)] == [
+        ("2026-11-01", "Waiting"),
+        ("2026-11-02", "Marked non-billable"),
+        ("2026-11-03", "Waiting"),
+    ]
+
+
+def test_billing_periods_filter_by_client_sort_and_export(
+    http_for: Any, manager: Any, acme_outdoor: Any, other_client: Any
+) -> None:
+    import datetime as dt
+
+    from billing.models import BillingPeriod, Invoice
+
+    for client, month, status in [
+        (acme_outdoor, 1, "finalized"),
+        (acme_outdoor, 3, "open"),
+        (acme_outdoor, 2, "closed"),
+        (other_client, 1, "open"),
+    ]:
+        period = BillingPeriod.objects.create(
+            client=client,
+            start_date=dt.date(2026, month, 1),
+            end_date=dt.date(2026, month, 28),
+            status=status,
+        )
+        if status != "open":  # a closed period has its invoice
+            Invoice.objects.create(client=client, period=period, status="draft", currency="USD")
+    http = http_for(manager)
+    response = http.get("/billing/periods/", {"client": acme_outdoor.pk, "sort": "period"})
+    rows = table_records(response.content, with_column="Period")
+    assert [(r["Period"], r["Status"]) for r in rows] == [
+        ("2026-01-01 to 2026-01-28", "Finalised"),
+        ("2026-02-01 to 2026-02-28", "Closed (draft invoice)"),
+        ("2026-03-01 to 2026-03-28", "Open"),
+    ]
+    assert next(iter(option_labels(response.content, "client").values())) == "Any client"
+    export = http.get("/billing/periods/", {"status": "open", "sort": "-client", "format": "csv"})
+    assert [(r["Client"], r["Status"]) for r in csv_records(export)] == [
+        (name, "Open") for name in sorted([acme_outdoor.name, other_client.name], reverse=True)
+    ]

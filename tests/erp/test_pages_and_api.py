@@ -267,3 +267,37 @@ def test_reconcile_now_through_the_api_records_why_the_erp_could_not_answer(
     run = ReconciliationRun.objects.get(connection=connection)
     assert run.error.startswith("The ERP cannot be reached at http://127.0.0.1:9")
     assert run.differences == 0
+
+
+def test_the_sync_log_sorts_by_attempts_filters_by_state_and_exports(
+    http_for: Any, manager: Any, connection: ErpConnection
+) -> None:
+    import csv
+    import io
+
+    for n, (reference, state, attempts) in enumerate(
+        [("PO-1", SyncState.FAILED, 3), ("PO-2", SyncState.FAILED, 7), ("PO-3", SyncState.DONE, 1)]
+    ):
+        SyncRecord.objects.create(
+            connection=connection,
+            direction=Direction.OUTBOUND,
+            kind=SyncKind.RECEIPT,
+            state=state,
+            event_id=100 + n,
+            reference=reference,
+            attempts=attempts,
+        )
+    http = http_for(manager)
+    response = http.get("/erp/log/", {"state": "failed", "sort": "-attempts"})
+    rows = table_records(response.content, with_column="Reference")
+    assert [(r["Reference"], r["Attempts"]) for r in rows] == [("PO-2", "7"), ("PO-1", "3")]
+    assert element(response.content, "th[aria-sort=descending]").get_text(strip=True) == "Attempts"
+    direction = element(response.content, "select[name=direction] option")
+    assert direction.get_text(strip=True) == "Any direction"
+    export = http.get("/erp/log/", {"state": "failed", "sort": "reference", "format": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["Reference"], r["State"], r["Attempts"]) for r in records] == [
+        ("PO-1", "Failed", "3"),
+        ("PO-2", "Failed", "7"),
+    ]

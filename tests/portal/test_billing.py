@@ -78,3 +78,24 @@ def test_only_managers_answer_disputes(world, http_for, client_user, operator):
             == 403
         )
         assert http_for(operator).get(f"/billing/disputes/{dispute.pk}/").status_code == 403
+
+
+def test_the_desk_dispute_list_sorts_filters_and_exports(
+    world, http_for, manager, client_user, other_client_user
+):
+    import csv
+
+    from billing.services.disputes import answer_dispute, open_dispute
+
+    open_dispute(charge=world.mine.charge, note="Why so much?", user=client_user)
+    theirs = open_dispute(charge=world.theirs.charge, note="Not ours", user=other_client_user)
+    answer_dispute(dispute=theirs, accept=False, answer="It is", user=manager)
+    desk = http_for(manager)
+    by_client = desk.get("/billing/disputes/", {"sort": "-client"})
+    rows = table_records(by_client.content, with_column="Note")
+    names = sorted([world.mine.charge.client.name, world.theirs.charge.client.name], reverse=True)
+    assert [r["Client"] for r in rows] == names
+    export = desk.get("/billing/disputes/", {"status": "open", "format": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["Note"], r["Status"]) for r in records] == [("Why so much?", "Open")]

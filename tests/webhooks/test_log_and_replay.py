@@ -167,3 +167,39 @@ def test_a_client_user_keeps_their_endpoints_on_the_desk_pages(
     assert [r["URL"] for r in rows] == [theirs.url]
     assert web.get(f"/webhooks/{theirs.pk}/").status_code == 200
     assert web.get(f"/webhooks/{everyone.pk}/").status_code == 404
+
+
+def test_the_delivery_list_sorts_filters_by_state_and_exports(
+    http_for: Any, manager: Any, make_endpoint: Any
+) -> None:
+    import csv
+    import io
+
+    endpoint, _ = make_endpoint(["order.shipped"])
+    for message, topic, state, attempts in [
+        ("msg_1", "order.shipped", DeliveryState.FAILED, 4),
+        ("msg_2", "order.shipped", DeliveryState.DELIVERED, 1),
+        ("msg_3", "order.created", DeliveryState.FAILED, 9),
+    ]:
+        Delivery.objects.create(
+            endpoint=endpoint,
+            message_id=message,
+            topic=topic,
+            body="{}",
+            state=state,
+            attempts=attempts,
+        )
+    http = http_for(manager)
+    url = f"/webhooks/{endpoint.pk}/"
+    response = http.get(url, {"state": "failed", "sort": "-attempts"})
+    rows = table_records(response.content, with_column="Message")
+    assert [(r["Message"], r["Attempts"]) for r in rows] == [("msg_3", "9"), ("msg_1", "4")]
+    first = soup(response.content).select_one("select[name=state] option")
+    assert first.get_text(strip=True) == "Any state"
+    export = http.get(url, {"topic": "order.shipped", "sort": "message", "format": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["Message"], r["State"]) for r in records] == [
+        ("msg_1", "Failed"),
+        ("msg_2", "Delivered"),
+    ]
