@@ -34,7 +34,7 @@ class UnknownSkuPolicy(models.TextChoices):
 class ErpConnection(models.Model):
     """One ERP we talk to: a client's (its purchase and sales orders come in, receipts and
     shipments go back) or the tenant's own books (finalised invoices go out). The password is
-    stored encrypted (erp.crypto) and never shown again."""
+    stored encrypted (wms.crypto) and never shown again."""
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=ErpKind.choices, default=ErpKind.TRYTON)

@@ -246,9 +246,19 @@ class MultilineTextField(forms.CharField):
     default_validators = [validate_multiline_text]
 
 
+class ScanInput(forms.TextInput):
+    """A scan box that, given back a refused value, shows it with control characters escaped
+    (as the error line does), never the raw bytes (a NUL in the page)."""
+
+    def format_value(self, value: Any) -> str | None:
+        formatted = super().format_value(value)
+        return None if formatted is None else shown(formatted)
+
+
 class ScanField(forms.CharField):
     """A scanned value: a code, or a GS1 string with its GS separators."""
 
+    widget = ScanInput
     default_validators = [validate_scan]
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from erp.adapters.base import ErpAdapter
-from erp.crypto import decrypt
 from erp.models import ErpKind
+from wms.crypto import decrypt
 
 if TYPE_CHECKING:
     from erp.models import ErpConnection

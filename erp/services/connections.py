@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from erp.adapters.base import ConnectionReport, ErpAdapter
 from erp.adapters.registry import adapter_for
-from erp.crypto import encrypt
 from erp.exceptions import ConnectionRefused, ErpError
 from erp.models import ConnectionScope, ErpConnection
 from inventory.models import Client, Warehouse
+from wms.crypto import encrypt
 
 if TYPE_CHECKING:
     from wms.accounts.models import User

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from erp.crypto import decrypt
 from erp.models import ErpConnection, SyncRecord, SyncState, UnknownSkuPolicy
 from erp.services import connections, inbound
 from erp.services.connections import create_connection, update_connection
@@ -17,6 +16,7 @@ from receiving.models import Asn, AsnLine
 from tests.erp.conftest import connection_spec
 from tests.factories import ProductFactory
 from tests.helpers import assert_unchanged_since, snapshot
+from wms.crypto import decrypt
 
 pytestmark = [pytest.mark.django_db, pytest.mark.erp]
 

@@ -10,7 +10,6 @@ import pytest
 
 from erp import schemas
 from erp import tasks as erp_tasks
-from erp.crypto import decrypt
 from erp.models import (
     ConnectionScope,
     Direction,
@@ -21,6 +20,7 @@ from erp.models import (
     SyncState,
 )
 from tests.helpers import assert_nothing_written, element, table_records, text_by_id
+from wms.crypto import decrypt
 
 pytestmark = pytest.mark.django_db
 
